@@ -1,0 +1,82 @@
+// End-to-end: the built app in headless Chromium, driven the way a person would use it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Fails the test if the page logged an error or reached beyond the local server. */
+function assertCleanRun(record) {
+  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
+  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
+}
+
+test('the first screen shows both labelled world panels and no console error', async () => {
+  const { page, context, record } = await openPage(browser, server.origin + '/');
+  const sync = page.getByTestId('sync-panel');
+  const event = page.getByTestId('event-panel');
+  await sync.waitFor({ state: 'visible' });
+  await event.waitFor({ state: 'visible' });
+  assert.equal(await sync.getByRole('heading', { level: 2 }).textContent(), 'Synchronous call tree');
+  assert.equal(await event.getByRole('heading', { level: 2 }).textContent(), 'Event-driven log');
+  const syncBox = await sync.boundingBox();
+  const eventBox = await event.boundingBox();
+  assert.ok(eventBox.x > syncBox.x + syncBox.width - 1, 'panels sit side by side on a wide screen');
+  assertCleanRun(record);
+  await mkdir(path.join(repoRoot, 'public'), { recursive: true });
+  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot.png') });
+  await context.close();
+});
+
+test('the language switch retranslates live, and ?lang= picks the starting language', async () => {
+  const { page, context, record } = await openPage(browser, server.origin + '/');
+  await page.getByTestId('sync-panel').waitFor();
+  await page.getByTestId('lang-zh-Hant').click();
+  await page.getByText('事件驅動日誌').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-Hant');
+  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-zh-Hant.png') });
+  await page.getByTestId('lang-ja').click();
+  await page.getByText('同期呼び出しツリー').waitFor();
+  assert.equal(await page.getByTestId('lang-ja').getAttribute('aria-pressed'), 'true');
+  assertCleanRun(record);
+  await context.close();
+
+  const opened = await openPage(browser, server.origin + '/?lang=ja');
+  await opened.page.getByText('イベント駆動ログ').waitFor();
+  await opened.page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-ja.png') });
+  assertCleanRun(opened.record);
+  await opened.context.close();
+});
+
+test('the browser language decides when there is no ?lang=', async () => {
+  const { page, context, record } = await openPage(browser, server.origin + '/', { locale: 'zh-TW' });
+  await page.getByText('同步呼叫樹').waitFor();
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('under 900 px the panels stack vertically', async () => {
+  const { page, context, record } = await openPage(browser, server.origin + '/', { viewport: { width: 700, height: 1000 } });
+  const sync = page.getByTestId('sync-panel');
+  const event = page.getByTestId('event-panel');
+  await event.waitFor();
+  const syncBox = await sync.boundingBox();
+  const eventBox = await event.boundingBox();
+  assert.ok(eventBox.y >= syncBox.y + syncBox.height - 1, 'the event panel sits below the sync panel');
+  assertCleanRun(record);
+  await context.close();
+});

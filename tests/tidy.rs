@@ -1,0 +1,144 @@
+//! Repository conventions, checked natively: doc lines on every file, and a sim core that stays sans-IO.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn rust_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if path.is_dir() {
+                if name != "node_modules" && name != "target" {
+                    pending.push(path);
+                }
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file's first non-blank line, which must be its `//!` summary.
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("")
+}
+
+#[test]
+fn every_rust_file_starts_with_a_doc_line() {
+    let root = crate_root();
+    let mut offenders = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        for file in rust_files(&root.join(dir)) {
+            let text = fs::read_to_string(&file).expect("readable source file");
+            if !first_line(&text).starts_with("//!") {
+                offenders.push(
+                    file.strip_prefix(&root)
+                        .unwrap_or(&file)
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "files without a leading //! line: {offenders:?}"
+    );
+}
+
+/// Crates and calls that would tie the core to the browser, the clock or hash order.
+const FORBIDDEN_IN_SIM: &[&str] = &[
+    "leptos",
+    "web_sys",
+    "js_sys",
+    "wasm_bindgen",
+    "gloo",
+    "plotters",
+    "HashMap",
+    "HashSet",
+    "Instant::now",
+    "SystemTime",
+    "thread_rng",
+    "std::fs",
+    "std::net",
+    "std::time",
+];
+
+#[test]
+fn the_sim_core_knows_nothing_of_the_browser_the_clock_or_io() {
+    let root = crate_root();
+    let mut offenders = Vec::new();
+    let sim_files = rust_files(&root.join("src/sim"));
+    assert!(!sim_files.is_empty(), "src/sim has no Rust files");
+    for file in sim_files {
+        let text = fs::read_to_string(&file).expect("readable source file");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for word in FORBIDDEN_IN_SIM {
+                if code.contains(word) {
+                    offenders.push(format!("{}:{}: {word}", file.display(), number + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "src/sim must stay sans-IO and deterministic: {offenders:?}"
+    );
+}
+
+/// The tidy checks must themselves be able to fail: prove the scanner spots a violation.
+#[test]
+fn the_forbidden_word_scan_catches_a_real_import() {
+    let sample = "use web_sys::Window; // a browser crate";
+    let code = sample.split("//").next().unwrap_or("");
+    assert!(FORBIDDEN_IN_SIM.iter().any(|word| code.contains(word)));
+    assert_eq!(first_line("\n\nfn main() {}"), "fn main() {}");
+}
+
+#[test]
+fn browser_crates_are_target_specific_dependencies() {
+    let manifest = fs::read_to_string(crate_root().join("Cargo.toml")).expect("Cargo.toml");
+    let mut section = String::new();
+    let mut misplaced = Vec::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.to_string();
+            continue;
+        }
+        let name = trimmed.split(['=', ' ']).next().unwrap_or("");
+        let browser_only = [
+            "leptos",
+            "web-sys",
+            "js-sys",
+            "wasm-bindgen",
+            "gloo-timers",
+            "plotters",
+            "plotters-canvas",
+            "wasm-bindgen-test",
+        ];
+        if browser_only.contains(&name) && !section.contains("wasm32") {
+            misplaced.push(format!("{name} in {section}"));
+        }
+    }
+    assert!(
+        misplaced.is_empty(),
+        "browser crates outside cfg(target_arch = \"wasm32\"): {misplaced:?}"
+    );
+}
