@@ -82,7 +82,7 @@ catalog! {
     },
     EventPanelWatch3 => {
         en: "The costs are counted too: lag, duplicates, lost events and eventual consistency.",
-        zh: "代價同樣計入：延遲、重複、遺失的事件與最終一致性。",
+        zh: "代價同樣計入：滯後、重複、遺失的事件與最終一致性。",
         ja: "コストも数えます：ラグ、重複、消失したイベント、結果整合性。",
     },
     WatchHeading => { en: "What you will see", zh: "你將看到", ja: "見られること" },

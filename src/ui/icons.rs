@@ -32,7 +32,7 @@ fn Node(x: i32, y: i32, label: &'static str) -> impl IntoView {
 #[component]
 pub fn SyncSchematic() -> impl IntoView {
     view! {
-        <svg viewBox="0 0 340 170" class="schematic-svg" aria-hidden="true">
+        <svg viewBox="0 0 340 176" class="schematic-svg" aria-hidden="true">
             <g class="edges">
                 <path d="M170 44 L70 96" />
                 <path d="M170 44 L170 96" />
@@ -57,7 +57,7 @@ pub fn EventSchematic() -> impl IntoView {
         )
         .collect_view();
     view! {
-        <svg viewBox="0 0 340 170" class="schematic-svg" aria-hidden="true">
+        <svg viewBox="0 0 340 176" class="schematic-svg" aria-hidden="true">
             <g class="edges">
                 <path d="M80 73 L106 73" />
                 <path d="M240 73 L262 30" />
