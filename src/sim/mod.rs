@@ -5,9 +5,13 @@
 //! ([`rng::SimRng`]), and all state is `Clone` so the UI can snapshot it for time travel.
 
 pub mod dist;
+pub mod ledger;
+pub mod metrics;
+pub mod queue;
 pub mod rng;
 pub mod scenario;
 mod time;
+pub mod trace;
 
 pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;

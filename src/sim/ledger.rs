@@ -1,0 +1,464 @@
+//! The ledger that scores both worlds alike: each request's user-facing outcome and the fate of each expected effect.
+//!
+//! An effect is one non-entry service's work for one request ("welcome email
+//! sent"). Its fate is done once, duplicated, lost (with a reason) or pending, so
+//! `done_once + duplicated + lost + pending == expected` always holds. Open
+//! requests live in a bounded window and fold into totals once settled.
+
+use super::metrics::{LatencyHistogram, LatencySummary};
+use super::time::SimTime;
+use super::trace::{Reason, World};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+pub use super::scenario::limits::MAX_SERVICES;
+
+/// Requests kept open at once; past this the oldest is folded as it stands.
+pub const MAX_OPEN_REQUESTS: usize = 250_000;
+
+/// One effect's state: how many times it happened, and why it is lost if it never did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub count: u8,
+    pub lost: Option<Reason>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    #[default]
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+/// A request's fate in one world.
+#[derive(Clone, Debug, Default)]
+pub struct Fate {
+    pub outcome: Outcome,
+    pub latency_us: u64,
+    pub cells: [Cell; MAX_SERVICES],
+    /// Jobs of this request still alive in this world; it cannot settle before they end.
+    pub outstanding: u16,
+}
+
+/// One user request, as both worlds saw it.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub arrival: SimTime,
+    pub kind: u8,
+    /// Bit `s` set: service `s` is expected to produce an effect for this request.
+    pub expected: u16,
+    pub fates: [Fate; 2],
+    /// Where the event world's log holds this request's event, once appended.
+    pub event_position: Option<(u16, u64)>,
+}
+
+/// How one effect ended up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EffectFate {
+    DoneOnce,
+    Duplicated,
+    Lost(Reason),
+    Pending,
+}
+
+impl Cell {
+    pub fn fate(self) -> EffectFate {
+        match (self.count, self.lost) {
+            (1, _) => EffectFate::DoneOnce,
+            (2.., _) => EffectFate::Duplicated,
+            (0, Some(reason)) => EffectFate::Lost(reason),
+            (0, None) => EffectFate::Pending,
+        }
+    }
+}
+
+/// Counts of effects by fate.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EffectCounts {
+    pub expected: u64,
+    pub done_once: u64,
+    pub duplicated: u64,
+    pub lost: u64,
+    pub pending: u64,
+    #[serde(serialize_with = "serialize_reasons")]
+    pub lost_by_reason: [u64; Reason::ALL.len()],
+}
+
+fn serialize_reasons<S: serde::Serializer>(
+    counts: &[u64; Reason::ALL.len()],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    for reason in Reason::ALL {
+        let count = counts[reason as usize];
+        if count > 0 {
+            map.serialize_entry(reason.name(), &count)?;
+        }
+    }
+    map.end()
+}
+
+impl EffectCounts {
+    fn add(&mut self, fate: EffectFate) {
+        self.expected += 1;
+        match fate {
+            EffectFate::DoneOnce => self.done_once += 1,
+            EffectFate::Duplicated => self.duplicated += 1,
+            EffectFate::Lost(reason) => {
+                self.lost += 1;
+                self.lost_by_reason[reason as usize] += 1;
+            }
+            EffectFate::Pending => self.pending += 1,
+        }
+    }
+
+    fn merge(&mut self, other: &EffectCounts) {
+        self.expected += other.expected;
+        self.done_once += other.done_once;
+        self.duplicated += other.duplicated;
+        self.lost += other.lost;
+        self.pending += other.pending;
+        for (mine, theirs) in self.lost_by_reason.iter_mut().zip(other.lost_by_reason) {
+            *mine += theirs;
+        }
+    }
+
+    /// done once + duplicated + lost + pending == expected.
+    pub fn balances(&self) -> bool {
+        self.done_once + self.duplicated + self.lost + self.pending == self.expected
+    }
+}
+
+/// Folded totals for one world.
+#[derive(Clone, Debug, Default)]
+struct WorldTotals {
+    requests: u64,
+    succeeded: u64,
+    failed: u64,
+    latency: LatencyHistogram,
+    effects: EffectCounts,
+    by_service: Vec<EffectCounts>,
+    /// Every time a service did its work, expected or not (a new group replaying history).
+    executions: Vec<u64>,
+    inconsistent: u64,
+}
+
+/// A world's standing, as reports and scoreboards show it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WorldSummary {
+    pub requests: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub latency_ms: LatencySummary,
+    pub effects: EffectCounts,
+    pub inconsistent_requests: u64,
+    #[serde(skip)]
+    pub by_service: Vec<EffectCounts>,
+    #[serde(skip)]
+    pub executions: Vec<u64>,
+}
+
+/// Every request's fate in both worlds.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    first_open: u64,
+    open: VecDeque<Record>,
+    totals: [WorldTotals; 2],
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            first_open: 0,
+            open: VecDeque::new(),
+            totals: Default::default(),
+        }
+    }
+}
+
+/// Whether a request is inconsistent in a world: told success but an effect was lost,
+/// or told failure but an effect happened.
+fn is_inconsistent(fate: &Fate, expected: u16) -> bool {
+    let expected_cells = || (0..MAX_SERVICES).filter(move |s| expected & (1 << s) != 0);
+    match fate.outcome {
+        Outcome::Succeeded => {
+            expected_cells().any(|s| matches!(fate.cells[s].fate(), EffectFate::Lost(_)))
+        }
+        Outcome::Failed => expected_cells().any(|s| fate.cells[s].count > 0),
+        Outcome::Pending => false,
+    }
+}
+
+impl Ledger {
+    /// Opens the next request; ids are handed out in order from 0.
+    pub fn open(&mut self, arrival: SimTime, kind: u8, expected: u16) -> u64 {
+        if self.open.len() >= MAX_OPEN_REQUESTS {
+            self.fold_front();
+        }
+        let id = self.first_open + self.open.len() as u64;
+        self.open.push_back(Record {
+            arrival,
+            kind,
+            expected,
+            fates: Default::default(),
+            event_position: None,
+        });
+        for totals in &mut self.totals {
+            totals.requests += 1;
+        }
+        id
+    }
+
+    pub fn record(&self, id: u64) -> Option<&Record> {
+        id.checked_sub(self.first_open)
+            .and_then(|i| self.open.get(i as usize))
+    }
+
+    pub fn record_mut(&mut self, id: u64) -> Option<&mut Record> {
+        id.checked_sub(self.first_open)
+            .and_then(|i| self.open.get_mut(i as usize))
+    }
+
+    /// Counts a service's work for a request; returns the new count if the effect was expected.
+    pub fn effect_done(&mut self, world: World, id: u64, service: usize) -> Option<u8> {
+        let executions = &mut self.totals[world.index()].executions;
+        if executions.len() <= service {
+            executions.resize(service + 1, 0);
+        }
+        executions[service] += 1;
+        let record = self.record_mut(id)?;
+        if record.expected & (1 << service) == 0 {
+            return None;
+        }
+        let cell = &mut record.fates[world.index()].cells[service];
+        cell.count = cell.count.saturating_add(1);
+        Some(cell.count)
+    }
+
+    /// Whether the effect has already happened (what an idempotent consumer checks).
+    pub fn already_applied(&self, world: World, id: u64, service: usize) -> bool {
+        self.record(id)
+            .is_some_and(|r| r.fates[world.index()].cells[service].count > 0)
+    }
+
+    /// Marks an expected, not yet done effect as lost; returns true if this changed it.
+    pub fn mark_lost(&mut self, world: World, id: u64, service: usize, reason: Reason) -> bool {
+        let Some(record) = self.record_mut(id) else {
+            return false;
+        };
+        if record.expected & (1 << service) == 0 {
+            return false;
+        }
+        let cell = &mut record.fates[world.index()].cells[service];
+        if cell.count == 0 && cell.lost.is_none() {
+            cell.lost = Some(reason);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Records what the user was told, once.
+    pub fn respond(&mut self, world: World, id: u64, ok: bool, latency_us: u64) -> bool {
+        let Some(record) = self.record_mut(id) else {
+            return false;
+        };
+        let fate = &mut record.fates[world.index()];
+        if fate.outcome != Outcome::Pending {
+            return false;
+        }
+        fate.outcome = if ok {
+            Outcome::Succeeded
+        } else {
+            Outcome::Failed
+        };
+        fate.latency_us = latency_us;
+        let totals = &mut self.totals[world.index()];
+        if ok {
+            totals.succeeded += 1;
+            totals.latency.record(latency_us);
+        } else {
+            totals.failed += 1;
+        }
+        true
+    }
+
+    pub fn job_started(&mut self, world: World, id: u64) {
+        if let Some(record) = self.record_mut(id) {
+            record.fates[world.index()].outstanding += 1;
+        }
+    }
+
+    pub fn job_ended(&mut self, world: World, id: u64) {
+        if let Some(record) = self.record_mut(id) {
+            let fate = &mut record.fates[world.index()];
+            fate.outstanding = fate.outstanding.saturating_sub(1);
+        }
+    }
+
+    /// Folds settled requests from the front of the window into the totals.
+    pub fn fold_settled(&mut self, settled: impl Fn(u64, &Record) -> bool) {
+        while let Some(front) = self.open.front() {
+            if !settled(self.first_open, front) {
+                break;
+            }
+            self.fold_front();
+        }
+    }
+
+    fn fold_front(&mut self) {
+        let Some(record) = self.open.pop_front() else {
+            return;
+        };
+        self.first_open += 1;
+        for world in World::BOTH {
+            let totals = &mut self.totals[world.index()];
+            let fate = &record.fates[world.index()];
+            add_fate(totals, fate, record.expected);
+            if is_inconsistent(fate, record.expected) {
+                totals.inconsistent += 1;
+            }
+        }
+    }
+
+    /// Requests still open.
+    pub fn open_len(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Ids from the first open request on.
+    pub fn first_open(&self) -> u64 {
+        self.first_open
+    }
+
+    pub fn open_records(&self) -> impl Iterator<Item = (u64, &Record)> {
+        self.open
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (self.first_open + i as u64, r))
+    }
+
+    /// The world's standing now: folded totals plus the open window as it stands.
+    pub fn summary(&self, world: World) -> WorldSummary {
+        let mut totals = self.totals[world.index()].clone();
+        for record in &self.open {
+            let fate = &record.fates[world.index()];
+            add_fate(&mut totals, fate, record.expected);
+            if is_inconsistent(fate, record.expected) {
+                totals.inconsistent += 1;
+            }
+        }
+        WorldSummary {
+            requests: totals.requests,
+            succeeded: totals.succeeded,
+            failed: totals.failed,
+            latency_ms: LatencySummary::of(&totals.latency),
+            effects: totals.effects,
+            inconsistent_requests: totals.inconsistent,
+            by_service: totals.by_service,
+            executions: totals.executions,
+        }
+    }
+}
+
+fn add_fate(totals: &mut WorldTotals, fate: &Fate, expected: u16) {
+    for service in 0..MAX_SERVICES {
+        if expected & (1 << service) == 0 {
+            continue;
+        }
+        let effect = fate.cells[service].fate();
+        totals.effects.add(effect);
+        if totals.by_service.len() <= service {
+            totals
+                .by_service
+                .resize(service + 1, EffectCounts::default());
+        }
+        totals.by_service[service].add(effect);
+    }
+}
+
+impl WorldSummary {
+    /// Adds another summary's counts (used by tests that pool seeds).
+    pub fn merge_effects(&mut self, other: &WorldSummary) {
+        self.effects.merge(&other.effects);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fates_follow_counts_and_reasons() {
+        let mut ledger = Ledger::default();
+        let id = ledger.open(SimTime::ZERO, 0, 0b1110);
+        ledger.effect_done(World::Sync, id, 1);
+        ledger.effect_done(World::Sync, id, 2);
+        ledger.effect_done(World::Sync, id, 2);
+        assert!(ledger.mark_lost(World::Sync, id, 3, Reason::Timeout));
+        assert!(
+            !ledger.mark_lost(World::Sync, id, 1, Reason::Timeout),
+            "a done effect cannot be lost"
+        );
+        ledger.respond(World::Sync, id, true, 1_000);
+        let summary = ledger.summary(World::Sync);
+        assert_eq!(
+            (
+                summary.effects.done_once,
+                summary.effects.duplicated,
+                summary.effects.lost
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(summary.effects.lost_by_reason[Reason::Timeout as usize], 1);
+        assert_eq!(
+            summary.inconsistent_requests, 1,
+            "told success while an effect was lost"
+        );
+        let event = ledger.summary(World::Event);
+        assert_eq!(event.effects.pending, 3);
+        assert!(summary.effects.balances() && event.effects.balances());
+    }
+
+    #[test]
+    fn a_late_completion_turns_a_lost_effect_into_a_done_one() {
+        let mut ledger = Ledger::default();
+        let id = ledger.open(SimTime::ZERO, 0, 0b10);
+        ledger.mark_lost(World::Sync, id, 1, Reason::Timeout);
+        ledger.effect_done(World::Sync, id, 1);
+        assert_eq!(ledger.summary(World::Sync).effects.done_once, 1);
+    }
+
+    #[test]
+    fn folding_keeps_the_counts_and_bounds_the_window() {
+        let mut ledger = Ledger::default();
+        for _ in 0..10 {
+            let id = ledger.open(SimTime::ZERO, 0, 0b10);
+            ledger.effect_done(World::Event, id, 1);
+            ledger.respond(World::Event, id, false, 5);
+        }
+        let before = ledger.summary(World::Event);
+        ledger.fold_settled(|id, _| id < 6);
+        assert_eq!(ledger.open_len(), 4);
+        assert_eq!(ledger.first_open(), 6);
+        let after = ledger.summary(World::Event);
+        assert_eq!(before, after);
+        assert_eq!(
+            after.inconsistent_requests, 10,
+            "told failure but the effect happened"
+        );
+    }
+
+    #[test]
+    fn unexpected_work_counts_as_an_execution_only() {
+        let mut ledger = Ledger::default();
+        let id = ledger.open(SimTime::ZERO, 0, 0b10);
+        assert_eq!(ledger.effect_done(World::Event, id, 3), None);
+        let summary = ledger.summary(World::Event);
+        assert_eq!(summary.executions[3], 1);
+        assert_eq!(summary.effects.expected, 1);
+    }
+}

@@ -1,0 +1,459 @@
+//! The trace: plain-data events the UI animates, kept in a bounded ring, and a hash over all of them.
+
+use super::time::SimTime;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Which world an event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum World {
+    Sync = 0,
+    Event = 1,
+}
+
+impl World {
+    pub const BOTH: [World; 2] = [World::Sync, World::Event];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            World::Sync => "sync",
+            World::Event => "event",
+        }
+    }
+}
+
+/// Why a call or an effect failed; also the ledger's "lost" reasons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The callee's process was down: connection refused.
+    Refused,
+    /// The callee's queue was full.
+    Rejected,
+    /// The caller stopped waiting.
+    Timeout,
+    /// The callee returned an error.
+    Error,
+    /// The callee crashed or restarted with the work in progress.
+    Crash,
+    /// The circuit breaker failed the call without trying.
+    CircuitOpen,
+    /// An earlier call of a sequential caller failed, so this one was never made.
+    NotCalled,
+    /// The caller had not yet been redeployed with the new call.
+    NotDeployed,
+    /// The consumer committed the offset before processing, then crashed.
+    CommittedBeforeProcessing,
+    /// The event was deleted by retention before the group read it.
+    Retention,
+    /// The write never reached a leader (acks=0 with no leader, or the broker was down).
+    NoLeader,
+    /// The write was on a leader that crashed before a follower copied it.
+    BrokerCrash,
+    /// The event was parked in the dead-letter queue.
+    DeadLetter,
+    /// The producer gave up waiting for an acknowledgement.
+    ProducerTimeout,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 14] = [
+        Reason::Refused,
+        Reason::Rejected,
+        Reason::Timeout,
+        Reason::Error,
+        Reason::Crash,
+        Reason::CircuitOpen,
+        Reason::NotCalled,
+        Reason::NotDeployed,
+        Reason::CommittedBeforeProcessing,
+        Reason::Retention,
+        Reason::NoLeader,
+        Reason::BrokerCrash,
+        Reason::DeadLetter,
+        Reason::ProducerTimeout,
+    ];
+
+    /// The snake_case name used in reports and trace files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Refused => "refused",
+            Reason::Rejected => "rejected",
+            Reason::Timeout => "timeout",
+            Reason::Error => "error",
+            Reason::Crash => "crash",
+            Reason::CircuitOpen => "circuit_open",
+            Reason::NotCalled => "not_called",
+            Reason::NotDeployed => "not_deployed",
+            Reason::CommittedBeforeProcessing => "committed_before_processing",
+            Reason::Retention => "retention",
+            Reason::NoLeader => "no_leader",
+            Reason::BrokerCrash => "broker_crash",
+            Reason::DeadLetter => "dead_letter",
+            Reason::ProducerTimeout => "producer_timeout",
+        }
+    }
+}
+
+/// What happened. Ids are plain numbers: request ids, service and group indices, partitions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TraceKind {
+    Arrival {
+        request: u64,
+        kind: u8,
+    },
+    /// A call leaves `from` for `to` (`from` is None for the user's request to the entry).
+    CallSent {
+        request: u64,
+        from: u8,
+        to: u8,
+        attempt: u8,
+    },
+    CallFailed {
+        request: u64,
+        from: u8,
+        to: u8,
+        reason: Reason,
+    },
+    WorkStarted {
+        request: u64,
+        service: u8,
+    },
+    WorkDone {
+        request: u64,
+        service: u8,
+        ok: bool,
+    },
+    Replied {
+        request: u64,
+        from: u8,
+        to: u8,
+        ok: bool,
+    },
+    Responded {
+        request: u64,
+        ok: bool,
+        latency_us: u64,
+    },
+    Rejected {
+        request: u64,
+        service: u8,
+    },
+    BreakerChanged {
+        from: u8,
+        to: u8,
+        state: u8,
+    },
+    Appended {
+        request: u64,
+        partition: u16,
+        offset: u64,
+    },
+    Acked {
+        request: u64,
+        partition: u16,
+        offset: u64,
+    },
+    Fetched {
+        request: u64,
+        group: u8,
+        instance: u8,
+        partition: u16,
+        offset: u64,
+        redelivery: bool,
+    },
+    Processed {
+        request: u64,
+        group: u8,
+        partition: u16,
+        offset: u64,
+        ok: bool,
+    },
+    Committed {
+        group: u8,
+        partition: u16,
+        offset: u64,
+    },
+    Rebalanced {
+        group: u8,
+        instances: u8,
+    },
+    Lost {
+        request: u64,
+        service: u8,
+        reason: Reason,
+    },
+    DeadLettered {
+        request: u64,
+        group: u8,
+        partition: u16,
+        offset: u64,
+    },
+    Truncated {
+        partition: u16,
+        from_offset: u64,
+        count: u64,
+    },
+    LeaderChanged {
+        partition: u16,
+        broker: i8,
+    },
+    Fault {
+        index: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    pub time_us: u64,
+    pub world: World,
+    #[serde(flatten)]
+    pub kind: TraceKind,
+}
+
+/// The last `capacity` events, a running count, and an FNV-1a hash of every event ever recorded.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    ring: VecDeque<TraceEvent>,
+    capacity: usize,
+    recorded: u64,
+    hash: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+impl Trace {
+    pub fn new(capacity: usize) -> Trace {
+        Trace {
+            ring: VecDeque::with_capacity(capacity.min(4_096)),
+            capacity,
+            recorded: 0,
+            hash: FNV_OFFSET,
+        }
+    }
+
+    pub fn record(&mut self, time: SimTime, world: World, kind: TraceKind) {
+        let event = TraceEvent {
+            time_us: time.as_us(),
+            world,
+            kind,
+        };
+        self.hash = fold_event(self.hash, &event);
+        self.recorded += 1;
+        if self.capacity == 0 {
+            return;
+        }
+        if self.ring.len() == self.capacity {
+            self.ring.pop_front();
+        }
+        self.ring.push_back(event);
+    }
+
+    /// A hash of the whole run so far, for comparing runs natively and in the browser.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// Events recorded since the run began (the ring keeps only the newest).
+    pub fn recorded(&self) -> u64 {
+        self.recorded
+    }
+
+    /// Events with sequence number `>= cursor` that are still in the ring, and the next cursor.
+    pub fn since(&self, cursor: u64) -> (impl Iterator<Item = &TraceEvent>, u64) {
+        let first_kept = self.recorded - self.ring.len() as u64;
+        let skip = cursor
+            .saturating_sub(first_kept)
+            .min(self.ring.len() as u64) as usize;
+        (self.ring.iter().skip(skip), self.recorded)
+    }
+}
+
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &byte in bytes {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// Folds an event into the hash through a fixed byte encoding, so the hash is the
+/// same on every platform and does not depend on serde or Debug formatting.
+fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
+    let mut words = [0u64; 8];
+    words[0] = event.time_us;
+    words[1] = event.world as u64;
+    let (tag, fields): (u64, [u64; 6]) = match event.kind {
+        TraceKind::Arrival { request, kind } => (1, [request, kind as u64, 0, 0, 0, 0]),
+        TraceKind::CallSent {
+            request,
+            from,
+            to,
+            attempt,
+        } => (2, [request, from as u64, to as u64, attempt as u64, 0, 0]),
+        TraceKind::CallFailed {
+            request,
+            from,
+            to,
+            reason,
+        } => (3, [request, from as u64, to as u64, reason as u64, 0, 0]),
+        TraceKind::WorkStarted { request, service } => (4, [request, service as u64, 0, 0, 0, 0]),
+        TraceKind::WorkDone {
+            request,
+            service,
+            ok,
+        } => (5, [request, service as u64, ok as u64, 0, 0, 0]),
+        TraceKind::Replied {
+            request,
+            from,
+            to,
+            ok,
+        } => (6, [request, from as u64, to as u64, ok as u64, 0, 0]),
+        TraceKind::Responded {
+            request,
+            ok,
+            latency_us,
+        } => (7, [request, ok as u64, latency_us, 0, 0, 0]),
+        TraceKind::Rejected { request, service } => (8, [request, service as u64, 0, 0, 0, 0]),
+        TraceKind::BreakerChanged { from, to, state } => {
+            (9, [from as u64, to as u64, state as u64, 0, 0, 0])
+        }
+        TraceKind::Appended {
+            request,
+            partition,
+            offset,
+        } => (10, [request, partition as u64, offset, 0, 0, 0]),
+        TraceKind::Acked {
+            request,
+            partition,
+            offset,
+        } => (11, [request, partition as u64, offset, 0, 0, 0]),
+        TraceKind::Fetched {
+            request,
+            group,
+            instance,
+            partition,
+            offset,
+            redelivery,
+        } => (
+            12,
+            [
+                request,
+                group as u64,
+                instance as u64,
+                partition as u64,
+                offset,
+                redelivery as u64,
+            ],
+        ),
+        TraceKind::Processed {
+            request,
+            group,
+            partition,
+            offset,
+            ok,
+        } => (
+            13,
+            [
+                request,
+                group as u64,
+                partition as u64,
+                offset,
+                ok as u64,
+                0,
+            ],
+        ),
+        TraceKind::Committed {
+            group,
+            partition,
+            offset,
+        } => (14, [group as u64, partition as u64, offset, 0, 0, 0]),
+        TraceKind::Rebalanced { group, instances } => {
+            (15, [group as u64, instances as u64, 0, 0, 0, 0])
+        }
+        TraceKind::Lost {
+            request,
+            service,
+            reason,
+        } => (16, [request, service as u64, reason as u64, 0, 0, 0]),
+        TraceKind::DeadLettered {
+            request,
+            group,
+            partition,
+            offset,
+        } => (17, [request, group as u64, partition as u64, offset, 0, 0]),
+        TraceKind::Truncated {
+            partition,
+            from_offset,
+            count,
+        } => (18, [partition as u64, from_offset, count, 0, 0, 0]),
+        TraceKind::LeaderChanged { partition, broker } => {
+            (19, [partition as u64, broker as i64 as u64, 0, 0, 0, 0])
+        }
+        TraceKind::Fault { index } => (20, [index as u64, 0, 0, 0, 0, 0]),
+    };
+    words[2] = tag;
+    words[3..8].copy_from_slice(&fields[..5]);
+    let mut hash = hash;
+    for word in words {
+        hash = fnv(hash, &word.to_le_bytes());
+    }
+    fnv(hash, &fields[5].to_le_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ring_keeps_the_newest_and_the_hash_covers_everything() {
+        let mut trace = Trace::new(2);
+        for request in 0..5 {
+            trace.record(
+                SimTime(request),
+                World::Sync,
+                TraceKind::Arrival { request, kind: 0 },
+            );
+        }
+        assert_eq!(trace.recorded(), 5);
+        let (kept, next) = trace.since(0);
+        let kept: Vec<u64> = kept.map(|e| e.time_us).collect();
+        assert_eq!(kept, [3, 4]);
+        assert_eq!(next, 5);
+        assert_eq!(trace.since(4).0.count(), 1);
+
+        let mut other = Trace::new(0);
+        for request in 0..5 {
+            other.record(
+                SimTime(request),
+                World::Sync,
+                TraceKind::Arrival { request, kind: 0 },
+            );
+        }
+        assert_eq!(
+            trace.hash(),
+            other.hash(),
+            "the ring size must not change the hash"
+        );
+        other.record(
+            SimTime(9),
+            World::Event,
+            TraceKind::Arrival {
+                request: 9,
+                kind: 0,
+            },
+        );
+        assert_ne!(trace.hash(), other.hash());
+    }
+}
