@@ -162,21 +162,11 @@ pub struct WorldSummary {
 }
 
 /// Every request's fate in both worlds.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Ledger {
     first_open: u64,
     open: VecDeque<Record>,
     totals: [WorldTotals; 2],
-}
-
-impl Default for Ledger {
-    fn default() -> Self {
-        Ledger {
-            first_open: 0,
-            open: VecDeque::new(),
-            totals: Default::default(),
-        }
-    }
 }
 
 /// Whether a request is inconsistent in a world: told success but an effect was lost,
