@@ -47,6 +47,8 @@ pub struct Fate {
 pub struct Record {
     pub arrival: SimTime,
     pub kind: u8,
+    /// The user id, the event's key: it picks the partition.
+    pub user: u32,
     /// Bit `s` set: service `s` is expected to produce an effect for this request.
     pub expected: u16,
     pub fates: [Fate; 2],
@@ -184,7 +186,7 @@ fn is_inconsistent(fate: &Fate, expected: u16) -> bool {
 
 impl Ledger {
     /// Opens the next request; ids are handed out in order from 0.
-    pub fn open(&mut self, arrival: SimTime, kind: u8, expected: u16) -> u64 {
+    pub fn open(&mut self, arrival: SimTime, kind: u8, expected: u16, user: u32) -> u64 {
         if self.open.len() >= MAX_OPEN_REQUESTS {
             self.fold_front();
         }
@@ -192,6 +194,7 @@ impl Ledger {
         self.open.push_back(Record {
             arrival,
             kind,
+            user,
             expected,
             fates: Default::default(),
             event_position: None,
@@ -384,7 +387,7 @@ mod tests {
     #[test]
     fn fates_follow_counts_and_reasons() {
         let mut ledger = Ledger::default();
-        let id = ledger.open(SimTime::ZERO, 0, 0b1110);
+        let id = ledger.open(SimTime::ZERO, 0, 0b1110, 0);
         ledger.effect_done(World::Sync, id, 1);
         ledger.effect_done(World::Sync, id, 2);
         ledger.effect_done(World::Sync, id, 2);
@@ -416,7 +419,7 @@ mod tests {
     #[test]
     fn a_late_completion_turns_a_lost_effect_into_a_done_one() {
         let mut ledger = Ledger::default();
-        let id = ledger.open(SimTime::ZERO, 0, 0b10);
+        let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
         ledger.mark_lost(World::Sync, id, 1, Reason::Timeout);
         ledger.effect_done(World::Sync, id, 1);
         assert_eq!(ledger.summary(World::Sync).effects.done_once, 1);
@@ -426,7 +429,7 @@ mod tests {
     fn folding_keeps_the_counts_and_bounds_the_window() {
         let mut ledger = Ledger::default();
         for _ in 0..10 {
-            let id = ledger.open(SimTime::ZERO, 0, 0b10);
+            let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
             ledger.effect_done(World::Event, id, 1);
             ledger.respond(World::Event, id, false, 5);
         }
@@ -445,7 +448,7 @@ mod tests {
     #[test]
     fn unexpected_work_counts_as_an_execution_only() {
         let mut ledger = Ledger::default();
-        let id = ledger.open(SimTime::ZERO, 0, 0b10);
+        let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
         assert_eq!(ledger.effect_done(World::Event, id, 3), None);
         let summary = ledger.summary(World::Event);
         assert_eq!(summary.executions[3], 1);

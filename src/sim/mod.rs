@@ -4,14 +4,27 @@
 //! virtual ([`SimTime`]), randomness comes from one seed forked per component
 //! ([`rng::SimRng`]), and all state is `Clone` so the UI can snapshot it for time travel.
 
+mod consumers;
 pub mod dist;
+mod engine;
 pub mod ledger;
+mod log;
 pub mod metrics;
+pub mod presets;
 pub mod queue;
+mod report;
 pub mod rng;
 pub mod scenario;
+mod services;
 mod time;
+mod topology;
 pub mod trace;
 
+pub use consumers::Group;
+pub use engine::{Action, Simulation, TRACE_CAPACITY};
+pub use log::{Entry, Log, Partition};
+pub use report::{EventWorldReport, GroupReport, Report, ServiceEffects, WorldReport};
 pub use scenario::{Scenario, ScenarioError};
+pub use services::Health;
 pub use time::SimTime;
+pub use topology::Topology;

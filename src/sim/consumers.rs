@@ -1,0 +1,659 @@
+//! Consumer groups: instances, partition assignment, fetching, commits, rebalances, retries and the dead-letter queue.
+//!
+//! Each direct child of the entry service is a group. An instance takes one event
+//! at a time from its partitions and runs the group's service on it (deeper
+//! services are called synchronously, as real consumers do). Where the offset is
+//! committed decides what a crash does: before processing loses the event, after
+//! processing (or by the auto-commit timer) replays it.
+
+use super::engine::{Event, Simulation};
+use super::scenario::{CommitMode, StartFrom};
+use super::services::{Health, Reply};
+use super::time::SimTime;
+use super::trace::{Reason, TraceKind, World};
+
+/// The event an instance is working on.
+#[derive(Clone, Copy, Debug)]
+pub struct InFlight {
+    pub partition: u16,
+    pub offset: u64,
+    pub request: u64,
+    pub attempts: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub alive: bool,
+    /// Bumped by every crash, so answers meant for a previous life are ignored.
+    pub incarnation: u32,
+    pub partitions: Vec<u16>,
+    next: usize,
+    pub busy: Option<InFlight>,
+}
+
+impl Instance {
+    fn new(alive: bool) -> Instance {
+        Instance {
+            alive,
+            incarnation: 0,
+            partitions: Vec::new(),
+            next: 0,
+            busy: None,
+        }
+    }
+}
+
+/// One consumer group (one downstream service) and its offsets per partition.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub service: u8,
+    pub subscribed: bool,
+    pub instances: Vec<Instance>,
+    pub generation: u32,
+    pub rebalancing: bool,
+    /// Durable: where the group resumes after a crash or rebalance.
+    pub committed: Vec<u64>,
+    /// In memory: the next offset to fetch.
+    pub position: Vec<u64>,
+    /// Processed up to here (what auto-commit commits).
+    pub completed: Vec<u64>,
+    /// One past the highest offset ever fetched, to tell a redelivery from a first delivery.
+    pub fetched_high: Vec<u64>,
+    pub owner: Vec<Option<u8>>,
+    pub processed: u64,
+    pub redeliveries: u64,
+}
+
+impl Group {
+    fn new(service: usize, instances: u32, alive: bool, committed: Vec<u64>) -> Group {
+        let partitions = committed.len();
+        Group {
+            service: service as u8,
+            subscribed: true,
+            instances: (0..instances).map(|_| Instance::new(alive)).collect(),
+            generation: 0,
+            rebalancing: false,
+            position: committed.clone(),
+            completed: committed.clone(),
+            fetched_high: committed.clone(),
+            committed,
+            owner: vec![None; partitions],
+            processed: 0,
+            redeliveries: 0,
+        }
+    }
+
+    pub fn alive_instances(&self) -> usize {
+        self.instances.iter().filter(|i| i.alive).count()
+    }
+
+    /// Alive instances that own at least one partition.
+    pub fn active_instances(&self) -> usize {
+        self.instances
+            .iter()
+            .filter(|i| i.alive && !i.partitions.is_empty())
+            .count()
+    }
+}
+
+impl Simulation {
+    fn group(&self, service: usize) -> Option<&super::consumers::Group> {
+        self.groups.get(service).and_then(|g| g.as_ref())
+    }
+
+    fn group_mut(&mut self, service: usize) -> Option<&mut Group> {
+        self.groups.get_mut(service).and_then(|g| g.as_mut())
+    }
+
+    fn service_up_in_event_world(&self, service: usize) -> bool {
+        self.worlds[World::Event.index()].services[service].health == Health::Up
+    }
+
+    /// Groups that exist at time zero start at the beginning of the (empty) log, already assigned.
+    pub(super) fn start_groups(&mut self) {
+        let partitions = self.log.partitions.len();
+        self.groups = (0..self.topology.len()).map(|_| None).collect();
+        for service in 1..self.topology.len() {
+            if !self.topology.is_group(service) {
+                continue;
+            }
+            let instances = self
+                .scenario
+                .event
+                .consumers
+                .instances_for(self.topology.name(service));
+            self.groups[service] = Some(Group::new(service, instances, true, vec![0; partitions]));
+            self.assign(service);
+            self.schedule_auto_commit(service);
+        }
+    }
+
+    /// A group added at run time subscribes with no change to the producer.
+    pub(super) fn subscribe_group(&mut self, service: usize, start: StartFrom) {
+        let instances = self
+            .scenario
+            .event
+            .consumers
+            .instances_for(self.topology.name(service));
+        let committed = self.start_from_offsets(start);
+        if self.groups.len() <= service {
+            self.groups.resize(service + 1, None);
+        }
+        let alive = self.service_up_in_event_world(service);
+        self.groups[service] = Some(Group::new(service, instances, alive, committed));
+        self.begin_rebalance(service);
+        self.schedule_auto_commit(service);
+    }
+
+    pub(super) fn unsubscribe_group(&mut self, service: usize) {
+        if let Some(group) = self.group_mut(service) {
+            group.subscribed = false;
+            for instance in &mut group.instances {
+                instance.alive = false;
+                instance.incarnation += 1;
+                instance.busy = None;
+                instance.partitions.clear();
+            }
+        }
+    }
+
+    fn schedule_auto_commit(&mut self, service: usize) {
+        if self.scenario.event.commit == CommitMode::Auto {
+            let interval = SimTime::from_ms_f64(self.scenario.event.auto_commit_interval_ms);
+            self.queue.push(
+                self.now + interval,
+                Event::AutoCommit {
+                    group: service as u8,
+                },
+            );
+        }
+    }
+
+    /// Total lag of a subscribed group: visible events not yet committed, over all partitions.
+    pub fn group_lag(&self, service: usize) -> Option<u64> {
+        let group = self.group(service).filter(|g| g.subscribed)?;
+        Some(
+            self.log
+                .partitions
+                .iter()
+                .zip(&group.committed)
+                .map(|(p, &committed)| p.high_watermark.saturating_sub(committed.max(p.start)))
+                .sum(),
+        )
+    }
+
+    /// New data on `partition`: idle owners fetch it.
+    pub(super) fn wake_consumers(&mut self, partition: u16) {
+        let p = partition as usize;
+        for service in 0..self.groups.len() {
+            let Some(group) = self.group(service) else {
+                continue;
+            };
+            if !group.subscribed || group.rebalancing {
+                continue;
+            }
+            let Some(owner) = group.owner[p] else {
+                continue;
+            };
+            let instance = &group.instances[owner as usize];
+            if instance.alive && instance.busy.is_none() {
+                let incarnation = instance.incarnation;
+                self.queue.push(
+                    self.now,
+                    Event::Poll {
+                        group: service as u8,
+                        instance: owner,
+                        incarnation,
+                    },
+                );
+            }
+        }
+    }
+
+    /// An instance looks for its next event, round-robin over its partitions.
+    pub(super) fn on_poll(&mut self, service: usize, index: usize, incarnation: u32) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let Some(instance) = group.instances.get(index) else {
+            return;
+        };
+        if !group.subscribed
+            || group.rebalancing
+            || !instance.alive
+            || instance.incarnation != incarnation
+            || instance.busy.is_some()
+        {
+            return;
+        }
+        if !self.service_up_in_event_world(service)
+            && self.worlds[World::Event.index()].services[service].health == Health::Killed
+        {
+            return;
+        }
+        let count = instance.partitions.len();
+        let mut chosen = None;
+        for step in 0..count {
+            let slot = (instance.next + step) % count;
+            let p = instance.partitions[slot] as usize;
+            let part = &self.log.partitions[p];
+            let leader_up = part.leader.is_some_and(|b| self.log.brokers_up[b as usize]);
+            let position = group.position[p].max(part.start);
+            if leader_up && position < part.high_watermark {
+                chosen = Some((slot, p, position));
+                break;
+            }
+        }
+        let Some((slot, p, offset)) = chosen else {
+            return;
+        };
+        let entry = *self.log.partitions[p]
+            .entry(offset)
+            .expect("offset inside the log");
+        let commit_first = self.scenario.event.commit == CommitMode::BeforeProcessing;
+        let group = self.group_mut(service).expect("checked above");
+        let instance = &mut group.instances[index];
+        instance.next = slot + 1;
+        instance.busy = Some(InFlight {
+            partition: p as u16,
+            offset,
+            request: entry.request,
+            attempts: 0,
+        });
+        let redelivery = offset < group.fetched_high[p];
+        group.fetched_high[p] = group.fetched_high[p].max(offset + 1);
+        group.position[p] = offset + 1;
+        if redelivery {
+            group.redeliveries += 1;
+        }
+        if commit_first && group.committed[p] <= offset {
+            group.committed[p] = offset + 1;
+        }
+        let fetched = TraceKind::Fetched {
+            request: entry.request,
+            group: service as u8,
+            instance: index as u8,
+            partition: p as u16,
+            offset,
+            redelivery,
+        };
+        self.record(World::Event, fetched);
+        if commit_first {
+            self.record(
+                World::Event,
+                TraceKind::Committed {
+                    group: service as u8,
+                    partition: p as u16,
+                    offset: offset + 1,
+                },
+            );
+        }
+        self.process_in_flight(service, index);
+    }
+
+    /// Runs the group's service on the instance's current event (again, after a failure).
+    fn process_in_flight(&mut self, service: usize, index: usize) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let instance = &group.instances[index];
+        let Some(in_flight) = instance.busy else {
+            return;
+        };
+        let incarnation = instance.incarnation;
+        let p = in_flight.partition as usize;
+        let poison = self.log.partitions[p]
+            .entry(in_flight.offset)
+            .is_some_and(|e| e.poison);
+        if poison {
+            self.processing_failed(service, index);
+            return;
+        }
+        let kind = self
+            .ledger
+            .record(in_flight.request)
+            .map(|r| r.kind)
+            .unwrap_or(0);
+        if self.topology.kind_touches[kind as usize] & (1 << service) == 0 {
+            // Not this service's business (a login, for the email group): skipped on sight.
+            self.processing_succeeded(service, index);
+            return;
+        }
+        let reply = Reply::Consumer {
+            group: service as u8,
+            instance: index as u8,
+            incarnation,
+        };
+        let job = self.create_job(World::Event, in_flight.request, service, kind, reply);
+        let latency = self.latency();
+        self.queue.push(
+            self.now + latency,
+            Event::CallArrives {
+                world: World::Event,
+                job,
+            },
+        );
+    }
+
+    pub(super) fn consumer_job_finished(
+        &mut self,
+        service: usize,
+        index: usize,
+        incarnation: u32,
+        ok: bool,
+    ) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let Some(instance) = group.instances.get(index) else {
+            return;
+        };
+        if !instance.alive || instance.incarnation != incarnation || instance.busy.is_none() {
+            return;
+        }
+        if ok {
+            self.processing_succeeded(service, index);
+        } else {
+            self.processing_failed(service, index);
+        }
+    }
+
+    fn processing_succeeded(&mut self, service: usize, index: usize) {
+        let commit_after = self.scenario.event.commit == CommitMode::AfterProcessing;
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        let Some(in_flight) = group.instances[index].busy.take() else {
+            return;
+        };
+        let p = in_flight.partition as usize;
+        let next = in_flight.offset + 1;
+        group.completed[p] = group.completed[p].max(next);
+        group.processed += 1;
+        let committed = commit_after && group.committed[p] < next;
+        if committed {
+            group.committed[p] = next;
+        }
+        let incarnation = group.instances[index].incarnation;
+        let processed = TraceKind::Processed {
+            request: in_flight.request,
+            group: service as u8,
+            partition: in_flight.partition,
+            offset: in_flight.offset,
+            ok: true,
+        };
+        self.record(World::Event, processed);
+        if committed {
+            self.record(
+                World::Event,
+                TraceKind::Committed {
+                    group: service as u8,
+                    partition: in_flight.partition,
+                    offset: next,
+                },
+            );
+        }
+        self.queue.push(
+            self.now,
+            Event::Poll {
+                group: service as u8,
+                instance: index as u8,
+                incarnation,
+            },
+        );
+    }
+
+    /// Retry with backoff; after the last attempt, park in the DLQ if there is one,
+    /// otherwise keep retrying: the event blocks its partition.
+    fn processing_failed(&mut self, service: usize, index: usize) {
+        let max_attempts = self.scenario.event.max_processing_attempts;
+        let dlq = self.scenario.event.dlq;
+        let retry = self.scenario.sync.retry.clone();
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        let instance = &mut group.instances[index];
+        let incarnation = instance.incarnation;
+        let Some(in_flight) = instance.busy.as_mut() else {
+            return;
+        };
+        in_flight.attempts += 1;
+        let in_flight = *in_flight;
+        let processed = TraceKind::Processed {
+            request: in_flight.request,
+            group: service as u8,
+            partition: in_flight.partition,
+            offset: in_flight.offset,
+            ok: false,
+        };
+        self.record(World::Event, processed);
+        if in_flight.attempts >= max_attempts && dlq {
+            self.log.park(in_flight.request, service as u8);
+            let parked = TraceKind::DeadLettered {
+                request: in_flight.request,
+                group: service as u8,
+                partition: in_flight.partition,
+                offset: in_flight.offset,
+            };
+            self.record(World::Event, parked);
+            self.mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
+            self.processing_succeeded(service, index);
+            return;
+        }
+        let exponent = in_flight.attempts.min(30) as i32 - 1;
+        let wait_ms = (retry.backoff_ms.max(1.0) * retry.multiplier.powi(exponent))
+            .min(retry.max_backoff_ms.max(1.0));
+        let retry_at = self.now + SimTime::from_ms_f64(wait_ms);
+        self.queue.push(
+            retry_at,
+            Event::Reprocess {
+                group: service as u8,
+                instance: index as u8,
+                incarnation,
+            },
+        );
+    }
+
+    pub(super) fn on_reprocess(&mut self, service: usize, index: usize, incarnation: u32) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let Some(instance) = group.instances.get(index) else {
+            return;
+        };
+        if !instance.alive || instance.incarnation != incarnation || instance.busy.is_none() {
+            return;
+        }
+        if let Some(in_flight) = instance.busy {
+            let redelivered = TraceKind::Fetched {
+                request: in_flight.request,
+                group: service as u8,
+                instance: index as u8,
+                partition: in_flight.partition,
+                offset: in_flight.offset,
+                redelivery: true,
+            };
+            self.record(World::Event, redelivered);
+        }
+        self.process_in_flight(service, index);
+    }
+
+    /// Every instance of the group dies: an event committed before processing is lost,
+    /// and uncommitted progress is forgotten (so it will be processed again).
+    pub(super) fn crash_group(&mut self, service: usize) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let mut lost = Vec::new();
+        for instance in &group.instances {
+            if let Some(in_flight) = instance.busy.filter(|_| instance.alive)
+                && group.committed[in_flight.partition as usize] > in_flight.offset
+            {
+                lost.push(in_flight.request);
+            }
+        }
+        for request in lost {
+            self.mark_subtree_lost(
+                World::Event,
+                request,
+                service,
+                Reason::CommittedBeforeProcessing,
+            );
+        }
+        let group = self.group_mut(service).expect("checked above");
+        for instance in &mut group.instances {
+            instance.alive = false;
+            instance.incarnation += 1;
+            instance.busy = None;
+            instance.partitions.clear();
+        }
+        group.completed.clone_from(&group.committed);
+        group.position.clone_from(&group.committed);
+        group.owner.iter_mut().for_each(|o| *o = None);
+    }
+
+    /// Instances come back after a crash and rejoin the group.
+    pub(super) fn revive_group(&mut self, service: usize) {
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        if !group.subscribed {
+            return;
+        }
+        for instance in &mut group.instances {
+            instance.alive = true;
+        }
+        self.begin_rebalance(service);
+    }
+
+    pub(super) fn scale_group(&mut self, service: usize, instances: u32) {
+        let alive = self.service_up_in_event_world(service);
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        let wanted = instances as usize;
+        while group.instances.len() > wanted {
+            group.instances.pop();
+        }
+        while group.instances.len() < wanted {
+            group
+                .instances
+                .push(Instance::new(alive && group.subscribed));
+        }
+        self.begin_rebalance(service);
+    }
+
+    /// Stops fetching for `rebalance_ms`; with auto-commit, progress is committed on revoke.
+    fn begin_rebalance(&mut self, service: usize) {
+        let auto = self.scenario.event.commit == CommitMode::Auto;
+        let pause = SimTime::from_ms_f64(self.scenario.event.rebalance_ms);
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        group.generation += 1;
+        group.rebalancing = true;
+        if auto {
+            group.committed.clone_from(&group.completed);
+        }
+        let generation = group.generation;
+        self.queue.push(
+            self.now + pause,
+            Event::RebalanceDone {
+                group: service as u8,
+                generation,
+            },
+        );
+    }
+
+    pub(super) fn on_rebalance_done(&mut self, service: usize, generation: u32) {
+        let auto = self.scenario.event.commit == CommitMode::Auto;
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        if group.generation != generation || !group.subscribed {
+            return;
+        }
+        group.rebalancing = false;
+        if auto {
+            for p in 0..group.committed.len() {
+                group.committed[p] = group.committed[p].max(group.completed[p]);
+            }
+        }
+        self.assign(service);
+    }
+
+    /// Round-robin assignment of partitions to alive instances; extra instances sit idle.
+    fn assign(&mut self, service: usize) {
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        let alive: Vec<usize> = (0..group.instances.len())
+            .filter(|&i| group.instances[i].alive)
+            .collect();
+        for instance in &mut group.instances {
+            instance.partitions.clear();
+            instance.next = 0;
+        }
+        let partitions = group.committed.len();
+        for p in 0..partitions {
+            group.owner[p] = if alive.is_empty() {
+                None
+            } else {
+                Some(alive[p % alive.len()] as u8)
+            };
+            if let Some(owner) = group.owner[p] {
+                group.instances[owner as usize].partitions.push(p as u16);
+            }
+            group.position[p] = group.committed[p];
+        }
+        let active = group.active_instances() as u8;
+        let polls: Vec<(u8, u32)> = alive
+            .iter()
+            .map(|&i| (i as u8, group.instances[i].incarnation))
+            .collect();
+        self.record(
+            World::Event,
+            TraceKind::Rebalanced {
+                group: service as u8,
+                instances: active,
+            },
+        );
+        for (instance, incarnation) in polls {
+            self.queue.push(
+                self.now,
+                Event::Poll {
+                    group: service as u8,
+                    instance,
+                    incarnation,
+                },
+            );
+        }
+    }
+
+    pub(super) fn on_auto_commit(&mut self, service: usize) {
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        if !group.subscribed {
+            return;
+        }
+        let mut commits = Vec::new();
+        for p in 0..group.committed.len() {
+            if group.completed[p] > group.committed[p] {
+                group.committed[p] = group.completed[p];
+                commits.push((p as u16, group.completed[p]));
+            }
+        }
+        for (partition, offset) in commits {
+            self.record(
+                World::Event,
+                TraceKind::Committed {
+                    group: service as u8,
+                    partition,
+                    offset,
+                },
+            );
+        }
+        self.schedule_auto_commit(service);
+    }
+}

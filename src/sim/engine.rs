@@ -1,0 +1,736 @@
+//! The engine: one clock, one event queue, and the state of both worlds, advanced by `step` and `run_until`.
+//!
+//! Both worlds receive every arrival and every fault at the same simulated time.
+//! Handlers live in sibling modules as further `impl Simulation` blocks:
+//! `services.rs` (calls, pools, timeouts, retries, breakers), `log.rs` (brokers,
+//! partitions, producers) and `consumers.rs` (consumer groups).
+
+use super::consumers::Group;
+use super::ledger::Ledger;
+use super::log::Log;
+use super::metrics::TimeSeries;
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::scenario::{
+    Arrivals, FaultAction, FaultSpec, Scenario, ScenarioError, StartFrom, parse_broker,
+};
+use super::services::{JobId, WorldState};
+use super::time::SimTime;
+use super::topology::Topology;
+use super::trace::{Reason, Trace, TraceKind, World};
+
+/// How often gauges are sampled into the time series and settled requests are folded.
+pub(super) const HOUSEKEEPING_US: u64 = 100_000;
+/// Width of a metrics bucket before any decimation.
+const BUCKET_US: u64 = 1_000_000;
+/// Buckets kept before neighbours merge.
+const MAX_BUCKETS: usize = 1_024;
+/// Trace events kept for the UI to read.
+pub const TRACE_CAPACITY: usize = 65_536;
+
+/// Everything that can happen. Small and `Copy`, so the queue stays fast.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Event {
+    Arrival,
+    Fault(u32),
+    Housekeeping,
+    CallArrives {
+        world: World,
+        job: JobId,
+    },
+    WorkDone {
+        world: World,
+        job: JobId,
+    },
+    Response {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+        ok: bool,
+        reason: Reason,
+    },
+    CallTimeout {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+    },
+    Retry {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+    },
+    Redeployed {
+        world: World,
+        caller: u8,
+        callee: u8,
+        add: bool,
+    },
+    ProduceArrives {
+        job: JobId,
+        partition: u16,
+        request: u64,
+    },
+    ProduceAck {
+        job: JobId,
+        partition: u16,
+        offset: u64,
+    },
+    ProducerTimeout {
+        job: JobId,
+    },
+    Replicate {
+        partition: u16,
+        upto: u64,
+    },
+    LeaderElection {
+        partition: u16,
+    },
+    Poll {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+    RebalanceDone {
+        group: u8,
+        generation: u32,
+    },
+    AutoCommit {
+        group: u8,
+    },
+    Reprocess {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+}
+
+/// A fault or user action, applied to both worlds at the current time.
+pub type Action = FaultSpec;
+
+/// Per-component random streams, forked from the seed in a fixed order.
+#[derive(Clone, Debug)]
+pub(super) struct Streams {
+    pub arrivals: SimRng,
+    pub kinds: SimRng,
+    pub users: SimRng,
+    pub poison: SimRng,
+}
+
+/// The whole simulated system: both worlds, the log, the ledger, metrics and trace.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub(super) scenario: Scenario,
+    pub(super) now: SimTime,
+    pub(super) end: SimTime,
+    pub(super) queue: EventQueue<Event>,
+    pub(super) events_simulated: u64,
+    pub(super) topology: Topology,
+    pub(super) worlds: [WorldState; 2],
+    pub(super) log: Log,
+    pub(super) groups: Vec<Option<Group>>,
+    pub(super) ledger: Ledger,
+    pub(super) trace: Trace,
+    pub(super) series: TimeSeries,
+    pub(super) streams: Streams,
+    /// Fault indices in firing order.
+    fault_order: Vec<usize>,
+    /// Extra actions injected at run time, appended to the scenario's timeline.
+    pub(super) injected: Vec<Action>,
+    pub(super) max_lag: u64,
+}
+
+impl Simulation {
+    /// Builds a run from a scenario; the scenario is validated first.
+    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+        Simulation::with_trace_capacity(scenario, TRACE_CAPACITY)
+    }
+
+    /// Like [`Simulation::new`], keeping `capacity` trace events for readers (0 keeps none).
+    pub fn with_trace_capacity(
+        scenario: Scenario,
+        capacity: usize,
+    ) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        let seed = scenario.seed;
+        let topology = Topology::new(&scenario);
+        // Stream numbers: 1-9 shared components, 100+ per world and service (see WorldState::new).
+        let streams = Streams {
+            arrivals: SimRng::fork(seed, 1),
+            kinds: SimRng::fork(seed, 2),
+            users: SimRng::fork(seed, 3),
+            poison: SimRng::fork(seed, 4),
+        };
+        let worlds = [
+            WorldState::new(World::Sync, &topology, seed),
+            WorldState::new(World::Event, &topology, seed),
+        ];
+        let log = Log::new(&scenario.event);
+        let mut fault_order: Vec<usize> = (0..scenario.faults.len()).collect();
+        fault_order.sort_by(|&a, &b| {
+            scenario.faults[a]
+                .at_ms
+                .total_cmp(&scenario.faults[b].at_ms)
+                .then(a.cmp(&b))
+        });
+        let mut sim = Simulation {
+            end: SimTime::from_ms(scenario.duration_ms),
+            now: SimTime::ZERO,
+            queue: EventQueue::default(),
+            events_simulated: 0,
+            worlds,
+            log,
+            groups: Vec::new(),
+            ledger: Ledger::default(),
+            trace: Trace::new(capacity),
+            series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
+            streams,
+            fault_order,
+            injected: Vec::new(),
+            max_lag: 0,
+            topology,
+            scenario,
+        };
+        sim.start_groups();
+        for (position, &index) in sim.fault_order.iter().enumerate() {
+            let at = SimTime::from_ms_f64(sim.scenario.faults[index].at_ms);
+            sim.queue.push(at, Event::Fault(position as u32));
+        }
+        sim.schedule_first_arrival();
+        sim.queue
+            .push(SimTime(HOUSEKEEPING_US), Event::Housekeeping);
+        Ok(sim)
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The end of the scenario's duration; the engine runs past it if asked.
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn events_simulated(&self) -> u64 {
+        self.events_simulated
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn series(&self) -> &TimeSeries {
+        &self.series
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// Runs the next event; returns false when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let Some((time, event)) = self.queue.pop() else {
+            return false;
+        };
+        debug_assert!(time >= self.now, "time never runs backwards");
+        self.now = time;
+        self.events_simulated += 1;
+        self.dispatch(event);
+        true
+    }
+
+    /// Runs every event up to and including time `until`, then sets the clock to `until`.
+    pub fn run_until(&mut self, until: SimTime) {
+        while self.queue.peek_time().is_some_and(|t| t <= until) {
+            self.step();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Runs to the end of the scenario's duration.
+    pub fn run_to_end(&mut self) {
+        self.run_until(self.end);
+    }
+
+    /// Applies an action to both worlds now, as the UI does when someone clicks.
+    pub fn inject(&mut self, mut action: Action) -> Result<(), ScenarioError> {
+        action.at_ms = self.now.as_ms_f64();
+        let mut check = self.scenario.clone();
+        check.faults.push(action.clone());
+        check.validate()?;
+        self.scenario.faults.push(action.clone());
+        let index = self.scenario.faults.len() - 1;
+        self.injected.push(action);
+        self.apply_fault(index);
+        Ok(())
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::Fault(position) => {
+                let index = self.fault_order[position as usize];
+                self.apply_fault(index);
+            }
+            Event::Housekeeping => self.on_housekeeping(),
+            Event::CallArrives { world, job } => self.on_call_arrives(world, job),
+            Event::WorkDone { world, job } => self.on_work_done(world, job),
+            Event::Response {
+                world,
+                parent,
+                callee,
+                attempt,
+                ok,
+                reason,
+            } => self.on_response(world, parent, callee, attempt, ok, reason),
+            Event::CallTimeout {
+                world,
+                parent,
+                callee,
+                attempt,
+            } => self.on_call_timeout(world, parent, callee, attempt),
+            Event::Retry {
+                world,
+                parent,
+                callee,
+                attempt,
+            } => self.issue_call(world, parent, callee as usize, attempt),
+            Event::Redeployed {
+                world,
+                caller,
+                callee,
+                add,
+            } => self.on_redeployed(world, caller, callee, add),
+            Event::ProduceArrives {
+                job,
+                partition,
+                request,
+            } => self.on_produce_arrives(job, partition, request),
+            Event::ProduceAck {
+                job,
+                partition,
+                offset,
+            } => self.on_produce_ack(job, partition, offset),
+            Event::ProducerTimeout { job } => self.on_producer_timeout(job),
+            Event::Replicate { partition, upto } => self.on_replicate(partition, upto),
+            Event::LeaderElection { partition } => self.on_leader_election(partition),
+            Event::Poll {
+                group,
+                instance,
+                incarnation,
+            } => self.on_poll(group as usize, instance as usize, incarnation),
+            Event::RebalanceDone { group, generation } => {
+                self.on_rebalance_done(group as usize, generation)
+            }
+            Event::AutoCommit { group } => self.on_auto_commit(group as usize),
+            Event::Reprocess {
+                group,
+                instance,
+                incarnation,
+            } => self.on_reprocess(group as usize, instance as usize, incarnation),
+        }
+    }
+
+    pub(super) fn record(&mut self, world: World, kind: TraceKind) {
+        self.trace.record(self.now, world, kind);
+    }
+
+    pub(super) fn latency(&self) -> SimTime {
+        SimTime::from_ms_f64(self.scenario.network_latency_ms)
+    }
+
+    // ----- arrivals -----
+
+    fn schedule_first_arrival(&mut self) {
+        if let Some(gap) = self.next_interarrival(SimTime::ZERO) {
+            self.queue.push(gap, Event::Arrival);
+        }
+    }
+
+    /// Time from `from` to the next arrival, or None when the rate is zero.
+    fn next_interarrival(&mut self, from: SimTime) -> Option<SimTime> {
+        let rng = &mut self.streams.arrivals;
+        let exponential = |rng: &mut SimRng, rate_per_s: f64| -> f64 {
+            -(1.0 - rng.unit()).ln() / rate_per_s * 1_000.0
+        };
+        match self.scenario.workload.arrivals {
+            Arrivals::Poisson { rate_per_s } if rate_per_s > 0.0 => {
+                Some(from + SimTime::from_ms_f64(exponential(rng, rate_per_s)).max(SimTime(1)))
+            }
+            Arrivals::Constant { rate_per_s } if rate_per_s > 0.0 => {
+                Some(from + SimTime::from_ms_f64(1_000.0 / rate_per_s).max(SimTime(1)))
+            }
+            Arrivals::Bursty {
+                rate_per_s,
+                burst_rate_per_s,
+                every_ms,
+                burst_ms,
+            } => {
+                // A piecewise-constant Poisson process: draw at the current phase's rate,
+                // and redraw from the phase boundary if the draw crosses it (memorylessness).
+                let mut at_ms = from.as_ms_f64();
+                for _ in 0..64 {
+                    let phase_ms = at_ms % every_ms;
+                    let (rate, phase_end_ms) = if phase_ms < burst_ms {
+                        (burst_rate_per_s, at_ms - phase_ms + burst_ms)
+                    } else {
+                        (rate_per_s, at_ms - phase_ms + every_ms)
+                    };
+                    if rate > 0.0 {
+                        let candidate = at_ms + exponential(rng, rate);
+                        if candidate < phase_end_ms {
+                            return Some(SimTime::from_ms_f64(candidate).max(from + SimTime(1)));
+                        }
+                    }
+                    at_ms = phase_end_ms;
+                }
+                Some(SimTime::from_ms_f64(at_ms))
+            }
+            _ => None,
+        }
+    }
+
+    fn on_arrival(&mut self) {
+        let kind = self.topology.pick_kind(self.streams.kinds.unit());
+        let user = self
+            .streams
+            .users
+            .below(self.scenario.workload.users as u64) as u32;
+        let expected = self.topology.kind_touches[kind as usize] & self.topology.present & !1;
+        let request = self.ledger.open(self.now, kind, expected, user);
+        for world in World::BOTH {
+            self.record(world, TraceKind::Arrival { request, kind });
+            self.series.at(self.now.as_us()).worlds[world.index()].arrivals += 1;
+            self.mark_undeployed(world, request, expected);
+            self.admit_user_request(world, request, kind);
+        }
+        if let Some(next) = self.next_interarrival(self.now) {
+            self.queue.push(next, Event::Arrival);
+        }
+    }
+
+    /// Effects whose path from the entry is not deployed (or subscribed) yet are lost at once.
+    fn mark_undeployed(&mut self, world: World, request: u64, expected: u16) {
+        for service in 1..self.topology.len() {
+            if expected & (1 << service) != 0 && !self.path_deployed(world, service) {
+                self.mark_effect_lost(world, request, service, Reason::NotDeployed);
+            }
+        }
+    }
+
+    /// Whether requests can reach `service` in `world` right now.
+    fn path_deployed(&self, world: World, service: usize) -> bool {
+        let mut at = service;
+        while let Some(parent) = self.topology.caller[at] {
+            let parent = parent as usize;
+            let linked = if world == World::Event && parent == 0 {
+                self.groups
+                    .get(at)
+                    .and_then(|g| g.as_ref())
+                    .is_some_and(|g| g.subscribed)
+            } else {
+                self.worlds[world.index()].deployed_calls[parent].contains(&(at as u8))
+            };
+            if !linked {
+                return false;
+            }
+            at = parent;
+        }
+        true
+    }
+
+    // ----- ledger helpers shared by the worlds -----
+
+    pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
+        if let Some(count) = self.ledger.effect_done(world, request, service) {
+            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
+            match count {
+                1 => bucket.effects_done += 1,
+                2 => bucket.effects_duplicated += 1,
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn mark_effect_lost(
+        &mut self,
+        world: World,
+        request: u64,
+        service: usize,
+        reason: Reason,
+    ) {
+        if self.ledger.mark_lost(world, request, service, reason) {
+            self.series.at(self.now.as_us()).worlds[world.index()].effects_lost += 1;
+            self.record(
+                world,
+                TraceKind::Lost {
+                    request,
+                    service: service as u8,
+                    reason,
+                },
+            );
+        }
+    }
+
+    /// Marks every expected, undone effect in `service`'s subtree as lost.
+    pub(super) fn mark_subtree_lost(
+        &mut self,
+        world: World,
+        request: u64,
+        service: usize,
+        reason: Reason,
+    ) {
+        let mask = self.topology.subtree_mask(service);
+        for s in 0..self.topology.len() {
+            if mask & (1 << s) != 0 {
+                self.mark_effect_lost(world, request, s, reason);
+            }
+        }
+    }
+
+    pub(super) fn respond_to_user(&mut self, world: World, request: u64, ok: bool) {
+        let arrival = self
+            .ledger
+            .record(request)
+            .map(|r| r.arrival)
+            .unwrap_or(self.now);
+        let latency_us = self.now.saturating_since(arrival).as_us();
+        if self.ledger.respond(world, request, ok, latency_us) {
+            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
+            if ok {
+                bucket.succeeded += 1;
+                bucket.latency.record(latency_us);
+            } else {
+                bucket.failed += 1;
+            }
+            self.record(
+                world,
+                TraceKind::Responded {
+                    request,
+                    ok,
+                    latency_us,
+                },
+            );
+        }
+    }
+
+    // ----- faults -----
+
+    fn apply_fault(&mut self, index: usize) {
+        let fault = self.scenario.faults[index].clone();
+        self.record(
+            World::Sync,
+            TraceKind::Fault {
+                index: index as u32,
+            },
+        );
+        self.record(
+            World::Event,
+            TraceKind::Fault {
+                index: index as u32,
+            },
+        );
+        if let Some(Ok(broker)) = parse_broker(&fault.target) {
+            match fault.action {
+                FaultAction::Kill => self.kill_broker(broker as usize),
+                FaultAction::Restore => self.restore_broker(broker as usize),
+                _ => {}
+            }
+            return;
+        }
+        match fault.action {
+            FaultAction::AddService => self.add_service(&fault),
+            FaultAction::Scale => {
+                if let Some(service) = self.topology.index_of(&fault.target) {
+                    self.scale_group(service, fault.instances.unwrap_or(1));
+                }
+            }
+            FaultAction::RemoveService => {
+                if let Some(service) = self.topology.index_of(&fault.target) {
+                    self.remove_service(service);
+                }
+            }
+            FaultAction::Kill | FaultAction::Hang | FaultAction::Slow | FaultAction::Restore => {
+                let Some(service) = self.topology.index_of(&fault.target) else {
+                    return;
+                };
+                for world in World::BOTH {
+                    self.apply_service_fault(
+                        world,
+                        service,
+                        fault.action,
+                        fault.factor.unwrap_or(1.0),
+                    );
+                }
+            }
+        }
+    }
+
+    fn add_service(&mut self, fault: &FaultSpec) {
+        let (Some(caller), Some(spec)) =
+            (self.topology.index_of(&fault.target), fault.service.clone())
+        else {
+            return;
+        };
+        let seed = self.scenario.seed;
+        let service = self.topology.add_service(caller, spec);
+        for world in World::BOTH {
+            self.worlds[world.index()].add_service(&self.topology, service, seed);
+        }
+        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
+        let callee = service as u8;
+        let link = Event::Redeployed {
+            world: World::Sync,
+            caller: caller as u8,
+            callee,
+            add: true,
+        };
+        self.queue.push(self.now + redeploy, link);
+        if caller == 0 {
+            let start = fault.start_from.unwrap_or(self.scenario.event.start_from);
+            self.subscribe_group(service, start);
+        } else {
+            let link = Event::Redeployed {
+                world: World::Event,
+                caller: caller as u8,
+                callee,
+                add: true,
+            };
+            self.queue.push(self.now + redeploy, link);
+        }
+    }
+
+    fn remove_service(&mut self, service: usize) {
+        self.topology.present &= !(1 << service);
+        let caller = self.topology.caller[service].unwrap_or(0);
+        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
+        let callee = service as u8;
+        for world in World::BOTH {
+            let is_subscription = world == World::Event && caller == 0;
+            if is_subscription {
+                self.unsubscribe_group(service);
+            } else {
+                // Calls to a removed service are refused until the caller is redeployed without them.
+                self.worlds[world.index()].services[service].removed = true;
+                let unlink = Event::Redeployed {
+                    world,
+                    caller,
+                    callee,
+                    add: false,
+                };
+                self.queue.push(self.now + redeploy, unlink);
+            }
+            self.crash_jobs_at(world, service);
+        }
+    }
+
+    fn on_redeployed(&mut self, world: World, caller: u8, callee: u8, add: bool) {
+        let calls = &mut self.worlds[world.index()].deployed_calls[caller as usize];
+        if add {
+            if !calls.contains(&callee) {
+                calls.push(callee);
+            }
+        } else {
+            calls.retain(|&c| c != callee);
+        }
+    }
+
+    // ----- housekeeping -----
+
+    fn on_housekeeping(&mut self) {
+        self.sample_gauges();
+        if self.now.as_us() % 1_000_000 < HOUSEKEEPING_US {
+            self.apply_retention();
+            self.fold_settled_requests();
+        }
+        let next = self.now + SimTime(HOUSEKEEPING_US);
+        // Keep ticking while anything else is scheduled; an idle run may end.
+        if !self.queue.is_empty() {
+            self.queue.push(next, Event::Housekeeping);
+        }
+    }
+
+    fn sample_gauges(&mut self) {
+        let lags: Vec<(usize, u64)> = (0..self.groups.len())
+            .filter_map(|g| self.group_lag(g).map(|lag| (g, lag)))
+            .collect();
+        let now_us = self.now.as_us();
+        for world in World::BOTH {
+            let state = &self.worlds[world.index()];
+            let in_flight = state.jobs.live() as u64;
+            let busy: Vec<u32> = state.services.iter().map(|s| s.busy).collect();
+            let queued: Vec<u32> = state
+                .services
+                .iter()
+                .map(|s| s.queue.len() as u32)
+                .collect();
+            let bucket = &mut self.series.at(now_us).worlds[world.index()];
+            bucket.in_flight_max = bucket.in_flight_max.max(in_flight);
+            merge_max_into(&mut bucket.busy_max, &busy);
+            merge_max_into(&mut bucket.queue_max, &queued);
+        }
+        let bucket = self.series.at(now_us);
+        for (group, lag) in lags {
+            if bucket.lag_max.len() <= group {
+                bucket.lag_max.resize(group + 1, 0);
+            }
+            bucket.lag_max[group] = bucket.lag_max[group].max(lag);
+            self.max_lag = self.max_lag.max(lag);
+        }
+    }
+
+    /// A request settles when both worlds have answered the user, have no work
+    /// left for it, and every subscribed group has committed past its event.
+    fn fold_settled_requests(&mut self) {
+        let groups = &self.groups;
+        let log = &self.log;
+        self.ledger.fold_settled(|_, record| {
+            let answered = record
+                .fates
+                .iter()
+                .all(|f| f.outcome != super::ledger::Outcome::Pending && f.outstanding == 0);
+            if !answered {
+                return false;
+            }
+            match record.event_position {
+                None => true,
+                Some((partition, offset)) => {
+                    groups.iter().flatten().filter(|g| g.subscribed).all(|g| {
+                        g.committed[partition as usize] > offset
+                            || log.partitions[partition as usize].start > offset
+                    })
+                }
+            }
+        });
+    }
+
+    pub(super) fn start_from_offsets(&self, start: StartFrom) -> Vec<u64> {
+        self.log
+            .partitions
+            .iter()
+            .map(|p| match start {
+                StartFrom::Earliest => p.start,
+                StartFrom::Latest => p.end(),
+            })
+            .collect()
+    }
+}
+
+fn merge_max_into(target: &mut Vec<u32>, values: &[u32]) {
+    if target.len() < values.len() {
+        target.resize(values.len(), 0);
+    }
+    for (a, &b) in target.iter_mut().zip(values) {
+        *a = (*a).max(b);
+    }
+}

@@ -1,0 +1,148 @@
+//! The run report: the JSON the CLI prints, built only from the ledger, the log and the groups.
+
+use super::engine::Simulation;
+use super::ledger::{EffectCounts, WorldSummary};
+use super::metrics::LatencySummary;
+use super::trace::World;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorldReport {
+    pub requests: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub latency_ms: LatencySummary,
+    pub effects: EffectCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupReport {
+    pub instances: usize,
+    /// Alive instances that own at least one partition.
+    pub active: usize,
+    /// Alive instances with nothing to read: more instances than partitions.
+    pub idle: usize,
+    pub lag: u64,
+    pub processed: u64,
+    pub redeliveries: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventWorldReport {
+    #[serde(flatten)]
+    pub world: WorldReport,
+    pub events_published: u64,
+    pub max_lag: u64,
+    pub dlq: u64,
+    pub groups: BTreeMap<String, GroupReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PerWorld<T> {
+    pub sync: T,
+    pub event: T,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServiceEffects {
+    pub effect: String,
+    pub sync: EffectCounts,
+    pub event: EffectCounts,
+    /// Times the service did its work, including work no request expected
+    /// (a new consumer group replaying history from `earliest`).
+    pub executions: PerWorld<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub duration_ms: u64,
+    /// Simulated time reached, which can differ from `duration_ms` for a partial run.
+    pub simulated_ms: f64,
+    pub events_simulated: u64,
+    pub trace_hash: String,
+    pub sync: WorldReport,
+    pub event: EventWorldReport,
+    pub inconsistent_requests: PerWorld<u64>,
+    pub effects_by_service: BTreeMap<String, ServiceEffects>,
+}
+
+fn world_report(summary: &WorldSummary) -> WorldReport {
+    WorldReport {
+        requests: summary.requests,
+        succeeded: summary.succeeded,
+        failed: summary.failed,
+        latency_ms: summary.latency_ms.clone(),
+        effects: summary.effects.clone(),
+    }
+}
+
+impl Simulation {
+    /// The report for the run so far.
+    pub fn report(&self) -> Report {
+        let sync = self.ledger.summary(World::Sync);
+        let event = self.ledger.summary(World::Event);
+        let mut groups = BTreeMap::new();
+        for (service, group) in self.groups.iter().enumerate() {
+            let Some(group) = group.as_ref().filter(|g| g.subscribed) else {
+                continue;
+            };
+            let alive = group.alive_instances();
+            let active = group.active_instances();
+            groups.insert(
+                self.topology.name(service).to_string(),
+                GroupReport {
+                    instances: group.instances.len(),
+                    active,
+                    idle: alive - active,
+                    lag: self.group_lag(service).unwrap_or(0),
+                    processed: group.processed,
+                    redeliveries: group.redeliveries,
+                },
+            );
+        }
+        let mut effects_by_service = BTreeMap::new();
+        for service in 1..self.topology.len() {
+            let counts = |summary: &WorldSummary| {
+                summary.by_service.get(service).cloned().unwrap_or_default()
+            };
+            let executions =
+                |summary: &WorldSummary| summary.executions.get(service).copied().unwrap_or(0);
+            effects_by_service.insert(
+                self.topology.name(service).to_string(),
+                ServiceEffects {
+                    effect: self.topology.specs[service].effect.clone(),
+                    sync: counts(&sync),
+                    event: counts(&event),
+                    executions: PerWorld {
+                        sync: executions(&sync),
+                        event: executions(&event),
+                    },
+                },
+            );
+        }
+        Report {
+            scenario: self.scenario.name.clone(),
+            seed: self.scenario.seed,
+            duration_ms: self.scenario.duration_ms,
+            simulated_ms: self.now.as_ms_f64(),
+            events_simulated: self.events_simulated,
+            trace_hash: self.trace.hash_hex(),
+            sync: world_report(&sync),
+            event: EventWorldReport {
+                world: world_report(&event),
+                events_published: self.log.published,
+                max_lag: self.max_lag,
+                dlq: self.log.dlq_total,
+                groups,
+            },
+            inconsistent_requests: PerWorld {
+                sync: sync.inconsistent_requests,
+                event: event.inconsistent_requests,
+            },
+            effects_by_service,
+        }
+    }
+}

@@ -1,0 +1,864 @@
+//! Synchronous calls, shared by both worlds: worker pools, bounded queues, timeouts, retries, breakers and faults.
+//!
+//! A job is one service's handling of one request. It takes a worker (or waits in
+//! the queue), does its own work (the effect), then calls its children, holding
+//! the worker until every call has answered, failed or timed out. In the event
+//! world the entry publishes instead of calling, and consumer groups run their
+//! service's jobs on their own instances, calling deeper services the same way.
+
+use super::engine::{Event, Simulation};
+use super::rng::SimRng;
+use super::scenario::{CallMode, FaultAction};
+use super::time::SimTime;
+use super::topology::Topology;
+use super::trace::{Reason, TraceKind, World};
+use std::collections::VecDeque;
+
+/// A handle to a job: a slot index plus the slot's generation, so stale events are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobId {
+    index: u32,
+    generation: u32,
+}
+
+/// Where a job's answer goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reply {
+    /// The user who sent the request.
+    User,
+    /// A caller's job, for its call to this job's service.
+    Parent { job: JobId, attempt: u8 },
+    /// A consumer instance processing an event.
+    Consumer {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum JobState {
+    Travelling,
+    Queued,
+    Working,
+    Calling,
+    /// Held by a hung service: it keeps its worker and never answers.
+    Stuck,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Job {
+    pub request: u64,
+    pub service: u8,
+    pub kind: u8,
+    pub state: JobState,
+    pub reply: Reply,
+    /// Children still to call, in call order (sequential callers pop from the front).
+    pub pending_children: u16,
+    /// Calls currently open, by callee index.
+    pub open_slots: u16,
+    /// The attempt number each open call is on.
+    pub slot_attempt: [u8; super::ledger::MAX_SERVICES],
+    pub failed: bool,
+    /// Consumer jobs run on the consumer instance, not on the service's pool.
+    pub on_instance: bool,
+    pub holds_worker: bool,
+}
+
+/// A slab of jobs with generation-checked handles; `Clone` for snapshots.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Jobs {
+    slots: Vec<(u32, Option<Job>)>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Jobs {
+    fn insert(&mut self, job: Job) -> JobId {
+        self.live += 1;
+        if let Some(index) = self.free.pop() {
+            let slot = &mut self.slots[index as usize];
+            slot.0 = slot.0.wrapping_add(1);
+            slot.1 = Some(job);
+            return JobId {
+                index,
+                generation: slot.0,
+            };
+        }
+        self.slots.push((0, Some(job)));
+        JobId {
+            index: self.slots.len() as u32 - 1,
+            generation: 0,
+        }
+    }
+
+    pub fn get(&self, id: JobId) -> Option<&Job> {
+        match self.slots.get(id.index as usize) {
+            Some((generation, Some(job))) if *generation == id.generation => Some(job),
+            _ => None,
+        }
+    }
+
+    pub fn get_mut(&mut self, id: JobId) -> Option<&mut Job> {
+        match self.slots.get_mut(id.index as usize) {
+            Some((generation, Some(job))) if *generation == id.generation => Some(job),
+            _ => None,
+        }
+    }
+
+    fn remove(&mut self, id: JobId) -> Option<Job> {
+        let slot = self.slots.get_mut(id.index as usize)?;
+        if slot.0 != id.generation || slot.1.is_none() {
+            return None;
+        }
+        self.live -= 1;
+        self.free.push(id.index);
+        slot.1.take()
+    }
+
+    /// Jobs alive now.
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Handles of live jobs at `service`, in slot order (deterministic).
+    fn at_service(&self, service: u8) -> Vec<JobId> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (generation, job))| match job {
+                Some(job) if job.service == service => Some(JobId {
+                    index: index as u32,
+                    generation: *generation,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    Up,
+    Killed,
+    Hung,
+}
+
+/// One service's runtime in one world.
+#[derive(Clone, Debug)]
+pub(super) struct ServiceRuntime {
+    pub health: Health,
+    pub slow_factor: f64,
+    pub removed: bool,
+    pub workers: u32,
+    pub queue_capacity: u32,
+    pub busy: u32,
+    pub queue: VecDeque<JobId>,
+    pub epoch: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum BreakerState {
+    Closed,
+    Open { until: SimTime },
+    HalfOpen { trial_in_flight: bool },
+}
+
+/// The circuit breaker on the edge into one callee (its caller is unique in a tree).
+#[derive(Clone, Debug)]
+pub(super) struct Breaker {
+    pub state: BreakerState,
+    pub consecutive_failures: u32,
+}
+
+impl Breaker {
+    /// The numeric state for the trace: 0 closed, 1 open, 2 half-open.
+    pub fn code(&self) -> u8 {
+        match self.state {
+            BreakerState::Closed => 0,
+            BreakerState::Open { .. } => 1,
+            BreakerState::HalfOpen { .. } => 2,
+        }
+    }
+}
+
+/// One world's services, jobs, deployed code and breakers.
+#[derive(Clone, Debug)]
+pub(super) struct WorldState {
+    pub world: World,
+    pub services: Vec<ServiceRuntime>,
+    pub jobs: Jobs,
+    /// The calls each service's deployed code makes (changes only by redeploying).
+    pub deployed_calls: Vec<Vec<u8>>,
+    pub breakers: Vec<Breaker>,
+    pub service_rngs: Vec<SimRng>,
+    pub retry_rng: SimRng,
+}
+
+fn service_stream(world: World, service: usize) -> u64 {
+    100 + world.index() as u64 * 64 + service as u64
+}
+
+fn runtime_for(topology: &Topology, service: usize) -> ServiceRuntime {
+    let spec = &topology.specs[service];
+    ServiceRuntime {
+        health: Health::Up,
+        slow_factor: 1.0,
+        removed: false,
+        workers: spec.workers,
+        queue_capacity: spec.queue_capacity,
+        busy: 0,
+        queue: VecDeque::new(),
+        epoch: 0,
+    }
+}
+
+impl WorldState {
+    pub fn new(world: World, topology: &Topology, seed: u64) -> WorldState {
+        let count = topology.len();
+        let deployed_calls = (0..count)
+            .map(|s| {
+                topology.specs[s]
+                    .calls
+                    .iter()
+                    .map(|name| topology.index_of(name).expect("validated topology") as u8)
+                    .collect()
+            })
+            .collect();
+        WorldState {
+            world,
+            services: (0..count).map(|s| runtime_for(topology, s)).collect(),
+            jobs: Jobs::default(),
+            deployed_calls,
+            breakers: (0..count)
+                .map(|_| Breaker {
+                    state: BreakerState::Closed,
+                    consecutive_failures: 0,
+                })
+                .collect(),
+            service_rngs: (0..count)
+                .map(|s| SimRng::fork(seed, service_stream(world, s)))
+                .collect(),
+            retry_rng: SimRng::fork(seed, 90 + world.index() as u64),
+        }
+    }
+
+    /// Grows every per-service table for a newly added service.
+    pub fn add_service(&mut self, topology: &Topology, service: usize, seed: u64) {
+        self.services.push(runtime_for(topology, service));
+        self.deployed_calls.push(Vec::new());
+        self.breakers.push(Breaker {
+            state: BreakerState::Closed,
+            consecutive_failures: 0,
+        });
+        self.service_rngs
+            .push(SimRng::fork(seed, service_stream(self.world, service)));
+    }
+}
+
+impl Simulation {
+    fn world_mut(&mut self, world: World) -> &mut WorldState {
+        &mut self.worlds[world.index()]
+    }
+
+    /// Creates a job and counts it against its request.
+    pub(super) fn create_job(
+        &mut self,
+        world: World,
+        request: u64,
+        service: usize,
+        kind: u8,
+        reply: Reply,
+    ) -> JobId {
+        let job = Job {
+            request,
+            service: service as u8,
+            kind,
+            state: JobState::Travelling,
+            reply,
+            pending_children: 0,
+            open_slots: 0,
+            slot_attempt: [0; super::ledger::MAX_SERVICES],
+            failed: false,
+            on_instance: matches!(reply, Reply::Consumer { .. }),
+            holds_worker: false,
+        };
+        self.ledger.job_started(world, request);
+        self.world_mut(world).jobs.insert(job)
+    }
+
+    fn free_job(&mut self, world: World, id: JobId) -> Option<Job> {
+        let job = self.world_mut(world).jobs.remove(id)?;
+        self.ledger.job_ended(world, job.request);
+        Some(job)
+    }
+
+    /// The user's request reaches the entry service.
+    pub(super) fn admit_user_request(&mut self, world: World, request: u64, kind: u8) {
+        let job = self.create_job(world, request, 0, kind, Reply::User);
+        self.on_call_arrives(world, job);
+    }
+
+    /// A job reaches its service: refused, rejected, queued or started.
+    pub(super) fn on_call_arrives(&mut self, world: World, id: JobId) {
+        let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+            return;
+        };
+        let (service, request, on_instance) = (job.service as usize, job.request, job.on_instance);
+        let runtime = &self.worlds[world.index()].services[service];
+        if runtime.health == Health::Killed || runtime.removed {
+            self.finish_job(world, id, false, Reason::Refused);
+            return;
+        }
+        if on_instance {
+            self.start_job(world, id);
+            return;
+        }
+        if runtime.busy < runtime.workers {
+            self.start_job(world, id);
+        } else if (runtime.queue.len() as u32) < runtime.queue_capacity {
+            self.world_mut(world).services[service].queue.push_back(id);
+            if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+                job.state = JobState::Queued;
+            }
+        } else {
+            self.record(
+                world,
+                TraceKind::Rejected {
+                    request,
+                    service: service as u8,
+                },
+            );
+            self.finish_job(world, id, false, Reason::Rejected);
+        }
+    }
+
+    fn start_job(&mut self, world: World, id: JobId) {
+        let state = &mut self.worlds[world.index()];
+        let Some(job) = state.jobs.get_mut(id) else {
+            return;
+        };
+        let service = job.service as usize;
+        let request = job.request;
+        if !job.on_instance {
+            job.holds_worker = true;
+            state.services[service].busy += 1;
+        }
+        let runtime = &state.services[service];
+        if runtime.health == Health::Hung {
+            job.state = JobState::Stuck;
+        } else {
+            job.state = JobState::Working;
+            let factor = runtime.slow_factor;
+            let duration =
+                self.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
+            self.queue
+                .push(self.now + duration, Event::WorkDone { world, job: id });
+        }
+        self.record(
+            world,
+            TraceKind::WorkStarted {
+                request,
+                service: service as u8,
+            },
+        );
+    }
+
+    /// A job's own work is finished: maybe an error; otherwise the effect, then its calls.
+    pub(super) fn on_work_done(&mut self, world: World, id: JobId) {
+        let state = &mut self.worlds[world.index()];
+        let Some(job) = state.jobs.get_mut(id) else {
+            return;
+        };
+        if job.state != JobState::Working {
+            return;
+        }
+        let service = job.service as usize;
+        let request = job.request;
+        let kind = job.kind;
+        if state.services[service].health == Health::Hung {
+            job.state = JobState::Stuck;
+            return;
+        }
+        let error_rate = self.topology.specs[service].error_rate;
+        if state.service_rngs[service].chance(error_rate) {
+            self.record(
+                world,
+                TraceKind::WorkDone {
+                    request,
+                    service: service as u8,
+                    ok: false,
+                },
+            );
+            self.finish_job(world, id, false, Reason::Error);
+            return;
+        }
+        self.record(
+            world,
+            TraceKind::WorkDone {
+                request,
+                service: service as u8,
+                ok: true,
+            },
+        );
+        if service != 0 {
+            let deduplicated = world == World::Event
+                && self.scenario.event.idempotent
+                && self.ledger.already_applied(world, request, service);
+            if !deduplicated {
+                self.effect_done(world, request, service);
+            }
+        }
+        if world == World::Event && service == 0 {
+            self.publish(id);
+            return;
+        }
+        let touches = self.topology.kind_touches[kind as usize];
+        let children: u16 = self.worlds[world.index()].deployed_calls[service]
+            .iter()
+            .filter(|&&c| touches & (1 << c) != 0)
+            .fold(0, |mask, &c| mask | (1 << c));
+        let mode = self.topology.specs[service].call_mode;
+        let Some(job) = self.world_mut(world).jobs.get_mut(id) else {
+            return;
+        };
+        job.state = JobState::Calling;
+        job.pending_children = children;
+        if children == 0 {
+            self.finish_job(world, id, true, Reason::Error);
+            return;
+        }
+        match mode {
+            CallMode::Parallel => {
+                for callee in 0..super::ledger::MAX_SERVICES {
+                    if children & (1 << callee) != 0 {
+                        self.take_child(world, id, callee);
+                        self.issue_call(world, id, callee, 0);
+                    }
+                }
+            }
+            CallMode::Sequential => self.call_next_child(world, id),
+        }
+    }
+
+    fn take_child(&mut self, world: World, id: JobId, callee: usize) {
+        if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+            job.pending_children &= !(1 << callee);
+            job.open_slots |= 1 << callee;
+        }
+    }
+
+    fn call_next_child(&mut self, world: World, id: JobId) {
+        let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+            return;
+        };
+        let pending = job.pending_children;
+        if pending == 0 {
+            let ok = !job.failed;
+            self.finish_job(world, id, ok, Reason::Error);
+            return;
+        }
+        let callee = pending.trailing_zeros() as usize;
+        self.take_child(world, id, callee);
+        self.issue_call(world, id, callee, 0);
+    }
+
+    /// Sends attempt `attempt` of `parent`'s call to `callee`, unless the breaker is open.
+    pub(super) fn issue_call(&mut self, world: World, parent: JobId, callee: usize, attempt: u8) {
+        let Some(job) = self.worlds[world.index()].jobs.get(parent) else {
+            return;
+        };
+        if job.open_slots & (1 << callee) == 0 || job.slot_attempt[callee] != attempt {
+            return;
+        }
+        let (request, kind, from) = (job.request, job.kind, job.service);
+        if !self.breaker_allows(world, callee) {
+            self.call_failed(world, parent, callee, attempt, Reason::CircuitOpen);
+            return;
+        }
+        let child = self.create_job(
+            world,
+            request,
+            callee,
+            kind,
+            Reply::Parent {
+                job: parent,
+                attempt,
+            },
+        );
+        self.record(
+            world,
+            TraceKind::CallSent {
+                request,
+                from,
+                to: callee as u8,
+                attempt,
+            },
+        );
+        let latency = self.latency();
+        self.queue
+            .push(self.now + latency, Event::CallArrives { world, job: child });
+        let timeout = SimTime::from_ms_f64(self.scenario.sync.timeout_ms);
+        let callee = callee as u8;
+        self.queue.push(
+            self.now + timeout,
+            Event::CallTimeout {
+                world,
+                parent,
+                callee,
+                attempt,
+            },
+        );
+    }
+
+    /// Whether `parent` is still waiting for this attempt of this call.
+    fn awaiting(&self, world: World, parent: JobId, callee: usize, attempt: u8) -> bool {
+        let state = &self.worlds[world.index()];
+        state.jobs.get(parent).is_some_and(|job| {
+            job.state == JobState::Calling
+                && job.open_slots & (1 << callee) != 0
+                && job.slot_attempt[callee] == attempt
+                && state.services[job.service as usize].health != Health::Hung
+        })
+    }
+
+    pub(super) fn on_response(
+        &mut self,
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+        ok: bool,
+        reason: Reason,
+    ) {
+        let callee = callee as usize;
+        if !self.awaiting(world, parent, callee, attempt) {
+            return;
+        }
+        if ok {
+            self.breaker_success(world, callee);
+            self.close_slot(world, parent, callee);
+        } else {
+            self.call_failed(world, parent, callee, attempt, reason);
+        }
+    }
+
+    pub(super) fn on_call_timeout(&mut self, world: World, parent: JobId, callee: u8, attempt: u8) {
+        let callee = callee as usize;
+        if self.awaiting(world, parent, callee, attempt) {
+            self.call_failed(world, parent, callee, attempt, Reason::Timeout);
+        }
+    }
+
+    /// One attempt failed: retry with backoff, or give up (fallback, or fail the caller).
+    fn call_failed(
+        &mut self,
+        world: World,
+        parent: JobId,
+        callee: usize,
+        attempt: u8,
+        reason: Reason,
+    ) {
+        if reason != Reason::CircuitOpen {
+            self.breaker_failure(world, callee);
+        }
+        let Some(job) = self.worlds[world.index()].jobs.get(parent) else {
+            return;
+        };
+        let (request, from) = (job.request, job.service);
+        self.record(
+            world,
+            TraceKind::CallFailed {
+                request,
+                from,
+                to: callee as u8,
+                reason,
+            },
+        );
+        let retry = self.scenario.sync.retry.clone();
+        if (attempt as u32) < retry.max_retries {
+            let next = attempt + 1;
+            let base = retry.backoff_ms * retry.multiplier.powi(attempt as i32);
+            let capped = base.min(retry.max_backoff_ms);
+            let wait_ms = if retry.jitter {
+                capped * self.world_mut(world).retry_rng.unit()
+            } else {
+                capped
+            };
+            if let Some(job) = self.world_mut(world).jobs.get_mut(parent) {
+                job.slot_attempt[callee] = next;
+            }
+            let callee = callee as u8;
+            self.queue.push(
+                self.now + SimTime::from_ms_f64(wait_ms),
+                Event::Retry {
+                    world,
+                    parent,
+                    callee,
+                    attempt: next,
+                },
+            );
+            return;
+        }
+        self.mark_subtree_lost(world, request, callee, reason);
+        if self.scenario.sync.fallback {
+            self.close_slot(world, parent, callee);
+            return;
+        }
+        let mode = self.topology.specs[from as usize].call_mode;
+        let Some(job) = self.world_mut(world).jobs.get_mut(parent) else {
+            return;
+        };
+        job.failed = true;
+        if mode == CallMode::Sequential {
+            let skipped = job.pending_children;
+            job.pending_children = 0;
+            for other in 0..super::ledger::MAX_SERVICES {
+                if skipped & (1 << other) != 0 {
+                    self.mark_subtree_lost(world, request, other, Reason::NotCalled);
+                }
+            }
+        }
+        self.close_slot(world, parent, callee);
+    }
+
+    fn close_slot(&mut self, world: World, parent: JobId, callee: usize) {
+        let Some(job) = self.worlds[world.index()].jobs.get_mut(parent) else {
+            return;
+        };
+        job.open_slots &= !(1 << callee);
+        if job.open_slots != 0 {
+            return;
+        }
+        let ok = !job.failed;
+        let service = job.service as usize;
+        match self.topology.specs[service].call_mode {
+            CallMode::Sequential => self.call_next_child(world, parent),
+            CallMode::Parallel => self.finish_job(world, parent, ok, Reason::Error),
+        }
+    }
+
+    /// The job answers: its worker is freed, the next queued job starts, and the reply goes out.
+    pub(super) fn finish_job(&mut self, world: World, id: JobId, ok: bool, reason: Reason) {
+        let Some(job) = self.free_job(world, id) else {
+            return;
+        };
+        let service = job.service as usize;
+        if job.holds_worker {
+            self.release_worker(world, service);
+        }
+        match job.reply {
+            Reply::User => {
+                if !ok {
+                    // The request failed at the entry: whatever it had not yet set off is lost.
+                    self.mark_subtree_lost(world, job.request, 0, reason);
+                }
+                self.respond_to_user(world, job.request, ok)
+            }
+            Reply::Parent {
+                job: parent,
+                attempt,
+            } => {
+                let caller = self.worlds[world.index()]
+                    .jobs
+                    .get(parent)
+                    .map(|p| p.service)
+                    .unwrap_or(0);
+                self.record(
+                    world,
+                    TraceKind::Replied {
+                        request: job.request,
+                        from: job.service,
+                        to: caller,
+                        ok,
+                    },
+                );
+                let latency = self.latency();
+                let event = Event::Response {
+                    world,
+                    parent,
+                    callee: job.service,
+                    attempt,
+                    ok,
+                    reason,
+                };
+                self.queue.push(self.now + latency, event);
+            }
+            Reply::Consumer {
+                group,
+                instance,
+                incarnation,
+            } => self.consumer_job_finished(group as usize, instance as usize, incarnation, ok),
+        }
+    }
+
+    fn release_worker(&mut self, world: World, service: usize) {
+        let runtime = &mut self.world_mut(world).services[service];
+        runtime.busy = runtime.busy.saturating_sub(1);
+        while let Some(next) = self.world_mut(world).services[service].queue.pop_front() {
+            if self.worlds[world.index()].jobs.get(next).is_some() {
+                self.start_job(world, next);
+                break;
+            }
+        }
+    }
+
+    // ----- circuit breakers -----
+
+    fn breaker_allows(&mut self, world: World, callee: usize) -> bool {
+        if !self.scenario.sync.circuit_breaker.enabled {
+            return true;
+        }
+        let now = self.now;
+        let breaker = &mut self.world_mut(world).breakers[callee];
+        let allowed = match breaker.state {
+            BreakerState::Closed => true,
+            BreakerState::Open { until } if now >= until => {
+                breaker.state = BreakerState::HalfOpen {
+                    trial_in_flight: true,
+                };
+                true
+            }
+            BreakerState::Open { .. } => false,
+            BreakerState::HalfOpen {
+                trial_in_flight: true,
+            } => false,
+            BreakerState::HalfOpen {
+                trial_in_flight: false,
+            } => {
+                breaker.state = BreakerState::HalfOpen {
+                    trial_in_flight: true,
+                };
+                true
+            }
+        };
+        if matches!(
+            self.worlds[world.index()].breakers[callee].state,
+            BreakerState::HalfOpen { .. }
+        ) && allowed
+        {
+            self.trace_breaker(world, callee);
+        }
+        allowed
+    }
+
+    fn breaker_success(&mut self, world: World, callee: usize) {
+        if !self.scenario.sync.circuit_breaker.enabled {
+            return;
+        }
+        let breaker = &mut self.world_mut(world).breakers[callee];
+        let changed = breaker.state != BreakerState::Closed;
+        breaker.state = BreakerState::Closed;
+        breaker.consecutive_failures = 0;
+        if changed {
+            self.trace_breaker(world, callee);
+        }
+    }
+
+    fn breaker_failure(&mut self, world: World, callee: usize) {
+        let settings = self.scenario.sync.circuit_breaker.clone();
+        if !settings.enabled {
+            return;
+        }
+        let until = self.now + SimTime::from_ms_f64(settings.open_ms);
+        let breaker = &mut self.world_mut(world).breakers[callee];
+        breaker.consecutive_failures += 1;
+        let opens = match breaker.state {
+            BreakerState::Closed => breaker.consecutive_failures >= settings.failure_threshold,
+            BreakerState::HalfOpen { .. } => true,
+            BreakerState::Open { .. } => false,
+        };
+        if opens {
+            breaker.state = BreakerState::Open { until };
+            self.trace_breaker(world, callee);
+        }
+    }
+
+    fn trace_breaker(&mut self, world: World, callee: usize) {
+        let from = self.topology.caller[callee].unwrap_or(0);
+        let state = self.worlds[world.index()].breakers[callee].code();
+        self.record(
+            world,
+            TraceKind::BreakerChanged {
+                from,
+                to: callee as u8,
+                state,
+            },
+        );
+    }
+
+    // ----- faults on services -----
+
+    pub(super) fn apply_service_fault(
+        &mut self,
+        world: World,
+        service: usize,
+        action: FaultAction,
+        factor: f64,
+    ) {
+        let is_group = world == World::Event && self.topology.is_group(service);
+        match action {
+            FaultAction::Kill => {
+                if is_group {
+                    self.crash_group(service);
+                }
+                self.world_mut(world).services[service].health = Health::Killed;
+                self.crash_jobs_at(world, service);
+            }
+            FaultAction::Hang => self.world_mut(world).services[service].health = Health::Hung,
+            FaultAction::Slow => self.world_mut(world).services[service].slow_factor = factor,
+            FaultAction::Restore => {
+                let health = self.worlds[world.index()].services[service].health;
+                let restarts = health != Health::Up;
+                if restarts && is_group {
+                    self.crash_group(service);
+                }
+                if health == Health::Hung {
+                    self.crash_jobs_at(world, service);
+                }
+                let runtime = &mut self.world_mut(world).services[service];
+                runtime.health = Health::Up;
+                runtime.slow_factor = 1.0;
+                if restarts && is_group {
+                    self.revive_group(service);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A crash or restart: everything the service was doing is dropped, and callers see a reset.
+    pub(super) fn crash_jobs_at(&mut self, world: World, service: usize) {
+        let runtime = &mut self.world_mut(world).services[service];
+        runtime.epoch += 1;
+        runtime.busy = 0;
+        runtime.queue.clear();
+        let victims = self.worlds[world.index()].jobs.at_service(service as u8);
+        for id in victims {
+            let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+                continue;
+            };
+            if job.state == JobState::Travelling {
+                continue;
+            }
+            let request = job.request;
+            let never_called = job.pending_children;
+            for child in 0..super::ledger::MAX_SERVICES {
+                if never_called & (1 << child) != 0 {
+                    self.mark_subtree_lost(world, request, child, Reason::Crash);
+                }
+            }
+            if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+                job.holds_worker = false;
+            }
+            if matches!(
+                self.worlds[world.index()].jobs.get(id).map(|j| j.reply),
+                Some(Reply::Consumer { .. })
+            ) {
+                self.free_job(world, id);
+            } else {
+                self.finish_job(world, id, false, Reason::Crash);
+            }
+        }
+    }
+}
