@@ -233,6 +233,15 @@ impl Simulation {
         &self.series
     }
 
+    /// A consumer group's state, by service index (None for services that are not groups).
+    pub fn group_state(&self, service: usize) -> Option<&Group> {
+        self.groups.get(service).and_then(|g| g.as_ref())
+    }
+
+    pub fn log_state(&self) -> &Log {
+        &self.log
+    }
+
     pub fn topology(&self) -> &Topology {
         &self.topology
     }

@@ -146,6 +146,24 @@ struct WorldTotals {
     /// Every time a service did its work, expected or not (a new group replaying history).
     executions: Vec<u64>,
     inconsistent: u64,
+    /// Requests, successes and failures per request kind.
+    by_kind: Vec<KindCounts>,
+}
+
+/// How one request kind fared in one world.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    pub requests: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+}
+
+fn kind_counts(counts: &mut Vec<KindCounts>, kind: u8) -> &mut KindCounts {
+    let kind = kind as usize;
+    if counts.len() <= kind {
+        counts.resize(kind + 1, KindCounts::default());
+    }
+    &mut counts[kind]
 }
 
 /// A world's standing, as reports and scoreboards show it.
@@ -161,6 +179,8 @@ pub struct WorldSummary {
     pub by_service: Vec<EffectCounts>,
     #[serde(skip)]
     pub executions: Vec<u64>,
+    #[serde(skip)]
+    pub by_kind: Vec<KindCounts>,
 }
 
 /// Every request's fate in both worlds.
@@ -201,6 +221,7 @@ impl Ledger {
         });
         for totals in &mut self.totals {
             totals.requests += 1;
+            kind_counts(&mut totals.by_kind, kind).requests += 1;
         }
         id
     }
@@ -269,11 +290,15 @@ impl Ledger {
             Outcome::Failed
         };
         fate.latency_us = latency_us;
+        let kind = record.kind;
         let totals = &mut self.totals[world.index()];
+        let per_kind = kind_counts(&mut totals.by_kind, kind);
         if ok {
+            per_kind.succeeded += 1;
             totals.succeeded += 1;
             totals.latency.record(latency_us);
         } else {
+            per_kind.failed += 1;
             totals.failed += 1;
         }
         true
@@ -353,6 +378,7 @@ impl Ledger {
             inconsistent_requests: totals.inconsistent,
             by_service: totals.by_service,
             executions: totals.executions,
+            by_kind: totals.by_kind,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod trace;
 
 pub use consumers::Group;
 pub use engine::{Action, Simulation, TRACE_CAPACITY};
+pub use ledger::{EffectCounts, KindCounts};
 pub use log::{Entry, Log, Partition};
 pub use report::{EventWorldReport, GroupReport, Report, ServiceEffects, WorldReport};
 pub use scenario::{Scenario, ScenarioError};

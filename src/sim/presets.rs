@@ -3,7 +3,10 @@
 use super::scenario::Scenario;
 
 /// Name and JSON text of every preset, in the order the UI lists them.
-pub const PRESETS: &[(&str, &str)] = &[("signup", include_str!("presets/signup.json"))];
+pub const PRESETS: &[(&str, &str)] = &[
+    ("signup", include_str!("presets/signup.json")),
+    ("hung-leaf", include_str!("presets/hung-leaf.json")),
+];
 
 /// The preset called `name`, parsed.
 pub fn preset(name: &str) -> Option<Scenario> {

@@ -1,7 +1,7 @@
 //! The run report: the JSON the CLI prints, built only from the ledger, the log and the groups.
 
 use super::engine::Simulation;
-use super::ledger::{EffectCounts, WorldSummary};
+use super::ledger::{EffectCounts, KindCounts, WorldSummary};
 use super::metrics::LatencySummary;
 use super::trace::World;
 use serde::Serialize;
@@ -14,6 +14,8 @@ pub struct WorldReport {
     pub failed: u64,
     pub latency_ms: LatencySummary,
     pub effects: EffectCounts,
+    /// Outcomes per request kind: shows failures of kinds that never touch a broken service.
+    pub by_kind: BTreeMap<String, KindCounts>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -69,8 +71,19 @@ pub struct Report {
     pub effects_by_service: BTreeMap<String, ServiceEffects>,
 }
 
-fn world_report(summary: &WorldSummary) -> WorldReport {
+fn world_report(summary: &WorldSummary, kind_names: &[String]) -> WorldReport {
+    let by_kind = kind_names
+        .iter()
+        .enumerate()
+        .map(|(kind, name)| {
+            (
+                name.clone(),
+                summary.by_kind.get(kind).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
     WorldReport {
+        by_kind,
         requests: summary.requests,
         succeeded: summary.succeeded,
         failed: summary.failed,
@@ -130,9 +143,9 @@ impl Simulation {
             simulated_ms: self.now.as_ms_f64(),
             events_simulated: self.events_simulated,
             trace_hash: self.trace.hash_hex(),
-            sync: world_report(&sync),
+            sync: world_report(&sync, &self.topology.kind_names),
             event: EventWorldReport {
-                world: world_report(&event),
+                world: world_report(&event, &self.topology.kind_names),
                 events_published: self.log.published,
                 max_lag: self.max_lag,
                 dlq: self.log.dlq_total,
