@@ -45,6 +45,7 @@ dist-release:
 ## Print the benchmark figures.
 bench:
 	@$(TOOLS) build browser bench
+	cargo bench --quiet --bench core
 	@$(MAKE) --no-print-directory dist-release
 	@node tests/e2e/bench-size.mjs dist-release
 

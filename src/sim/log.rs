@@ -275,8 +275,12 @@ impl Simulation {
 
     pub(super) fn on_replicate(&mut self, partition: u16, upto: u64) {
         let p = partition as usize;
-        let brokers_up = self.log.brokers_up.clone();
-        let part = &mut self.log.partitions[p];
+        let Log {
+            brokers_up,
+            partitions,
+            ..
+        } = &mut self.log;
+        let part = &mut partitions[p];
         let end = part.end();
         for r in 0..part.replicas.len() {
             if Some(part.replicas[r]) == part.leader || !brokers_up[part.replicas[r] as usize] {

@@ -1,0 +1,139 @@
+//! The `ripple-sim` binary, run as a user would: reports, presets, traces, and clear exits on bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ripple_sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ripple-sim"))
+        .args(args)
+        .output()
+        .expect("ripple-sim runs")
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("ripple-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).expect("temp file");
+    path
+}
+
+fn stderr_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+#[test]
+fn a_preset_run_prints_a_full_report_matching_the_library() {
+    let output = ripple_sim(&["--preset", "signup", "--duration-ms", "5000"]);
+    assert!(output.status.success(), "{}", stderr_line(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    for field in [
+        "scenario",
+        "seed",
+        "duration_ms",
+        "events_simulated",
+        "trace_hash",
+        "sync",
+        "event",
+        "inconsistent_requests",
+        "effects_by_service",
+    ] {
+        assert!(report.get(field).is_some(), "report lacks {field}");
+    }
+    for field in ["events_published", "max_lag", "dlq", "groups"] {
+        assert!(
+            report["event"].get(field).is_some(),
+            "event report lacks {field}"
+        );
+    }
+    for field in ["requests", "succeeded", "failed", "latency_ms", "effects"] {
+        assert!(
+            report["sync"].get(field).is_some(),
+            "sync report lacks {field}"
+        );
+    }
+    let mut scenario = ripple::sim::presets::preset("signup").expect("preset");
+    scenario.duration_ms = 5000;
+    let mut sim = ripple::sim::Simulation::new(scenario).expect("valid");
+    sim.run_to_end();
+    assert_eq!(
+        report["trace_hash"],
+        sim.report().trace_hash,
+        "the CLI and the library run the same core"
+    );
+}
+
+#[test]
+fn seed_and_trace_options_take_effect() {
+    let trace = std::env::temp_dir().join(format!("ripple-cli-{}-trace.jsonl", std::process::id()));
+    let trace_arg = trace.to_string_lossy().to_string();
+    let a = ripple_sim(&[
+        "--preset",
+        "signup",
+        "--duration-ms",
+        "2000",
+        "--seed",
+        "5",
+        "--trace",
+        &trace_arg,
+    ]);
+    let b = ripple_sim(&["--preset", "signup", "--duration-ms", "2000", "--seed", "6"]);
+    let hash = |o: &Output| {
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("report")["trace_hash"]
+            .clone()
+    };
+    assert_ne!(hash(&a), hash(&b));
+    let lines = std::fs::read_to_string(&trace).expect("trace written");
+    let first: serde_json::Value =
+        serde_json::from_str(lines.lines().next().expect("some events")).expect("JSON line");
+    assert!(first.get("time_us").is_some() && first.get("type").is_some());
+    assert!(lines.lines().count() > 100);
+}
+
+#[test]
+fn presets_are_listed() {
+    let output = ripple_sim(&["--list-presets"]);
+    let listing = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for (name, _) in ripple::sim::presets::PRESETS {
+        assert!(
+            listing.lines().any(|line| line.starts_with(name)),
+            "{name} missing from {listing}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_problem() {
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec![temp_file("malformed.json", r#"{"services": [{"name": "a""#).display().to_string()], "EOF"),
+        (vec![temp_file("unknown.json", r#"{"services": [{"name": "a"}], "colour": 1}"#).display().to_string()], "unknown field `colour`"),
+        (vec![temp_file("negative.json", r#"{"services": [{"name": "a", "workers": -3}]}"#).display().to_string()], "services[0].workers"),
+        (vec![temp_file("absurd.json", r#"{"services": [{"name": "a"}], "event": {"partitions": 100000}}"#).display().to_string()], "event.partitions"),
+        (
+            vec![temp_file("cycle.json", r#"{"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]}, {"name": "c", "calls": ["b"]}]}"#).display().to_string()],
+            "services[2].calls[0]",
+        ),
+        (
+            vec![temp_file("target.json", r#"{"services": [{"name": "a"}], "faults": [{"at_ms": 1, "action": "kill", "target": "ghost"}]}"#).display().to_string()],
+            "faults[0].target",
+        ),
+        (vec!["/nonexistent/scenario.json".to_string()], "cannot read"),
+        (vec!["--preset".to_string(), "nope".to_string()], "no preset named `nope`"),
+        (vec!["--preset".to_string(), "signup".to_string(), "--seed".to_string(), "-1".to_string()], "--seed"),
+        (vec!["--bogus".to_string()], "unknown option --bogus"),
+        (vec![], "give exactly one of"),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = ripple_sim(&args);
+        let message = stderr_line(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert!(
+            message.contains(expected),
+            "{args:?}: `{message}` should mention `{expected}`"
+        );
+        assert!(
+            !message.contains("panicked"),
+            "{args:?} panicked: {message}"
+        );
+    }
+}
