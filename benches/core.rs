@@ -87,6 +87,14 @@ fn main() {
         default_run.events,
         per_second(default_run.events, default_run.seconds)
     );
+    let mut running = presets::preset("signup").expect("default preset");
+    running.duration_ms = 600_000;
+    let mut sim = Simulation::new(running).expect("valid");
+    sim.run_until(ripple::sim::SimTime::from_ms(60_000));
+    let started = Instant::now();
+    let copies: Vec<Simulation> = (0..20).map(|_| sim.clone()).collect();
+    let clone_us = started.elapsed().as_secs_f64() * 1e6 / copies.len() as f64;
+    println!("snapshot (clone) of the default scenario at 60 s: {clone_us:.0} µs");
     let ours = mm1_run.customers as f64 / mm1_run.seconds;
     match simpy_customers_per_second(100_000) {
         Some(theirs) => println!(

@@ -1,4 +1,5 @@
 //! The `ripple-sim` binary, run as a user would: reports, presets, traces, and clear exits on bad input.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -3,6 +3,7 @@
 //! A change to the engine that alters any simulated behaviour changes these. When
 //! that is intended, regenerate with `RIPPLE_BLESS=1 cargo test --test golden`
 //! and review the diff of tests/golden/ like any other change.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ripple::sim::{Simulation, presets};
 

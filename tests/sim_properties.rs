@@ -1,4 +1,5 @@
 //! Properties over random valid scenarios and fault timelines: the ledger balances, nothing panics, runs repeat exactly.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use ripple::sim::{Scenario, SimTime, Simulation};

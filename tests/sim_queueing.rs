@@ -3,6 +3,7 @@
 //! Each test fixes its seed and states its tolerance. Runs are long enough that
 //! the tolerance is several standard errors wide, yet a wrong model (a missing
 //! queue, a miscounted worker) misses it by far more.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ripple::sim::trace::{TraceKind, World};
 use ripple::sim::{Scenario, Simulation};

@@ -1,4 +1,5 @@
 //! The event world's delivery semantics, checked through the ledger, one documented Kafka behaviour per test.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

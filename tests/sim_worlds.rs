@@ -1,4 +1,5 @@
 //! The two worlds compared: a cascade on one side and lag on the other, same faults, same ledger.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
@@ -80,4 +81,65 @@ fn after_a_consumer_restarts_its_lag_drains_and_nothing_is_lost() {
     );
     assert_eq!(report.event.world.failed, 0);
     assert!(report.sync.failed > 100);
+}
+
+#[test]
+fn bursty_arrivals_average_to_their_phases() {
+    // 1 s bursts at 200/s every 4 s, 20/s otherwise: (200 + 3 × 20) / 4 = 65/s on average.
+    let scenario = preset_with(
+        "signup",
+        json!({
+            "duration_ms": 400000, "faults": [],
+            "workload": { "arrivals": { "kind": "bursty", "rate_per_s": 20, "burst_rate_per_s": 200, "every_ms": 4000, "burst_ms": 1000 } }
+        }),
+    );
+    let mut sim = Simulation::with_trace_capacity(scenario, 0).expect("valid");
+    sim.run_to_end();
+    let rate = sim.report().sync.requests as f64 / 400.0;
+    // 26,000 expected arrivals: a 3 % band is over 5 standard deviations.
+    assert!(
+        (rate - 65.0).abs() / 65.0 < 0.03,
+        "mean rate {rate}/s, expected 65/s"
+    );
+    let buckets = sim.series().buckets();
+    let burst = buckets[0].worlds[0].arrivals;
+    let quiet = buckets[2].worlds[0].arrivals;
+    assert!(
+        burst > 3 * quiet,
+        "the first second is a burst: {burst} vs {quiet}"
+    );
+}
+
+#[test]
+fn time_buckets_add_up_to_the_report() {
+    let mut sim = Simulation::new(presets::preset("signup").expect("preset")).expect("valid");
+    sim.run_to_end();
+    let report = sim.report();
+    for (world, summary) in [(0, &report.sync), (1, &report.event.world)] {
+        let buckets = sim.series().buckets();
+        let arrivals: u64 = buckets.iter().map(|b| b.worlds[world].arrivals).sum();
+        let failed: u64 = buckets.iter().map(|b| b.worlds[world].failed).sum();
+        let succeeded: u64 = buckets.iter().map(|b| b.worlds[world].succeeded).sum();
+        assert_eq!(arrivals, summary.requests);
+        assert_eq!(failed, summary.failed);
+        assert_eq!(succeeded, summary.succeeded);
+    }
+    // The analytics outage shows in the sync world's failures second by second.
+    let sync_failures_during_outage: u64 = sim.series().buckets()[21..35]
+        .iter()
+        .map(|b| b.worlds[0].failed)
+        .sum();
+    assert!(sync_failures_during_outage > 100);
+    let lag_peak = sim
+        .series()
+        .buckets()
+        .iter()
+        .filter_map(|b| b.lag_max.get(3))
+        .max()
+        .copied()
+        .unwrap_or(0);
+    assert!(
+        lag_peak > 300,
+        "analytics lag per bucket peaks during the outage: {lag_peak}"
+    );
 }
