@@ -148,14 +148,23 @@ fn browser_crates_are_target_specific_dependencies() {
 fn trunk_watch_ignores_only_paths_that_exist() {
     let root = crate_root();
     let config = fs::read_to_string(root.join("Trunk.toml")).expect("Trunk.toml");
-    let line = config.lines().find(|l| l.trim_start().starts_with("ignore")).expect("a watch ignore list");
+    let line = config
+        .lines()
+        .find(|l| l.trim_start().starts_with("ignore"))
+        .expect("a watch ignore list");
     let list = line.split_once('=').map(|(_, v)| v).unwrap_or("");
     let missing: Vec<&str> = list
         .split(',')
-        .map(|item| item.trim().trim_matches(|c| c == '[' || c == ']' || c == '"' || c == ' '))
+        .map(|item| {
+            item.trim()
+                .trim_matches(|c| c == '[' || c == ']' || c == '"' || c == ' ')
+        })
         .filter(|item| !item.is_empty())
         // node_modules is created by .ci/tools.sh before Trunk ever runs.
         .filter(|item| *item != "node_modules" && !root.join(item).exists())
         .collect();
-    assert!(missing.is_empty(), "Trunk.toml ignores paths a fresh clone lacks: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "Trunk.toml ignores paths a fresh clone lacks: {missing:?}"
+    );
 }

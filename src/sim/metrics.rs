@@ -162,6 +162,8 @@ pub struct TimeSeries {
     width_us: u64,
     max_buckets: usize,
     buckets: Vec<Bucket>,
+    /// The bucket last returned and its span, so the common case skips a division.
+    cached: Option<(usize, u64, u64)>,
 }
 
 impl TimeSeries {
@@ -170,6 +172,7 @@ impl TimeSeries {
             width_us: width_us.max(1),
             max_buckets: max_buckets.max(2) & !1,
             buckets: Vec::new(),
+            cached: None,
         }
     }
 
@@ -183,6 +186,11 @@ impl TimeSeries {
 
     /// The bucket covering `time_us`, created (and older ones decimated) as needed.
     pub fn at(&mut self, time_us: u64) -> &mut Bucket {
+        if let Some((index, start, end)) = self.cached
+            && (start..end).contains(&time_us)
+        {
+            return &mut self.buckets[index];
+        }
         loop {
             let index = (time_us / self.width_us) as usize;
             if index < self.max_buckets {
@@ -193,6 +201,8 @@ impl TimeSeries {
                         ..Bucket::default()
                     });
                 }
+                let start = index as u64 * self.width_us;
+                self.cached = Some((index, start, start + self.width_us));
                 return &mut self.buckets[index];
             }
             self.decimate();
@@ -213,6 +223,7 @@ impl TimeSeries {
         }
         self.width_us *= 2;
         self.buckets = merged;
+        self.cached = None;
     }
 }
 
