@@ -194,7 +194,7 @@ pub struct Ledger {
 /// Whether a request is inconsistent in a world: told success but an effect was lost,
 /// or told failure but an effect happened.
 fn is_inconsistent(fate: &Fate, expected: u16) -> bool {
-    let expected_cells = || (0..MAX_SERVICES).filter(move |s| expected & (1 << s) != 0);
+    let expected_cells = || set_bits(expected);
     match fate.outcome {
         Outcome::Succeeded => {
             expected_cells().any(|s| matches!(fate.cells[s].fate(), EffectFate::Lost(_)))
@@ -202,6 +202,20 @@ fn is_inconsistent(fate: &Fate, expected: u16) -> bool {
         Outcome::Failed => expected_cells().any(|s| fate.cells[s].count > 0),
         Outcome::Pending => false,
     }
+}
+
+/// The indices of the bits set in `mask`, lowest first (folding runs once per request, so
+/// skipping the unset bits matters).
+fn set_bits(mask: u16) -> impl Iterator<Item = usize> {
+    let mut remaining = mask;
+    std::iter::from_fn(move || {
+        if remaining == 0 {
+            return None;
+        }
+        let bit = remaining.trailing_zeros() as usize;
+        remaining &= remaining - 1;
+        Some(bit)
+    })
 }
 
 impl Ledger {
@@ -384,10 +398,7 @@ impl Ledger {
 }
 
 fn add_fate(totals: &mut WorldTotals, fate: &Fate, expected: u16) {
-    for service in 0..MAX_SERVICES {
-        if expected & (1 << service) == 0 {
-            continue;
-        }
+    for service in set_bits(expected) {
         let effect = fate.cells[service].fate();
         totals.effects.add(effect);
         if totals.by_service.len() <= service {

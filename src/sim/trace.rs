@@ -287,57 +287,75 @@ fn mix_word(hash: u64, word: u64) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Folds an event into the hash through a fixed byte encoding, so the hash is the
-/// same on every platform and does not depend on serde or Debug formatting.
+/// Folds an event into the hash through a fixed integer encoding (time, then a word
+/// packing the world, the kind's tag and its small fields, then its wide fields), so
+/// the hash is the same on every platform and independent of serde or Debug output.
 fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
-    let mut words = [0u64; 8];
-    words[0] = event.time_us;
-    words[1] = event.world as u64;
-    let (tag, fields): (u64, [u64; 6]) = match event.kind {
-        TraceKind::Arrival { request, kind } => (1, [request, kind as u64, 0, 0, 0, 0]),
+    let pack = |tag: u64, small: [u64; 4]| -> u64 {
+        event.world as u64
+            | tag << 4
+            | small[0] << 12
+            | small[1] << 28
+            | small[2] << 44
+            | small[3] << 60
+    };
+    let (head, wide_a, wide_b) = match event.kind {
+        TraceKind::Arrival { request, kind } => (pack(1, [kind as u64, 0, 0, 0]), request, 0),
         TraceKind::CallSent {
             request,
             from,
             to,
             attempt,
-        } => (2, [request, from as u64, to as u64, attempt as u64, 0, 0]),
+        } => (
+            pack(2, [from as u64, to as u64, attempt as u64, 0]),
+            request,
+            0,
+        ),
         TraceKind::CallFailed {
             request,
             from,
             to,
             reason,
-        } => (3, [request, from as u64, to as u64, reason as u64, 0, 0]),
-        TraceKind::WorkStarted { request, service } => (4, [request, service as u64, 0, 0, 0, 0]),
+        } => (
+            pack(3, [from as u64, to as u64, reason as u64, 0]),
+            request,
+            0,
+        ),
+        TraceKind::WorkStarted { request, service } => {
+            (pack(4, [service as u64, 0, 0, 0]), request, 0)
+        }
         TraceKind::WorkDone {
             request,
             service,
             ok,
-        } => (5, [request, service as u64, ok as u64, 0, 0, 0]),
+        } => (pack(5, [service as u64, ok as u64, 0, 0]), request, 0),
         TraceKind::Replied {
             request,
             from,
             to,
             ok,
-        } => (6, [request, from as u64, to as u64, ok as u64, 0, 0]),
+        } => (pack(6, [from as u64, to as u64, ok as u64, 0]), request, 0),
         TraceKind::Responded {
             request,
             ok,
             latency_us,
-        } => (7, [request, ok as u64, latency_us, 0, 0, 0]),
-        TraceKind::Rejected { request, service } => (8, [request, service as u64, 0, 0, 0, 0]),
+        } => (pack(7, [ok as u64, 0, 0, 0]), request, latency_us),
+        TraceKind::Rejected { request, service } => {
+            (pack(8, [service as u64, 0, 0, 0]), request, 0)
+        }
         TraceKind::BreakerChanged { from, to, state } => {
-            (9, [from as u64, to as u64, state as u64, 0, 0, 0])
+            (pack(9, [from as u64, to as u64, state as u64, 0]), 0, 0)
         }
         TraceKind::Appended {
             request,
             partition,
             offset,
-        } => (10, [request, partition as u64, offset, 0, 0, 0]),
+        } => (pack(10, [partition as u64, 0, 0, 0]), request, offset),
         TraceKind::Acked {
             request,
             partition,
             offset,
-        } => (11, [request, partition as u64, offset, 0, 0, 0]),
+        } => (pack(11, [partition as u64, 0, 0, 0]), request, offset),
         TraceKind::Fetched {
             request,
             group,
@@ -346,15 +364,17 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             offset,
             redelivery,
         } => (
-            12,
-            [
-                request,
-                group as u64,
-                instance as u64,
-                partition as u64,
-                offset,
-                redelivery as u64,
-            ],
+            pack(
+                12,
+                [
+                    group as u64,
+                    instance as u64,
+                    partition as u64,
+                    redelivery as u64,
+                ],
+            ),
+            request,
+            offset,
         ),
         TraceKind::Processed {
             request,
@@ -363,49 +383,49 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             offset,
             ok,
         } => (
-            13,
-            [
-                request,
-                group as u64,
-                partition as u64,
-                offset,
-                ok as u64,
-                0,
-            ],
+            pack(13, [group as u64, partition as u64, ok as u64, 0]),
+            request,
+            offset,
         ),
         TraceKind::Committed {
             group,
             partition,
             offset,
-        } => (14, [group as u64, partition as u64, offset, 0, 0, 0]),
+        } => (pack(14, [group as u64, partition as u64, 0, 0]), 0, offset),
         TraceKind::Rebalanced { group, instances } => {
-            (15, [group as u64, instances as u64, 0, 0, 0, 0])
+            (pack(15, [group as u64, instances as u64, 0, 0]), 0, 0)
         }
         TraceKind::Lost {
             request,
             service,
             reason,
-        } => (16, [request, service as u64, reason as u64, 0, 0, 0]),
+        } => (pack(16, [service as u64, reason as u64, 0, 0]), request, 0),
         TraceKind::DeadLettered {
             request,
             group,
             partition,
             offset,
-        } => (17, [request, group as u64, partition as u64, offset, 0, 0]),
+        } => (
+            pack(17, [group as u64, partition as u64, 0, 0]),
+            request,
+            offset,
+        ),
         TraceKind::Truncated {
             partition,
             from_offset,
             count,
-        } => (18, [partition as u64, from_offset, count, 0, 0, 0]),
-        TraceKind::LeaderChanged { partition, broker } => {
-            (19, [partition as u64, broker as i64 as u64, 0, 0, 0, 0])
-        }
-        TraceKind::Fault { index } => (20, [index as u64, 0, 0, 0, 0, 0]),
+        } => (pack(18, [partition as u64, 0, 0, 0]), from_offset, count),
+        TraceKind::LeaderChanged { partition, broker } => (
+            pack(19, [partition as u64, (broker as i64 + 1) as u64, 0, 0]),
+            0,
+            0,
+        ),
+        TraceKind::Fault { index } => (pack(20, [0, 0, 0, 0]), index as u64, 0),
     };
-    words[2] = tag;
-    words[3..8].copy_from_slice(&fields[..5]);
-    let hash = words.iter().fold(hash, |h, &w| mix_word(h, w));
-    mix_word(hash, fields[5])
+    let hash = mix_word(hash, event.time_us);
+    let hash = mix_word(hash, head);
+    let hash = mix_word(hash, wide_a);
+    mix_word(hash, wide_b)
 }
 
 #[cfg(test)]
