@@ -210,20 +210,21 @@ impl Simulation {
         }
     }
 
+    /// The instance, if it is alive and still the incarnation an event was meant for.
+    fn live_instance(&self, service: usize, index: usize, incarnation: u32) -> Option<&Instance> {
+        self.group(service)?
+            .instances
+            .get(index)
+            .filter(|instance| instance.alive && instance.incarnation == incarnation)
+    }
+
     /// An instance looks for its next event, round-robin over its partitions.
     pub(super) fn on_poll(&mut self, service: usize, index: usize, incarnation: u32) {
-        let Some(group) = self.group(service) else {
+        let Some(instance) = self.live_instance(service, index, incarnation) else {
             return;
         };
-        let Some(instance) = group.instances.get(index) else {
-            return;
-        };
-        if !group.subscribed
-            || group.rebalancing
-            || !instance.alive
-            || instance.incarnation != incarnation
-            || instance.busy.is_some()
-        {
+        let group = self.group(service).expect("the instance's group");
+        if !group.subscribed || group.rebalancing || instance.busy.is_some() {
             return;
         }
         if !self.service_up_in_event_world(service)
@@ -342,13 +343,10 @@ impl Simulation {
         incarnation: u32,
         ok: bool,
     ) {
-        let Some(group) = self.group(service) else {
-            return;
-        };
-        let Some(instance) = group.instances.get(index) else {
-            return;
-        };
-        if !instance.alive || instance.incarnation != incarnation || instance.busy.is_none() {
+        let busy = self
+            .live_instance(service, index, incarnation)
+            .is_some_and(|i| i.busy.is_some());
+        if !busy {
             return;
         }
         if ok {
@@ -455,26 +453,21 @@ impl Simulation {
     }
 
     pub(super) fn on_reprocess(&mut self, service: usize, index: usize, incarnation: u32) {
-        let Some(group) = self.group(service) else {
+        let Some(in_flight) = self
+            .live_instance(service, index, incarnation)
+            .and_then(|i| i.busy)
+        else {
             return;
         };
-        let Some(instance) = group.instances.get(index) else {
-            return;
+        let redelivered = TraceKind::Fetched {
+            request: in_flight.request,
+            group: service as u8,
+            instance: index as u8,
+            partition: in_flight.partition,
+            offset: in_flight.offset,
+            redelivery: true,
         };
-        if !instance.alive || instance.incarnation != incarnation || instance.busy.is_none() {
-            return;
-        }
-        if let Some(in_flight) = instance.busy {
-            let redelivered = TraceKind::Fetched {
-                request: in_flight.request,
-                group: service as u8,
-                instance: index as u8,
-                partition: in_flight.partition,
-                offset: in_flight.offset,
-                redelivery: true,
-            };
-            self.record(World::Event, redelivered);
-        }
+        self.record(World::Event, redelivered);
         self.process_in_flight(service, index);
     }
 

@@ -168,13 +168,7 @@ impl Simulation {
             WorldState::new(World::Event, &topology, seed),
         ];
         let log = Log::new(&scenario.event);
-        let mut fault_order: Vec<usize> = (0..scenario.faults.len()).collect();
-        fault_order.sort_by(|&a, &b| {
-            scenario.faults[a]
-                .at_ms
-                .total_cmp(&scenario.faults[b].at_ms)
-                .then(a.cmp(&b))
-        });
+        let fault_order = scenario.faults_in_time_order();
         let mut sim = Simulation {
             end: SimTime::from_ms(scenario.duration_ms),
             now: SimTime::ZERO,
@@ -596,22 +590,22 @@ impl Simulation {
         for world in World::BOTH {
             self.worlds[world.index()].add_service(&self.topology, service, seed);
         }
-        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
-        let callee = service as u8;
-        let link = Event::Redeployed {
-            world: World::Sync,
-            caller: caller as u8,
-            callee,
-            add: true,
-        };
-        self.queue.push(self.now + redeploy, link);
-        if caller == 0 {
+        // A new child of the entry is a subscription in the event world: no code changes.
+        // Everywhere else the caller's code must change and be redeployed.
+        let subscribes = caller == 0;
+        if subscribes {
             let start = fault.start_from.unwrap_or(self.scenario.event.start_from);
             self.subscribe_group(service, start);
-        } else {
+        }
+        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
+        for world in World::BOTH {
+            if world == World::Event && subscribes {
+                continue;
+            }
+            let (caller, callee) = (caller as u8, service as u8);
             let link = Event::Redeployed {
-                world: World::Event,
-                caller: caller as u8,
+                world,
+                caller,
                 callee,
                 add: true,
             };

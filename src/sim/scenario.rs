@@ -550,6 +550,18 @@ impl Scenario {
         serde_json::to_string_pretty(self).expect("scenarios always serialise")
     }
 
+    /// Fault indices in firing order: by time, ties in file order.
+    pub fn faults_in_time_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.faults.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.faults[a]
+                .at_ms
+                .total_cmp(&self.faults[b].at_ms)
+                .then(a.cmp(&b))
+        });
+        order
+    }
+
     /// Index of a service by name.
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
@@ -804,13 +816,7 @@ impl Scenario {
             ));
         }
         // Services that exist at each point of the timeline, in time order.
-        let mut order: Vec<usize> = (0..self.faults.len()).collect();
-        order.sort_by(|&a, &b| {
-            self.faults[a]
-                .at_ms
-                .total_cmp(&self.faults[b].at_ms)
-                .then(a.cmp(&b))
-        });
+        let order = self.faults_in_time_order();
         let mut names: Vec<String> = self.services.iter().map(|s| s.name.clone()).collect();
         for index in order {
             let fault = &self.faults[index];
