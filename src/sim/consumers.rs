@@ -182,6 +182,20 @@ impl Simulation {
         )
     }
 
+    /// Events a subscribed group has not processed yet, over all partitions. Unlike lag,
+    /// this ignores whether processed events have been committed.
+    pub fn group_unprocessed(&self, service: usize) -> Option<u64> {
+        let group = self.group(service).filter(|g| g.subscribed)?;
+        Some(
+            self.log
+                .partitions
+                .iter()
+                .zip(&group.completed)
+                .map(|(p, &completed)| p.high_watermark.saturating_sub(completed.max(p.start)))
+                .sum(),
+        )
+    }
+
     /// New data on `partition`: idle owners fetch it.
     pub(super) fn wake_consumers(&mut self, partition: u16) {
         let p = partition as usize;

@@ -137,8 +137,6 @@ pub struct Simulation {
     pub(super) streams: Streams,
     /// Fault indices in firing order.
     fault_order: Vec<usize>,
-    /// Extra actions injected at run time, appended to the scenario's timeline.
-    pub(super) injected: Vec<Action>,
     pub(super) max_lag: u64,
 }
 
@@ -182,7 +180,6 @@ impl Simulation {
             series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
             streams,
             fault_order,
-            injected: Vec::new(),
             max_lag: 0,
             topology,
             scenario,
@@ -252,9 +249,12 @@ impl Simulation {
         true
     }
 
-    /// Runs every event up to and including time `until`, then sets the clock to `until`.
+    /// Runs every event before time `until`, then sets the clock to `until`.
+    ///
+    /// Events at exactly `until` wait for the next call, so an action injected now is
+    /// applied before them, just as a scenario fault at this time would be.
     pub fn run_until(&mut self, until: SimTime) {
-        while self.queue.peek_time().is_some_and(|t| t <= until) {
+        while self.queue.peek_time().is_some_and(|t| t < until) {
             self.step();
         }
         self.now = self.now.max(until);
@@ -271,9 +271,8 @@ impl Simulation {
         let mut check = self.scenario.clone();
         check.faults.push(action.clone());
         check.validate()?;
-        self.scenario.faults.push(action.clone());
+        self.scenario.faults.push(action);
         let index = self.scenario.faults.len() - 1;
-        self.injected.push(action);
         self.apply_fault(index);
         Ok(())
     }

@@ -117,17 +117,6 @@ impl EffectCounts {
         }
     }
 
-    fn merge(&mut self, other: &EffectCounts) {
-        self.expected += other.expected;
-        self.done_once += other.done_once;
-        self.duplicated += other.duplicated;
-        self.lost += other.lost;
-        self.pending += other.pending;
-        for (mine, theirs) in self.lost_by_reason.iter_mut().zip(other.lost_by_reason) {
-            *mine += theirs;
-        }
-    }
-
     /// done once + duplicated + lost + pending == expected.
     pub fn balances(&self) -> bool {
         self.done_once + self.duplicated + self.lost + self.pending == self.expected
@@ -407,13 +396,6 @@ fn add_fate(totals: &mut WorldTotals, fate: &Fate, expected: u16) {
                 .resize(service + 1, EffectCounts::default());
         }
         totals.by_service[service].add(effect);
-    }
-}
-
-impl WorldSummary {
-    /// Adds another summary's counts (used by tests that pool seeds).
-    pub fn merge_effects(&mut self, other: &WorldSummary) {
-        self.effects.merge(&other.effects);
     }
 }
 

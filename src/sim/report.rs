@@ -25,7 +25,10 @@ pub struct GroupReport {
     pub active: usize,
     /// Alive instances with nothing to read: more instances than partitions.
     pub idle: usize,
+    /// Kafka's lag: visible events past the committed offset.
     pub lag: u64,
+    /// Visible events not yet processed (processed but uncommitted ones excluded).
+    pub unprocessed: u64,
     pub processed: u64,
     pub redeliveries: u64,
 }
@@ -111,6 +114,7 @@ impl Simulation {
                     active,
                     idle: alive - active,
                     lag: self.group_lag(service).unwrap_or(0),
+                    unprocessed: self.group_unprocessed(service).unwrap_or(0),
                     processed: group.processed,
                     redeliveries: group.redeliveries,
                 },
