@@ -97,7 +97,7 @@ impl Group {
 }
 
 impl Simulation {
-    fn group(&self, service: usize) -> Option<&super::consumers::Group> {
+    fn group(&self, service: usize) -> Option<&Group> {
         self.groups.get(service).and_then(|g| g.as_ref())
     }
 
@@ -241,9 +241,7 @@ impl Simulation {
         if !group.subscribed || group.rebalancing || instance.busy.is_some() {
             return;
         }
-        if !self.service_up_in_event_world(service)
-            && self.worlds[World::Event.index()].services[service].health == Health::Killed
-        {
+        if self.worlds[World::Event.index()].services[service].health == Health::Killed {
             return;
         }
         let count = instance.partitions.len();

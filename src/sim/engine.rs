@@ -8,7 +8,7 @@
 use super::consumers::Group;
 use super::ledger::Ledger;
 use super::log::Log;
-use super::metrics::TimeSeries;
+use super::metrics::{TimeSeries, merge_max};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::scenario::{
@@ -678,8 +678,8 @@ impl Simulation {
                 .collect();
             let bucket = &mut self.series.at(now_us).worlds[world.index()];
             bucket.in_flight_max = bucket.in_flight_max.max(in_flight);
-            merge_max_into(&mut bucket.busy_max, &busy);
-            merge_max_into(&mut bucket.queue_max, &queued);
+            merge_max(&mut bucket.busy_max, &busy);
+            merge_max(&mut bucket.queue_max, &queued);
         }
         let bucket = self.series.at(now_us);
         for (group, lag) in lags {
@@ -725,14 +725,5 @@ impl Simulation {
                 StartFrom::Latest => p.end(),
             })
             .collect()
-    }
-}
-
-fn merge_max_into(target: &mut Vec<u32>, values: &[u32]) {
-    if target.len() < values.len() {
-        target.resize(values.len(), 0);
-    }
-    for (a, &b) in target.iter_mut().zip(values) {
-        *a = (*a).max(b);
     }
 }

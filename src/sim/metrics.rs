@@ -138,7 +138,7 @@ impl WorldBucket {
     }
 }
 
-fn merge_max<T: Copy + Ord + Default>(mine: &mut Vec<T>, theirs: &[T]) {
+pub(super) fn merge_max<T: Copy + Ord + Default>(mine: &mut Vec<T>, theirs: &[T]) {
     if theirs.len() > mine.len() {
         mine.resize(theirs.len(), T::default());
     }

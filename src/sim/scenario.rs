@@ -579,7 +579,7 @@ impl Scenario {
                 ),
             ));
         }
-        check_ms("network_latency_ms", self.network_latency_ms, 0.0, 60_000.0)?;
+        check_range("network_latency_ms", self.network_latency_ms, 0.0, 60_000.0)?;
         self.validate_workload()?;
         validate_services(&self.services)?;
         self.validate_kinds()?;
@@ -602,13 +602,13 @@ impl Scenario {
             } => {
                 rate("workload.arrivals.rate_per_s", rate_per_s)?;
                 rate("workload.arrivals.burst_rate_per_s", burst_rate_per_s)?;
-                check_ms(
+                check_range(
                     "workload.arrivals.every_ms",
                     every_ms,
                     1.0,
                     limits::MAX_DURATION_MS as f64,
                 )?;
-                check_ms("workload.arrivals.burst_ms", burst_ms, 0.0, every_ms)?;
+                check_range("workload.arrivals.burst_ms", burst_ms, 0.0, every_ms)?;
             }
         }
         if self.workload.users == 0 {
@@ -664,13 +664,13 @@ impl Scenario {
 
     fn validate_sync(&self) -> Result<(), ScenarioError> {
         let sync = &self.sync;
-        check_ms(
+        check_range(
             "sync.timeout_ms",
             sync.timeout_ms,
             0.001,
             limits::MAX_TIMEOUT_MS,
         )?;
-        check_ms(
+        check_range(
             "sync.redeploy_ms",
             sync.redeploy_ms,
             0.0,
@@ -687,14 +687,14 @@ impl Scenario {
                 ),
             ));
         }
-        check_ms(
+        check_range(
             "sync.retry.backoff_ms",
             retry.backoff_ms,
             0.0,
             limits::MAX_TIMEOUT_MS,
         )?;
         check_range("sync.retry.multiplier", retry.multiplier, 1.0, 10.0)?;
-        check_ms(
+        check_range(
             "sync.retry.max_backoff_ms",
             retry.max_backoff_ms,
             0.0,
@@ -707,7 +707,7 @@ impl Scenario {
                 "must be from 1 to 1000",
             ));
         }
-        check_ms(
+        check_range(
             "sync.circuit_breaker.open_ms",
             breaker.open_ms,
             1.0,
@@ -746,8 +746,8 @@ impl Scenario {
                 format!("{} (it cannot exceed event.brokers)", e.message),
             )
         })?;
-        check_ms("event.retention_ms", event.retention_ms, 1.0, 1e12)?;
-        check_ms(
+        check_range("event.retention_ms", event.retention_ms, 1.0, 1e12)?;
+        check_range(
             "event.auto_commit_interval_ms",
             event.auto_commit_interval_ms,
             1.0,
@@ -772,25 +772,25 @@ impl Scenario {
             1,
             1_000,
         )?;
-        check_ms(
+        check_range(
             "event.rebalance_ms",
             event.rebalance_ms,
             0.0,
             limits::MAX_TIMEOUT_MS,
         )?;
-        check_ms(
+        check_range(
             "event.replication_delay_ms",
             event.replication_delay_ms,
             0.0,
             limits::MAX_TIMEOUT_MS,
         )?;
-        check_ms(
+        check_range(
             "event.failover_ms",
             event.failover_ms,
             0.0,
             limits::MAX_TIMEOUT_MS,
         )?;
-        check_ms(
+        check_range(
             "event.producer_timeout_ms",
             event.producer_timeout_ms,
             0.001,
@@ -821,7 +821,7 @@ impl Scenario {
         for index in order {
             let fault = &self.faults[index];
             let at = format!("faults[{index}]");
-            check_ms(
+            check_range(
                 &format!("{at}.at_ms"),
                 fault.at_ms,
                 0.0,
@@ -862,8 +862,8 @@ impl Scenario {
                     check_range(&format!("{at}.factor"), factor, 1.0, 1_000.0)?;
                 }
                 FaultAction::Scale => {
-                    let group_ok = names.iter().skip(1).any(|n| n == target)
-                        && self.is_consumer_group(&names, target);
+                    let group_ok =
+                        names.iter().skip(1).any(|n| n == target) && self.is_consumer_group(target);
                     if !group_ok {
                         return Err(error(
                             format!("{at}.target"),
@@ -930,7 +930,7 @@ impl Scenario {
     }
 
     /// Whether `name` is (or, added later, will be) a direct child of the entry.
-    fn is_consumer_group(&self, _names: &[String], name: &str) -> bool {
+    fn is_consumer_group(&self, name: &str) -> bool {
         let entry_calls = &self.services[0].calls;
         entry_calls.iter().any(|c| c == name)
             || self.faults.iter().any(|f| {
@@ -957,10 +957,6 @@ fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), Scenar
             format!("must be from {min} to {max}, got {value}"),
         ))
     }
-}
-
-fn check_ms(field: &str, value: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
-    check_range(field, value, min, max)
 }
 
 fn check_name(field: &str, name: &str) -> Result<(), ScenarioError> {

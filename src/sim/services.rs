@@ -841,20 +841,18 @@ impl Simulation {
             if job.state == JobState::Travelling {
                 continue;
             }
-            let request = job.request;
-            let never_called = job.pending_children;
+            let (request, never_called, reply) = (job.request, job.pending_children, job.reply);
             for child in 0..super::ledger::MAX_SERVICES {
                 if never_called & (1 << child) != 0 {
                     self.mark_subtree_lost(world, request, child, Reason::Crash);
                 }
             }
             if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+                // The worker pool was reset above; finishing must not release it again.
                 job.holds_worker = false;
             }
-            if matches!(
-                self.worlds[world.index()].jobs.get(id).map(|j| j.reply),
-                Some(Reply::Consumer { .. })
-            ) {
+            if matches!(reply, Reply::Consumer { .. }) {
+                // Consumer instances are crashed by the group itself; nobody awaits this answer.
                 self.free_job(world, id);
             } else {
                 self.finish_job(world, id, false, Reason::Crash);
