@@ -1,10 +1,12 @@
 //! Ripple: synchronous calls and event-driven pub/sub, simulated side by side.
 //!
-//! `sim` is the deterministic, sans-IO simulation core; `i18n` holds every
-//! user-facing string. Both are plain Rust and tested natively. `ui` is the
+//! `sim` is the deterministic, sans-IO simulation core; `live` turns it into
+//! frames, dots and chart data for the explainer; `i18n` holds every
+//! user-facing string. All three are plain Rust and tested natively. `ui` is the
 //! Leptos front end and exists only when compiling for the browser.
 
 pub mod i18n;
+pub mod live;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -237,6 +237,11 @@ impl Simulation {
         &self.topology
     }
 
+    /// When the next event is due, if any: lets a player bound the work done per frame.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
     /// Runs the next event; returns false when nothing is left to do.
     pub fn step(&mut self) -> bool {
         let Some((time, event)) = self.queue.pop() else {

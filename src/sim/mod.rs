@@ -26,6 +26,6 @@ pub use ledger::{EffectCounts, KindCounts};
 pub use log::{Entry, Log, Partition};
 pub use report::{EventWorldReport, GroupReport, Report, ServiceEffects, WorldReport};
 pub use scenario::{Scenario, ScenarioError};
-pub use services::Health;
+pub use services::{Health, ServiceView};
 pub use time::SimTime;
 pub use topology::Topology;

@@ -4,6 +4,7 @@ use super::scenario::Scenario;
 
 /// Name and JSON text of every preset, in the order the UI lists them.
 pub const PRESETS: &[(&str, &str)] = &[
+    ("happy-path", include_str!("presets/happy-path.json")),
     ("signup", include_str!("presets/signup.json")),
     ("hung-leaf", include_str!("presets/hung-leaf.json")),
 ];

@@ -860,3 +860,39 @@ impl Simulation {
         }
     }
 }
+
+/// What one service looks like in one world right now: plain data for the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub health: Health,
+    /// Service-time multiplier (1.0 unless slowed).
+    pub slow_factor: f64,
+    pub removed: bool,
+    pub workers: u32,
+    pub busy: u32,
+    pub queued: u32,
+    pub queue_capacity: u32,
+    /// The breaker on the edge into this service: 0 closed, 1 open, 2 half-open.
+    pub breaker: u8,
+    /// The callees this service's deployed code calls, by index.
+    pub deployed_calls: Vec<u8>,
+}
+
+impl Simulation {
+    /// One service's state in one world, or None for an unknown index.
+    pub fn service_view(&self, world: World, service: usize) -> Option<ServiceView> {
+        let state = &self.worlds[world.index()];
+        let runtime = state.services.get(service)?;
+        Some(ServiceView {
+            health: runtime.health,
+            slow_factor: runtime.slow_factor,
+            removed: runtime.removed,
+            workers: runtime.workers,
+            busy: runtime.busy,
+            queued: runtime.queue.len() as u32,
+            queue_capacity: runtime.queue_capacity,
+            breaker: state.breakers[service].code(),
+            deployed_calls: state.deployed_calls[service].clone(),
+        })
+    }
+}

@@ -1,0 +1,289 @@
+//! The live player: turns wall-clock frames into bounded simulation steps, and applies user actions.
+//!
+//! The browser calls [`Player::advance`] once per animation frame with the time
+//! since the previous frame. The player never runs more than a fixed number of
+//! events per frame, and never more than [`MAX_FRAME_GAP_MS`] of wall time at
+//! once, so a tab that was hidden for minutes resumes smoothly instead of
+//! freezing the page while it simulates everything it missed.
+
+use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
+
+/// Slowest and fastest playback, in simulated seconds per wall second.
+pub const SPEED_MIN: f64 = 0.1;
+pub const SPEED_MAX: f64 = 50.0;
+/// Positions on the speed slider; the scale between them is logarithmic.
+pub const SPEED_STEPS: u32 = 100;
+/// The most wall time one frame may account for (the catch-up cap).
+pub const MAX_FRAME_GAP_MS: f64 = 250.0;
+/// The most simulation events one frame may run, whatever the speed.
+pub const EVENTS_PER_FRAME_MAX: u64 = 150_000;
+/// Simulated time one press of "step" advances.
+pub const STEP_MS: u64 = 100;
+
+/// What one call to [`Player::advance`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Advance {
+    pub events: u64,
+    /// The frame's event budget ran out before the simulation reached its target time.
+    pub behind: bool,
+    /// The run reached the scenario's end during this frame, and the player paused.
+    pub finished: bool,
+}
+
+/// A running simulation plus play state and speed.
+#[derive(Clone, Debug)]
+pub struct Player {
+    sim: Simulation,
+    playing: bool,
+    speed: f64,
+    /// Where the simulation should be, which can run ahead of the clock when a frame falls behind.
+    target_us: f64,
+}
+
+impl Player {
+    /// A paused player at t=0 of `scenario`.
+    pub fn new(scenario: Scenario) -> Result<Player, ScenarioError> {
+        Ok(Player {
+            sim: Simulation::new(scenario)?,
+            playing: false,
+            speed: 1.0,
+            target_us: 0.0,
+        })
+    }
+
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    pub fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        self.target_us = self.sim.now().as_us() as f64;
+    }
+
+    /// Sets the speed, clamped to [`SPEED_MIN`]..=[`SPEED_MAX`]; non-numbers are ignored.
+    pub fn set_speed(&mut self, speed: f64) {
+        if speed.is_finite() {
+            self.speed = speed.clamp(SPEED_MIN, SPEED_MAX);
+        }
+    }
+
+    /// Advances by `wall_elapsed_ms` of wall time at the current speed, within the frame's bounds.
+    pub fn advance(&mut self, wall_elapsed_ms: f64) -> Advance {
+        if !self.playing || !wall_elapsed_ms.is_finite() || wall_elapsed_ms <= 0.0 {
+            return Advance::default();
+        }
+        let wall_ms = wall_elapsed_ms.min(MAX_FRAME_GAP_MS);
+        let now_us = self.sim.now().as_us() as f64;
+        // A frame that fell behind keeps at most one frame's worth of debt, so slow
+        // devices play slower rather than accumulating an ever-growing backlog.
+        let step_us = wall_ms * 1_000.0 * self.speed;
+        self.target_us = (self.target_us.max(now_us) + step_us).min(now_us + 2.0 * step_us);
+        let end_us = self.sim.end().as_us() as f64;
+        let stop_at_end = now_us < end_us;
+        if stop_at_end {
+            self.target_us = self.target_us.min(end_us);
+        }
+        let target = SimTime::from_us(self.target_us as u64);
+        let mut advance = self.run_bounded(target);
+        if stop_at_end && self.sim.now() >= self.sim.end() {
+            self.playing = false;
+            advance.finished = true;
+        }
+        advance
+    }
+
+    /// Runs events before `target` up to the frame's budget; the clock follows.
+    fn run_bounded(&mut self, target: SimTime) -> Advance {
+        let mut advance = Advance::default();
+        while let Some(next) = self.sim.next_event_time() {
+            if next >= target {
+                break;
+            }
+            if advance.events == EVENTS_PER_FRAME_MAX {
+                advance.behind = true;
+                return advance;
+            }
+            self.sim.step();
+            advance.events += 1;
+        }
+        self.sim.run_until(target);
+        advance
+    }
+
+    /// Advances exactly [`STEP_MS`] of simulated time, paused or not.
+    pub fn step(&mut self) {
+        let target = SimTime::from_us(self.sim.now().as_us() + STEP_MS * 1_000);
+        self.sim.run_until(target);
+        self.target_us = target.as_us() as f64;
+    }
+
+    /// Applies a user action to both worlds at the current simulated time.
+    pub fn inject(&mut self, action: Action) -> Result<(), ScenarioError> {
+        self.sim.inject(action)
+    }
+
+    /// Replays the run from t=0 with `scenario` (keeping its timeline of actions) up to now.
+    ///
+    /// Used when a setting changes: the what-if is "had it always been so", which the
+    /// deterministic core answers exactly. On a bad scenario nothing changes.
+    pub fn replay_with(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        let now = self.sim.now();
+        let mut sim = Simulation::new(scenario)?;
+        sim.run_until(now);
+        self.sim = sim;
+        self.target_us = now.as_us() as f64;
+        Ok(())
+    }
+
+    /// Starts `scenario` from t=0, keeping the speed; paused.
+    pub fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        self.sim = Simulation::new(scenario)?;
+        self.playing = false;
+        self.target_us = 0.0;
+        Ok(())
+    }
+}
+
+/// The speed at a slider position (0..=[`SPEED_STEPS`]), on a logarithmic scale.
+pub fn speed_at(position: u32) -> f64 {
+    let fraction = f64::from(position.min(SPEED_STEPS)) / f64::from(SPEED_STEPS);
+    SPEED_MIN * (SPEED_MAX / SPEED_MIN).powf(fraction)
+}
+
+/// The slider position closest to `speed`.
+pub fn position_of(speed: f64) -> u32 {
+    let speed = speed.clamp(SPEED_MIN, SPEED_MAX);
+    let fraction = (speed / SPEED_MIN).ln() / (SPEED_MAX / SPEED_MIN).ln();
+    (fraction * f64::from(SPEED_STEPS)).round() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets::preset;
+
+    fn player() -> Player {
+        Player::new(preset("signup").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_speed_scale_is_logarithmic_and_round_trips() {
+        assert!((speed_at(0) - SPEED_MIN).abs() < 1e-9);
+        assert!((speed_at(SPEED_STEPS) - SPEED_MAX).abs() < 1e-9);
+        // Halfway on a log scale is the geometric mean, sqrt(0.1 * 50) ≈ 2.24.
+        assert!((speed_at(SPEED_STEPS / 2) - (SPEED_MIN * SPEED_MAX).sqrt()).abs() < 1e-9);
+        for position in 0..=SPEED_STEPS {
+            assert_eq!(position_of(speed_at(position)), position);
+        }
+    }
+
+    #[test]
+    fn a_paused_player_does_not_move() {
+        let mut p = player();
+        assert_eq!(p.advance(16.0), Advance::default());
+        assert_eq!(p.sim().now(), SimTime::ZERO);
+    }
+
+    #[test]
+    fn one_second_of_frames_at_one_x_is_one_simulated_second() {
+        let mut p = player();
+        p.set_playing(true);
+        for _ in 0..60 {
+            p.advance(1_000.0 / 60.0);
+        }
+        let now_ms = p.sim().now().as_ms_f64();
+        assert!((now_ms - 1_000.0).abs() < 1.0, "now {now_ms} ms");
+    }
+
+    #[test]
+    fn a_long_gap_is_capped_so_a_hidden_tab_never_freezes_the_page() {
+        let mut p = player();
+        p.set_playing(true);
+        p.set_speed(SPEED_MAX);
+        let advance = p.advance(600_000.0);
+        let expected_ms = MAX_FRAME_GAP_MS * SPEED_MAX;
+        assert!(p.sim().now().as_ms_f64() <= expected_ms + 1e-6);
+        assert!(advance.events <= EVENTS_PER_FRAME_MAX);
+    }
+
+    #[test]
+    fn the_event_budget_bounds_a_frame_and_the_rest_follows_next_frame() {
+        let mut scenario = preset("signup").unwrap();
+        scenario.workload.arrivals = crate::sim::scenario::Arrivals::Constant {
+            rate_per_s: 5_000.0,
+        };
+        let mut p = Player::new(scenario).unwrap();
+        p.set_playing(true);
+        p.set_speed(SPEED_MAX);
+        let first = p.advance(MAX_FRAME_GAP_MS);
+        assert!(
+            first.behind,
+            "5,000 req/s at 50x must exceed one frame's budget"
+        );
+        assert_eq!(first.events, EVENTS_PER_FRAME_MAX);
+        let reached = p.sim().now();
+        p.advance(1.0);
+        assert!(p.sim().now() > reached, "the next frame carries on");
+    }
+
+    #[test]
+    fn the_player_pauses_at_the_end_and_can_play_past_it() {
+        let mut p = player();
+        p.set_playing(true);
+        p.set_speed(SPEED_MAX);
+        let mut finished = false;
+        for _ in 0..100 {
+            finished |= p.advance(MAX_FRAME_GAP_MS).finished;
+        }
+        assert!(finished);
+        assert_eq!(p.sim().now(), p.sim().end());
+        assert!(!p.playing());
+        p.set_playing(true);
+        p.advance(100.0);
+        assert!(p.sim().now() > p.sim().end());
+    }
+
+    #[test]
+    fn playing_frames_equals_running_the_core_straight() {
+        let mut p = player();
+        p.set_playing(true);
+        p.set_speed(7.3);
+        for _ in 0..200 {
+            p.advance(13.7);
+        }
+        let mut straight = Simulation::new(preset("signup").unwrap()).unwrap();
+        straight.run_until(p.sim().now());
+        assert_eq!(p.sim().trace().hash(), straight.trace().hash());
+    }
+
+    #[test]
+    fn a_replay_with_the_same_scenario_reproduces_the_run() {
+        let mut p = player();
+        p.set_playing(true);
+        for _ in 0..100 {
+            p.advance(50.0);
+        }
+        let hash = p.sim().trace().hash();
+        let scenario = p.sim().scenario().clone();
+        p.replay_with(scenario).unwrap();
+        assert_eq!(p.sim().trace().hash(), hash);
+    }
+
+    #[test]
+    fn a_bad_replay_keeps_the_current_run() {
+        let mut p = player();
+        p.step();
+        let mut scenario = p.sim().scenario().clone();
+        scenario.event.partitions = 0;
+        assert!(p.replay_with(scenario).is_err());
+        assert_eq!(p.sim().now(), SimTime::from_ms(STEP_MS));
+    }
+}
