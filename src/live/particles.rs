@@ -135,7 +135,7 @@ impl Particles {
             let Some((from, to, style, request)) = self.edge_of(event, geometry) else {
                 continue;
             };
-            if mix(request) % self.stride != 0 {
+            if !mix(request).is_multiple_of(self.stride) {
                 continue;
             }
             if self.items.len() == PARTICLES_MAX {
