@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod frame;
+pub mod journey;
 pub mod layout;
 pub mod particles;
 pub mod player;
