@@ -77,7 +77,8 @@ impl ChartData {
             })
             .collect();
         ChartData {
-            span_s: now_s.max(sim.end().as_secs_f64()),
+            // A minute at least, so an early run is not squeezed against a long scenario's end.
+            span_s: now_s.max(sim.end().as_secs_f64().min(60.0)),
             success,
             latency_ms_p99,
             lost_cumulative: cumulative(|b, w| b.worlds[w].effects_lost),

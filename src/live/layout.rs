@@ -47,7 +47,7 @@ pub struct EventLayout {
 }
 
 pub const PARTITION_X: f32 = 176.0;
-pub const PARTITION_WIDTH: f32 = 224.0;
+pub const PARTITION_WIDTH: f32 = 176.0;
 pub const PARTITION_HEIGHT: f32 = 26.0;
 const PARTITION_GAP: f32 = 10.0;
 /// How many of a partition's newest cells are drawn.
@@ -142,7 +142,7 @@ impl EventLayout {
         let nodes = (0..topology.len())
             .map(|s| {
                 (s != 0 && topology.is_present(s)).then(|| Point {
-                    x: 478.0 + (depth(topology, s) as f32 - 1.0) * 120.0,
+                    x: 458.0 + (depth(topology, s) as f32 - 1.0) * 118.0,
                     y: TOP + 8.0 + rows[s] * row_height,
                 })
             })
@@ -240,6 +240,14 @@ mod tests {
             assert!(layout.nodes[group].unwrap().x > PARTITION_X + PARTITION_WIDTH);
         }
         assert!(layout.nodes[2].unwrap().x > layout.nodes[1].unwrap().x);
+        for node in layout.nodes.iter().flatten() {
+            assert!(
+                node.x + NODE_WIDTH / 2.0 <= PANEL_WIDTH,
+                "{node:?} leaves the panel"
+            );
+            // Room for the partition's leader and end-offset labels between strip and groups.
+            assert!(node.x - NODE_WIDTH / 2.0 >= PARTITION_X + PARTITION_WIDTH + 40.0);
+        }
         assert_eq!(
             layout.edges,
             vec![(1, 2)],

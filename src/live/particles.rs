@@ -53,7 +53,7 @@ impl Particle {
 }
 
 /// The layouts dots travel between.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Geometry {
     pub sync: SyncLayout,
     pub event: EventLayout,

@@ -1,18 +1,29 @@
 //! The browser UI: Leptos components that read plain data from the core and the catalog.
 //!
 //! Components never compute simulation results themselves; they render what
-//! `crate::sim` and `crate::i18n` give them. Effects here only sync with the
-//! outside world (the `<html lang>` attribute, the document title).
+//! `crate::live` (and through it `crate::sim`) and `crate::i18n` give them.
+//! Effects here only sync with the outside world: the `<html lang>` attribute,
+//! the document title, the animation loop and focus.
 
+mod animate;
+mod charts;
+mod controls;
 mod icons;
 mod language;
 mod panels;
+mod scoreboard;
+mod side;
+mod stage;
+mod state;
 
 use crate::i18n::{Key, Locale};
+use crate::sim::trace::World;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub use language::LanguageSwitch;
 pub use panels::WorldPanel;
+pub use state::Explainer;
 
 /// The current locale, shared through context. Only the language switch gets the setter.
 #[derive(Clone, Copy)]
@@ -24,12 +35,26 @@ pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
     move || locale.get().text(key)
 }
 
-/// The whole app: header, the two world panels and the footer.
+/// The whole app: header, controls, the two world panels, charts and tools.
 #[component]
 pub fn App() -> impl IntoView {
     let (locale, set_locale) = signal(initial_locale());
     provide_context(UiLocale(locale));
     Effect::new(move |_| sync_document_language(locale.get()));
+    let explainer = Explainer::new();
+    provide_context(explainer);
+    let canvases = animate::Canvases::new();
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            animate::start(explainer, canvases, locale);
+        }
+    });
+    let _space = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == " " && !typing_target(&ev) {
+            ev.prevent_default();
+            explainer.toggle_play();
+        }
+    });
 
     view! {
         <header class="app-header" data-testid="app-header">
@@ -40,6 +65,9 @@ pub fn App() -> impl IntoView {
             <p class="tagline">{tr(Key::AppTagline)}</p>
             <LanguageSwitch locale=locale set_locale=set_locale />
         </header>
+        <controls::Controls />
+        <controls::NoticeBar />
+        <controls::ActionMenu />
         <main class="worlds" aria-label=tr(Key::PanelsLabel)>
             <WorldPanel
                 testid="sync-panel"
@@ -47,19 +75,52 @@ pub fn App() -> impl IntoView {
                 title=Key::SyncPanelTitle
                 lede=Key::SyncPanelLede
                 watch=[Key::SyncPanelWatch1, Key::SyncPanelWatch2, Key::SyncPanelWatch3]
-            />
+            >
+                <stage::SyncStage canvas=canvases.sync />
+                <scoreboard::Scoreboard world=World::Sync />
+            </WorldPanel>
             <WorldPanel
                 testid="event-panel"
                 world="event"
                 title=Key::EventPanelTitle
                 lede=Key::EventPanelLede
                 watch=[Key::EventPanelWatch1, Key::EventPanelWatch2, Key::EventPanelWatch3]
-            />
+            >
+                <stage::EventStage canvas=canvases.event />
+                <scoreboard::Scoreboard world=World::Event />
+            </WorldPanel>
         </main>
+        <section class="lower">
+            <figure class="charts" aria-label=tr(Key::ChartsLabel)>
+                <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>
+                <figcaption class="legend">
+                    <span class="key sync">{tr(Key::LegendSync)}</span>
+                    <span class="key event">{tr(Key::LegendEvent)}</span>
+                </figcaption>
+            </figure>
+            <div class="tools">
+                <side::AddConsumer />
+                <side::Settings />
+                <side::Follow />
+            </div>
+        </section>
+        <controls::AboutRun />
         <footer class="app-footer">
             <p>{tr(Key::FooterDeterminism)}</p>
         </footer>
     }
+}
+
+/// Space types a space in fields and presses buttons; it plays or pauses everywhere else.
+fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(
+                e.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "select" | "textarea" | "button" | "summary" | "option"
+            )
+        })
 }
 
 /// `?lang=` first, then the browser's language.

@@ -1,10 +1,10 @@
-//! A labelled world panel: one for the synchronous call tree, one for the event log.
+//! A labelled world panel: heading, lede, what to watch for, then the live drawing and scoreboard.
 
-use super::{icons, tr};
+use super::tr;
 use crate::i18n::Key;
 use leptos::prelude::*;
 
-/// One world's panel. `world` is `"sync"` or `"event"` and picks the accent and schematic.
+/// One world's panel. `world` is `"sync"` or `"event"` and picks the accent.
 #[component]
 pub fn WorldPanel(
     testid: &'static str,
@@ -12,6 +12,7 @@ pub fn WorldPanel(
     title: Key,
     lede: Key,
     watch: [Key; 3],
+    children: Children,
 ) -> impl IntoView {
     let heading_id = format!("{testid}-title");
     let labelled_by = heading_id.clone();
@@ -19,18 +20,15 @@ pub fn WorldPanel(
         .into_iter()
         .map(|key| view! { <li>{tr(key)}</li> })
         .collect_view();
-    let schematic = if world == "sync" {
-        icons::SyncSchematic().into_any()
-    } else {
-        icons::EventSchematic().into_any()
-    };
     view! {
         <section class=format!("world world-{world}") data-testid=testid aria-labelledby=labelled_by>
             <h2 id=heading_id>{tr(title)}</h2>
             <p class="lede">{tr(lede)}</p>
-            <div class="schematic">{schematic}</div>
-            <h3>{tr(Key::WatchHeading)}</h3>
-            <ul class="watch">{points}</ul>
+            <details class="watch-details">
+                <summary>{tr(Key::WatchHeading)}</summary>
+                <ul class="watch">{points}</ul>
+            </details>
+            {children()}
         </section>
     }
 }

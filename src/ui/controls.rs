@@ -1,0 +1,351 @@
+//! Playback controls, the action menu for the selected service or broker, notices and the run line.
+
+use super::UiLocale;
+use super::stage::target_id;
+use super::state::{Explainer, Target};
+use crate::i18n::{Key, format_duration_ms, format_number};
+use crate::live::player::{SPEED_STEPS, position_of, speed_at};
+use crate::sim::scenario::{Arrivals, FaultAction};
+use crate::sim::trace::World;
+use leptos::prelude::*;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn arrival_rate(arrivals: &Arrivals) -> f64 {
+    match arrivals {
+        Arrivals::Poisson { rate_per_s }
+        | Arrivals::Constant { rate_per_s }
+        | Arrivals::Bursty { rate_per_s, .. } => *rate_per_s,
+    }
+}
+
+fn set_arrival_rate(arrivals: &mut Arrivals, rate: f64) {
+    match arrivals {
+        Arrivals::Poisson { rate_per_s }
+        | Arrivals::Constant { rate_per_s }
+        | Arrivals::Bursty { rate_per_s, .. } => *rate_per_s = rate,
+    }
+}
+
+/// Play/pause, step, speed, reset, scenario, seed and arrival rate.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let play = explainer.play;
+    let presets = Explainer::preset_names()
+        .map(|name| view! { <option value=name>{name}</option> })
+        .collect_view();
+    let seed = move || explainer.frame.with(|f| f.seed).to_string();
+    let rate = move || {
+        explainer.preset_name.track();
+        explainer.frame.track();
+        explainer
+            .base
+            .with_value(|b| arrival_rate(&b.workload.arrivals))
+            .to_string()
+    };
+    view! {
+        <section class="controls" aria-label=move || locale.get().text(Key::ControlsLabel) data-testid="controls">
+            <button
+                type="button"
+                class="primary"
+                data-testid="play"
+                aria-pressed=move || play.with(|p| p.playing).to_string()
+                on:click=move |_| explainer.toggle_play()
+            >
+                {move || {
+                    let l = locale.get();
+                    if play.with(|p| p.playing) { l.text(Key::Pause) } else { l.text(Key::Play) }
+                }}
+            </button>
+            <button type="button" data-testid="step" on:click=move |_| explainer.step(now_ms())>
+                {move || locale.get().text(Key::Step)}
+            </button>
+            <button type="button" data-testid="reset" on:click=move |_| explainer.reset()>
+                {move || locale.get().text(Key::Reset)}
+            </button>
+            <label class="speed">
+                <span>{move || locale.get().text(Key::Speed)}</span>
+                <input
+                    type="range"
+                    min="0"
+                    max=SPEED_STEPS.to_string()
+                    data-testid="speed"
+                    prop:value=move || position_of(play.with(|p| p.speed)).to_string()
+                    on:input=move |ev| {
+                        if let Ok(position) = event_target_value(&ev).parse::<u32>() {
+                            explainer.set_speed(speed_at(position));
+                        }
+                    }
+                />
+                <output data-testid="speed-value">
+                    {move || {
+                        let speed = play.with(|p| p.speed);
+                        let decimals = if speed < 10.0 { 1 } else { 0 };
+                        locale.get().fill(Key::SpeedValue, &[("n", &format_number(locale.get(), speed, decimals))])
+                    }}
+                </output>
+            </label>
+            <label>
+                <span>{move || locale.get().text(Key::ScenarioLabel)}</span>
+                <select
+                    data-testid="preset"
+                    prop:value=move || explainer.preset_name.get()
+                    on:change=move |ev| explainer.choose_preset(&event_target_value(&ev))
+                >
+                    {presets}
+                </select>
+            </label>
+            <label>
+                <span>{move || locale.get().text(Key::Seed)}</span>
+                <input
+                    type="number"
+                    min="0"
+                    class="narrow"
+                    data-testid="seed"
+                    prop:value=seed
+                    on:change=move |ev| {
+                        match event_target_value(&ev).trim().parse::<u64>() {
+                            Ok(seed) => {
+                                let mut scenario = explainer.base.get_value();
+                                scenario.seed = seed;
+                                explainer.restart(scenario);
+                            }
+                            Err(error) => explainer.notice.set(Some(super::state::Notice {
+                                key: Key::NotApplied,
+                                args: vec![("field", "seed".into()), ("message", error.to_string())],
+                            })),
+                        }
+                    }
+                />
+            </label>
+            <label>
+                <span>{move || locale.get().text(Key::ArrivalRate)}</span>
+                <input
+                    type="number"
+                    min="0.1"
+                    step="any"
+                    class="narrow"
+                    data-testid="rate"
+                    prop:value=rate
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        match text.trim().parse::<f64>() {
+                            Ok(rate) => explainer.replay_with_setting(|s| set_arrival_rate(&mut s.workload.arrivals, rate)),
+                            Err(error) => explainer.notice.set(Some(super::state::Notice {
+                                key: Key::NotApplied,
+                                args: vec![("field", "workload.arrivals.rate_per_s".into()), ("message", error.to_string())],
+                            })),
+                        }
+                    }
+                />
+            </label>
+            <span class="clock" data-testid="clock">
+                {move || {
+                    let l = locale.get();
+                    let now = explainer.frame.with(|f| f.now_ms);
+                    l.fill(Key::SimClock, &[("t", &format_duration_ms(l, now))])
+                }}
+            </span>
+            <span class="status" role="status" data-testid="status">
+                {move || {
+                    let l = locale.get();
+                    let p = play.get();
+                    if p.finished && !p.playing {
+                        l.text(Key::StatusFinished)
+                    } else if p.behind && p.playing {
+                        l.text(Key::StatusBehind)
+                    } else {
+                        ""
+                    }
+                }}
+            </span>
+        </section>
+    }
+}
+
+/// The actions for the selected service or broker, applied to both worlds at once.
+#[component]
+pub fn ActionMenu() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let name_of = move |target: Target| match target {
+        Target::Service(s) => explainer
+            .shape
+            .with(|shape| shape.names.get(s).cloned().unwrap_or_default()),
+        Target::Broker(b) => format!("broker-{b}"),
+    };
+    let close = move || {
+        if let Some(target) = explainer.selected.get_untracked() {
+            refocus(target);
+        }
+        explainer.selected.set(None);
+    };
+    let menu = move || {
+        let target = explainer.selected.get()?;
+        let name = name_of(target);
+        let is_group = matches!(target, Target::Service(s) if explainer.shape.with(|shape| shape.groups.contains(&s)));
+        let is_service = matches!(target, Target::Service(_));
+        let removable = matches!(target, Target::Service(s) if s > 0);
+        let instances = match target {
+            Target::Service(s) => explainer
+                .frame
+                .with(|f| f.group(s).map(|g| g.instances.len() as u32)),
+            Target::Broker(_) => None,
+        };
+        let act = move |action: FaultAction, factor: Option<f64>| {
+            let name = name_of(target);
+            explainer.fault(action, &name, factor);
+        };
+        let scale_controls = instances.map(|count| {
+            let group = name.clone();
+            let group_down = name.clone();
+            view! {
+                <span class="instances" data-testid="instances">
+                    {move || locale.get().fill(Key::Instances, &[("n", &count.to_string())])}
+                </span>
+                <button type="button" data-testid="scale-down" disabled=count <= 1
+                    on:click=move |_| explainer.scale(&group_down, count.saturating_sub(1).max(1))>
+                    {move || locale.get().text(Key::ScaleDown)}
+                </button>
+                <button type="button" data-testid="scale-up"
+                    on:click=move |_| explainer.scale(&group, count + 1)>
+                    {move || locale.get().text(Key::ScaleUp)}
+                </button>
+            }
+        });
+        let title = name.clone();
+        Some(view! {
+            <div
+                class="action-menu"
+                role="dialog"
+                aria-label=move || locale.get().fill(Key::ActionsFor, &[("name", &title)])
+                data-testid="action-menu"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                <strong>{move || locale.get().fill(Key::ActionsFor, &[("name", &name)])}</strong>
+                <button type="button" data-testid="action-kill" autofocus on:click=move |_| act(FaultAction::Kill, None)>
+                    {move || locale.get().text(Key::Kill)}
+                </button>
+                <Show when=move || is_service>
+                    <button type="button" data-testid="action-hang" on:click=move |_| act(FaultAction::Hang, None)>
+                        {move || locale.get().text(Key::Hang)}
+                    </button>
+                    <button type="button" data-testid="action-slow" on:click=move |_| act(FaultAction::Slow, Some(4.0))>
+                        {move || locale.get().text(Key::Slow)}
+                    </button>
+                </Show>
+                <button type="button" data-testid="action-restore" on:click=move |_| act(FaultAction::Restore, None)>
+                    {move || locale.get().text(Key::Restore)}
+                </button>
+                {is_group.then_some(scale_controls).flatten()}
+                <Show when=move || removable>
+                    <button type="button" data-testid="action-remove" on:click=move |_| {
+                        act(FaultAction::RemoveService, None);
+                        explainer.selected.set(None);
+                    }>
+                        {move || locale.get().text(Key::RemoveConsumer)}
+                    </button>
+                </Show>
+                <button type="button" class="quiet" data-testid="action-close" on:click=move |_| close()>
+                    {move || locale.get().text(Key::CloseMenu)}
+                </button>
+                <small>{move || locale.get().text(Key::BothWorldsNote)}</small>
+            </div>
+        })
+    };
+    // Focus moves into the menu when it opens, so keyboard users land on its first action.
+    Effect::new(move |_| {
+        if explainer.selected.get().is_some() {
+            focus_first_action();
+        }
+    });
+    view! { <div class="menu-slot" aria-live="polite">{menu}</div> }
+}
+
+fn focus_first_action() {
+    use wasm_bindgen::JsCast;
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=action-kill]").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(button) = button {
+        let _ = button.focus();
+    }
+}
+
+fn refocus(target: Target) {
+    use wasm_bindgen::JsCast;
+    let world = match target {
+        Target::Service(_) => World::Sync,
+        Target::Broker(_) => World::Event,
+    };
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&target_id(world, target)))
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
+/// A message about the last thing that could not be applied.
+#[component]
+pub fn NoticeBar() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    move || {
+        explainer.notice.get().map(|notice| {
+            let args: Vec<(&str, &str)> =
+                notice.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let text = locale.get().fill(notice.key, &args);
+            view! {
+                <p class="notice" role="alert" data-testid="notice">{text}</p>
+            }
+        })
+    }
+}
+
+/// Scenario, seed and trace hash: the same hash `ripple-sim` prints for this scenario and seed.
+#[component]
+pub fn AboutRun() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let legend = move || {
+        let stride = explainer.play.with(|p| p.stride);
+        locale
+            .get()
+            .fill(Key::ParticleLegend, &[("n", &stride.to_string())])
+    };
+    view! {
+        <p class="about-run">
+            <span data-testid="about-run">
+                {move || {
+                    explainer.frame.with(|f| {
+                        let l = locale.get();
+                        let template = l.text(Key::AboutRun);
+                        // The hash sits in its own element so tests and people can copy it exactly.
+                        let (before, after) = template.split_once("{hash}").unwrap_or((template, ""));
+                        let fill = |part: &str| crate::i18n::fill_template(part, &[("scenario", &f.scenario), ("seed", &f.seed.to_string())]);
+                        view! {
+                            {fill(before)}
+                            <code data-testid="trace-hash">{f.trace_hash.clone()}</code>
+                            {fill(after)}
+                        }
+                    })
+                }}
+            </span>
+            <span class="legend">{legend}</span>
+            <span class="hint">{move || locale.get().text(Key::KeyboardHint)}</span>
+        </p>
+    }
+}

@@ -1,0 +1,327 @@
+//! The tools beside the charts: add a consumer, change settings, follow one request.
+
+use super::UiLocale;
+use super::state::{Explainer, Notice};
+use crate::i18n::{Key, Locale, format_duration_ms};
+use crate::live::NewConsumer;
+use crate::live::journey::{JourneyStep, Step, is_traced, journey};
+use crate::sim::scenario::{Acks, CommitMode, StartFrom};
+use leptos::prelude::*;
+
+fn bad_number(field: &str, error: impl ToString) -> Notice {
+    Notice {
+        key: Key::NotApplied,
+        args: vec![("field", field.to_string()), ("message", error.to_string())],
+    }
+}
+
+/// Name, processing time and start offset; "Add" puts it in both worlds.
+#[component]
+pub fn AddConsumer() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let name = RwSignal::new("audit".to_string());
+    let time_ms = RwSignal::new("5".to_string());
+    let earliest = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let service_time_ms = match time_ms.get_untracked().trim().parse::<f64>() {
+            Ok(value) => value,
+            Err(error) => {
+                explainer
+                    .notice
+                    .set(Some(bad_number("service.service_time_ms", error)));
+                return;
+            }
+        };
+        let consumer = NewConsumer {
+            name: name.get_untracked(),
+            service_time_ms,
+            start_from: if earliest.get_untracked() {
+                StartFrom::Earliest
+            } else {
+                StartFrom::Latest
+            },
+        };
+        explainer.add_consumer(&consumer);
+    };
+    view! {
+        <form class="tool" data-testid="add-consumer" on:submit=submit>
+            <h3>{move || locale.get().text(Key::AddConsumerTitle)}</h3>
+            <p class="small">{move || locale.get().text(Key::AddConsumerNote)}</p>
+            <label>
+                <span>{move || locale.get().text(Key::ConsumerName)}</span>
+                <input type="text" data-testid="consumer-name" maxlength="40" prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                <span>{move || locale.get().text(Key::ProcessingTime)}</span>
+                <input type="number" min="0.1" step="any" class="narrow" data-testid="consumer-time" prop:value=time_ms
+                    on:input=move |ev| time_ms.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                <span>{move || locale.get().text(Key::StartFromLabel)}</span>
+                <select data-testid="consumer-start" on:change=move |ev| earliest.set(event_target_value(&ev) == "earliest")>
+                    <option value="latest">{move || locale.get().text(Key::Latest)}</option>
+                    <option value="earliest">{move || locale.get().text(Key::Earliest)}</option>
+                </select>
+            </label>
+            <button type="submit" data-testid="consumer-add">{move || locale.get().text(Key::AddButton)}</button>
+        </form>
+    }
+}
+
+/// Sync and event settings; a change replays the run to now with the new value.
+#[component]
+pub fn Settings() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    // Re-read the base whenever the run restarts or replays.
+    let base = move |read: fn(&crate::sim::Scenario) -> String| {
+        move || {
+            explainer.frame.with(|f| f.seed);
+            explainer.preset_name.track();
+            explainer.base.with_value(read)
+        }
+    };
+    let number_setting = move |field: &'static str, apply: fn(&mut crate::sim::Scenario, f64)| {
+        move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>() {
+            Ok(value) => explainer.replay_with_setting(|s| apply(s, value)),
+            Err(error) => explainer.notice.set(Some(bad_number(field, error))),
+        }
+    };
+    view! {
+        <form class="tool settings" data-testid="settings" on:submit=|ev| ev.prevent_default()>
+            <h3>{move || locale.get().text(Key::SettingsTitle)}</h3>
+            <p class="small">{move || locale.get().text(Key::SettingsNote)}</p>
+            <fieldset>
+                <legend>{move || locale.get().text(Key::SyncSettings)}</legend>
+                <label>
+                    <span>{move || locale.get().text(Key::TimeoutMs)}</span>
+                    <input type="number" min="1" step="any" class="narrow" data-testid="set-timeout"
+                        prop:value=base(|s| s.sync.timeout_ms.to_string())
+                        on:change=number_setting("sync.timeout_ms", |s, v| s.sync.timeout_ms = v) />
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::Retries)}</span>
+                    <input type="number" min="0" step="1" class="narrow" data-testid="set-retries"
+                        prop:value=base(|s| s.sync.retry.max_retries.to_string())
+                        on:change=number_setting("sync.retry.max_retries", |s, v| s.sync.retry.max_retries = v as u32) />
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="set-breaker"
+                        prop:checked=move || base(|s| s.sync.circuit_breaker.enabled.to_string())() == "true"
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            explainer.replay_with_setting(|s| s.sync.circuit_breaker.enabled = on);
+                        } />
+                    <span>{move || locale.get().text(Key::Breaker)}</span>
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>{move || locale.get().text(Key::EventSettings)}</legend>
+                <label>
+                    <span>{move || locale.get().text(Key::Acks)}</span>
+                    <select data-testid="set-acks"
+                        prop:value=base(|s| acks_name(s.event.acks).to_string())
+                        on:change=move |ev| {
+                            let acks = match event_target_value(&ev).as_str() {
+                                "0" => Acks::Zero,
+                                "1" => Acks::One,
+                                _ => Acks::All,
+                            };
+                            explainer.replay_with_setting(|s| s.event.acks = acks);
+                        }>
+                        <option value="0">"0"</option>
+                        <option value="1">"1"</option>
+                        <option value="all">"all"</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::CommitMode)}</span>
+                    <select data-testid="set-commit"
+                        prop:value=base(|s| commit_name(s.event.commit).to_string())
+                        on:change=move |ev| {
+                            let commit = match event_target_value(&ev).as_str() {
+                                "before_processing" => CommitMode::BeforeProcessing,
+                                "auto" => CommitMode::Auto,
+                                _ => CommitMode::AfterProcessing,
+                            };
+                            explainer.replay_with_setting(|s| s.event.commit = commit);
+                        }>
+                        <option value="before_processing">{move || locale.get().text(Key::CommitBefore)}</option>
+                        <option value="after_processing">{move || locale.get().text(Key::CommitAfter)}</option>
+                        <option value="auto">{move || locale.get().text(Key::CommitAuto)}</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::RetentionS)}</span>
+                    <input type="number" min="0.001" step="any" class="narrow" data-testid="set-retention"
+                        prop:value=base(|s| (s.event.retention_ms / 1_000.0).to_string())
+                        on:change=number_setting("event.retention_ms", |s, v| s.event.retention_ms = v * 1_000.0) />
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="set-idempotent"
+                        prop:checked=move || base(|s| s.event.idempotent.to_string())() == "true"
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            explainer.replay_with_setting(|s| s.event.idempotent = on);
+                        } />
+                    <span>{move || locale.get().text(Key::Idempotent)}</span>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="set-dlq"
+                        prop:checked=move || base(|s| s.event.dlq.to_string())() == "true"
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            explainer.replay_with_setting(|s| s.event.dlq = on);
+                        } />
+                    <span>{move || locale.get().text(Key::DlqSetting)}</span>
+                </label>
+            </fieldset>
+        </form>
+    }
+}
+
+fn acks_name(acks: Acks) -> &'static str {
+    match acks {
+        Acks::Zero => "0",
+        Acks::One => "1",
+        Acks::All => "all",
+    }
+}
+
+fn commit_name(commit: CommitMode) -> &'static str {
+    match commit {
+        CommitMode::BeforeProcessing => "before_processing",
+        CommitMode::AfterProcessing => "after_processing",
+        CommitMode::Auto => "auto",
+    }
+}
+
+fn step_text(locale: Locale, step: &JourneyStep) -> String {
+    let t = format_duration_ms(locale, step.time_ms);
+    let result = |ok: bool| locale.text(if ok { Key::ResultOk } else { Key::ResultFailed });
+    match &step.step {
+        Step::Arrival { kind } => locale.fill(Key::JourneyArrival, &[("t", &t), ("kind", kind)]),
+        Step::Call { from, to, attempt } => locale.fill(
+            Key::JourneyCall,
+            &[
+                ("t", &t),
+                ("from", from),
+                ("to", to),
+                ("n", &(u32::from(*attempt) + 1).to_string()),
+            ],
+        ),
+        Step::CallFailed { from, to, reason } => locale.fill(
+            Key::JourneyCallFailed,
+            &[
+                ("t", &t),
+                ("from", from),
+                ("to", to),
+                ("reason", reason.name()),
+            ],
+        ),
+        Step::Work { service } => locale.fill(Key::JourneyWork, &[("t", &t), ("service", service)]),
+        Step::Lost { service, reason } => locale.fill(
+            Key::JourneyLost,
+            &[("t", &t), ("service", service), ("reason", reason.name())],
+        ),
+        Step::Responded { ok, latency_ms } => locale.fill(
+            Key::JourneyResponded,
+            &[
+                ("t", &t),
+                ("result", result(*ok)),
+                ("latency", &format_duration_ms(locale, *latency_ms)),
+            ],
+        ),
+        Step::Appended { partition, offset } => locale.fill(
+            Key::JourneyAppended,
+            &[
+                ("t", &t),
+                ("p", &partition.to_string()),
+                ("o", &offset.to_string()),
+            ],
+        ),
+        Step::Fetched {
+            group,
+            instance,
+            redelivery,
+        } => locale.fill(
+            if *redelivery {
+                Key::JourneyRefetched
+            } else {
+                Key::JourneyFetched
+            },
+            &[("t", &t), ("group", group), ("i", &instance.to_string())],
+        ),
+        Step::Processed { group } => {
+            locale.fill(Key::JourneyProcessed, &[("t", &t), ("group", group)])
+        }
+        Step::DeadLettered { group } => {
+            locale.fill(Key::JourneyDeadLettered, &[("t", &t), ("group", group)])
+        }
+    }
+}
+
+/// One request's journey in both worlds, side by side.
+#[component]
+pub fn Follow() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let typed = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match typed.get_untracked().trim().parse::<u64>() {
+            Ok(id) => explainer.following.set(Some(id)),
+            Err(error) => explainer.notice.set(Some(bad_number("request", error))),
+        }
+    };
+    let steps = move || {
+        let request = explainer.following.get()?;
+        explainer.frame.track();
+        let worlds = explainer
+            .live
+            .with_value(|live| journey(live.player.sim(), request));
+        let l = locale.get();
+        if !is_traced(&worlds) {
+            return Some(view! {
+                <p class="small" data-testid="journey-none">{l.fill(Key::FollowNone, &[("id", &request.to_string())])}</p>
+            }.into_any());
+        }
+        let column = |index: usize, title: Key, testid: &'static str| {
+            let items = worlds[index]
+                .iter()
+                .map(|step| view! { <li>{step_text(l, step)}</li> })
+                .collect_view();
+            view! {
+                <div class="journey-world">
+                    <h4>{l.text(title)}</h4>
+                    <ol data-testid=testid>{items}</ol>
+                </div>
+            }
+        };
+        Some(
+            view! {
+                <div class="journey" data-testid="journey">
+                    <p class="small">{format!("#{request}")}</p>
+                    {column(0, Key::SyncPanelTitle, "journey-sync")}
+                    {column(1, Key::EventPanelTitle, "journey-event")}
+                </div>
+            }
+            .into_any(),
+        )
+    };
+    view! {
+        <form class="tool follow" data-testid="follow" on:submit=submit>
+            <h3>{move || locale.get().text(Key::FollowTitle)}</h3>
+            <label>
+                <span>{move || locale.get().text(Key::FollowPrompt)}</span>
+                <input type="number" min="0" class="narrow" data-testid="follow-id" prop:value=typed
+                    on:input=move |ev| typed.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" data-testid="follow-go">{move || locale.get().text(Key::FollowButton)}</button>
+            {steps}
+        </form>
+    }
+}

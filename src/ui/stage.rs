@@ -1,0 +1,744 @@
+//! The two drawings: the call tree (sync) and the log with its groups (event), as SVG with a dot canvas on top.
+//!
+//! Nodes are created once per layout, so keyboard focus survives the 10 Hz
+//! refresh; only their attributes and texts follow the snapshot.
+
+use super::UiLocale;
+use super::state::{Explainer, Target};
+use crate::i18n::{Key, Locale, format_number};
+use crate::live::frame::{Frame, NodeState, NodeView};
+use crate::live::layout::{
+    CELLS_SHOWN, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH, Point,
+};
+use crate::sim::trace::World;
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+const HALF_W: f32 = NODE_WIDTH / 2.0;
+const HALF_H: f32 = NODE_HEIGHT / 2.0;
+
+/// The text for a node's state, e.g. "killed" or "slow ×4".
+pub fn state_text(locale: Locale, node: &NodeView) -> String {
+    match node.state() {
+        NodeState::Up => locale.text(Key::StateUp).to_string(),
+        NodeState::Killed => locale.text(Key::StateKilled).to_string(),
+        NodeState::Hung => locale.text(Key::StateHung).to_string(),
+        NodeState::Slow => locale.fill(
+            Key::StateSlow,
+            &[("n", &format_number(locale, node.slow_factor, 0))],
+        ),
+    }
+}
+
+fn node_aria(locale: Locale, node: &NodeView) -> String {
+    locale.fill(
+        Key::NodeAria,
+        &[
+            ("name", &node.name),
+            ("state", &state_text(locale, node)),
+            ("busy", &node.busy.to_string()),
+            ("workers", &node.workers.to_string()),
+            ("queued", &node.queued.to_string()),
+        ],
+    )
+}
+
+/// The DOM id of a focusable target in a panel.
+pub fn target_id(world: World, target: Target) -> String {
+    match target {
+        Target::Service(s) => format!("{}-svc-{s}", world.name()),
+        Target::Broker(b) => format!("{}-broker-{b}", world.name()),
+    }
+}
+
+fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
+/// Enter opens the menu; arrows move focus along `order`.
+fn on_target_key(
+    ev: KeyboardEvent,
+    explainer: Explainer,
+    world: World,
+    target: Target,
+    order: &[Target],
+) {
+    let step: isize = match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            explainer.selected.set(Some(target));
+            return;
+        }
+        "ArrowRight" | "ArrowDown" => 1,
+        "ArrowLeft" | "ArrowUp" => -1,
+        _ => return,
+    };
+    ev.prevent_default();
+    let Some(here) = order.iter().position(|&t| t == target) else {
+        return;
+    };
+    let next = (here as isize + step).rem_euclid(order.len() as isize) as usize;
+    focus(&target_id(world, order[next]));
+}
+
+/// One service box: name, state, worker slots and queue.
+fn service_node(
+    explainer: Explainer,
+    world: World,
+    service: usize,
+    at: Point,
+    order: Vec<Target>,
+) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let frame = explainer.frame;
+    let node = move || frame.with(|f| f.node(world, service).cloned());
+    let name = frame.with_untracked(|f| {
+        f.node(world, service)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    });
+    let workers = frame
+        .with_untracked(|f| f.node(world, service).map_or(1, |n| n.workers))
+        .max(1);
+    let slots = workers.min(16);
+    let slot_width = (NODE_WIDTH - 12.0) / slots as f32;
+    let slot_views = (0..slots)
+        .map(|i| {
+            let filled = move || {
+                node().is_some_and(|n| {
+                    // With more than 16 workers each slot stands for a share of the pool.
+                    let share = n.busy as f32 / n.workers.max(1) as f32 * slots as f32;
+                    (i as f32) < share.ceil()
+                })
+            };
+            view! {
+                <rect
+                    class=move || if filled() { "slot busy" } else { "slot" }
+                    x=6.0 + i as f32 * slot_width
+                    y=NODE_HEIGHT - 14.0
+                    width=(slot_width - 1.5).max(1.0)
+                    height=8
+                />
+            }
+        })
+        .collect_view();
+    let target = Target::Service(service);
+    let id = target_id(world, target);
+    let selected = move || explainer.selected.get() == Some(target);
+    let order_for_key = order.clone();
+    view! {
+        <g
+            id=id
+            class=move || {
+                let state = node().map_or("up", |n| n.state().css());
+                format!("svc state-{state}{}", if selected() { " selected" } else { "" })
+            }
+            transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
+            tabindex="0"
+            role="button"
+            data-testid=format!("{}-node-{name}", world.name())
+            aria-label=move || node().map(|n| node_aria(locale.get(), &n)).unwrap_or_default()
+            on:click=move |ev| {
+                ev.stop_propagation();
+                explainer.selected.set(Some(target));
+            }
+            on:keydown=move |ev| on_target_key(ev, explainer, world, target, &order_for_key)
+        >
+            <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
+            <line class="mark-killed" x1=4 y1=4 x2=NODE_WIDTH - 4.0 y2=NODE_HEIGHT - 4.0 />
+            <line class="mark-killed" x1=NODE_WIDTH - 4.0 y1=4 x2=4 y2=NODE_HEIGHT - 4.0 />
+            <text class="svc-name" x=8 y=16>{name.clone()}</text>
+            <text class="svc-state" x=NODE_WIDTH - 8.0 y=16 text-anchor="end">
+                {move || node().map(|n| state_badge(&n)).unwrap_or_default()}
+            </text>
+            <text class="svc-load" x=8 y=31>
+                {move || {
+                    node()
+                        .map(|n| {
+                            let l = locale.get();
+                            let busy = l.fill(
+                                Key::WorkersShort,
+                                &[("busy", &n.busy.to_string()), ("workers", &n.workers.to_string())],
+                            );
+                            if n.queued > 0 {
+                                format!("{busy} · {}", l.fill(Key::QueueShort, &[("n", &n.queued.to_string())]))
+                            } else {
+                                busy
+                            }
+                        })
+                        .unwrap_or_default()
+                }}
+            </text>
+            {slot_views}
+        </g>
+    }
+}
+
+/// A short symbol for the state, so it never rests on colour alone.
+fn state_badge(node: &NodeView) -> String {
+    match node.state() {
+        NodeState::Up => String::new(),
+        NodeState::Killed => "X".into(),
+        NodeState::Hung => "||".into(),
+        NodeState::Slow => format!("×{}", node.slow_factor.round()),
+    }
+}
+
+fn elbow(from: Point, to: Point) -> String {
+    let mid = (from.x + to.x) / 2.0;
+    format!("M{} {} H{} V{} H{}", from.x, from.y, mid, to.y, to.x)
+}
+
+fn user_icon(at: Point, label: &'static str) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        <g class="users" transform=format!("translate({} {})", at.x, at.y) aria-hidden="true">
+            <circle cx=0 cy=-8 r=7 />
+            <path d="M-12 12 C-12 0 12 0 12 12 Z" />
+            <text y=28 text-anchor="middle">{move || locale.get().text(Key::Users)}</text>
+            <title>{label}</title>
+        </g>
+    }
+}
+
+/// The canvas the dots are drawn on, laid over the SVG.
+fn dot_canvas(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    view! { <canvas class="dots" node_ref=canvas aria-hidden="true"></canvas> }
+}
+
+/// Clicking empty space on a stage follows the request whose dot is under the pointer.
+fn follow_click(explainer: Explainer, world: World, ev: leptos::ev::MouseEvent) {
+    let Some(target) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let rect = target.get_bounding_client_rect();
+    if rect.width() <= 0.0 {
+        return;
+    }
+    let scale = f64::from(PANEL_WIDTH) / rect.width();
+    let point = Point {
+        x: ((f64::from(ev.client_x()) - rect.left()) * scale) as f32,
+        y: ((f64::from(ev.client_y()) - rect.top()) * scale) as f32,
+    };
+    let now = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now());
+    let found = explainer
+        .live
+        .with_value(|live| live.particles.request_near(world, point, 10.0, now));
+    if let Some(request) = found {
+        explainer.following.set(Some(request));
+    }
+    explainer.selected.set(None);
+}
+
+/// The synchronous call tree.
+#[component]
+pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let drawing = move || {
+        explainer.shape.with(|shape| {
+            let layout = &shape.geometry.sync;
+            let order: Vec<Target> = (0..layout.nodes.len())
+                .filter(|&s| layout.nodes[s].is_some())
+                .map(Target::Service)
+                .collect();
+            let edges = layout
+                .edges
+                .iter()
+                .filter_map(|&(from, to)| {
+                    let a = layout.nodes[from]?;
+                    let b = layout.nodes[to]?;
+                    let start = Point { x: a.x + HALF_W, y: a.y };
+                    let end = Point { x: b.x - HALF_W, y: b.y };
+                    let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(0, |n| n.breaker));
+                    Some(view! {
+                        <path class=move || format!("edge breaker-{}", breaker()) d=elbow(start, end) />
+                        <text class="breaker-label" x=(start.x + end.x) / 2.0 + 4.0 y=end.y - 6.0>
+                            {move || breaker_text(locale.get(), breaker())}
+                        </text>
+                    })
+                })
+                .collect_view();
+            let entry = layout.nodes[0].unwrap_or_default();
+            let user = layout.user;
+            let nodes = order
+                .iter()
+                .filter_map(|&t| match t {
+                    Target::Service(s) => layout.nodes[s].map(|at| service_node(explainer, World::Sync, s, at, order.clone())),
+                    Target::Broker(_) => None,
+                })
+                .collect_view();
+            let diffs = layout
+                .nodes
+                .iter()
+                .enumerate()
+                .filter_map(|(s, at)| at.map(|at| (s, at)))
+                .map(|(s, at)| redeploy_callout(explainer, s, at))
+                .collect_view();
+            view! {
+                <svg
+                    class="stage-svg"
+                    viewBox=format!("0 0 {} {}", PANEL_WIDTH, layout.height + 24.0)
+                    role="group"
+                    aria-label=move || locale.get().text(Key::SyncPanelTitle)
+                >
+                    {user_icon(user, "users")}
+                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W, y: entry.y }) />
+                    {edges}
+                    {nodes}
+                    {diffs}
+                </svg>
+            }
+        })
+    };
+    view! {
+        <div class="stage" data-testid="sync-stage" on:click=move |ev| follow_click(explainer, World::Sync, ev)>
+            {drawing}
+            {dot_canvas(canvas)}
+        </div>
+    }
+}
+
+fn breaker_text(locale: Locale, state: u8) -> &'static str {
+    match state {
+        1 => locale.text(Key::BreakerOpen),
+        2 => locale.text(Key::BreakerHalfOpen),
+        _ => "",
+    }
+}
+
+/// The code change a new consumer needs in the sync world: "redeploying" then "+ call audit".
+fn redeploy_callout(explainer: Explainer, service: usize, at: Point) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let text = move || {
+        explainer.frame.with(|f| {
+            let node = f.node(World::Sync, service)?;
+            let l = locale.get();
+            if let Some(name) = &node.redeploying_to {
+                return Some(l.fill(Key::Redeploying, &[("name", name)]));
+            }
+            let added: Vec<String> = node
+                .added_calls
+                .iter()
+                .map(|name| l.fill(Key::CodeDiff, &[("name", name)]))
+                .collect();
+            (!added.is_empty()).then(|| added.join("  "))
+        })
+    };
+    view! {
+        <text
+            class="diff"
+            data-testid=format!("sync-diff-{service}")
+            x=at.x - HALF_W
+            y=at.y + HALF_H + 14.0
+        >
+            {move || text().unwrap_or_default()}
+        </text>
+    }
+}
+
+/// The event log: producer, partitions, brokers, DLQ and the consumer groups.
+#[component]
+pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let drawing = move || {
+        explainer.shape.with(|shape| {
+            let layout = &shape.geometry.event;
+            let mut order: Vec<Target> = vec![Target::Service(0)];
+            order.extend(
+                (1..layout.nodes.len())
+                    .filter(|&s| layout.nodes[s].is_some())
+                    .map(Target::Service),
+            );
+            order.extend((0..layout.brokers.len()).map(Target::Broker));
+            let producer = producer_node(explainer, layout.producer, order.clone());
+            let partitions = layout
+                .partitions
+                .iter()
+                .enumerate()
+                .map(|(p, &origin)| partition_strip(explainer, p, origin, shape.groups.clone()))
+                .collect_view();
+            let edges = layout
+                .edges
+                .iter()
+                .filter_map(|&(from, to)| {
+                    let a = layout.nodes[from]?;
+                    let b = layout.nodes[to]?;
+                    Some(view! {
+                        <path class="edge" d=elbow(Point { x: a.x + HALF_W, y: a.y }, Point { x: b.x - HALF_W, y: b.y }) />
+                    })
+                })
+                .collect_view();
+            let groups: Vec<usize> = shape.groups.clone();
+            let nodes = (1..layout.nodes.len())
+                .filter_map(|s| layout.nodes[s].map(|at| (s, at)))
+                .map(|(s, at)| {
+                    if groups.contains(&s) {
+                        group_node(explainer, s, at, groups.iter().position(|&g| g == s).unwrap_or(0), order.clone()).into_any()
+                    } else {
+                        service_node(explainer, World::Event, s, at, order.clone()).into_any()
+                    }
+                })
+                .collect_view();
+            let brokers = layout
+                .brokers
+                .iter()
+                .enumerate()
+                .map(|(b, &at)| broker_node(explainer, b, at, order.clone()))
+                .collect_view();
+            let dlq = layout.dlq;
+            let user = layout.user;
+            let producer_at = layout.producer;
+            let first_partition = layout.partitions.first().copied().unwrap_or_default();
+            let partition_count = layout.partitions.len();
+            view! {
+                <svg
+                    class="stage-svg"
+                    viewBox=format!("0 0 {} {}", PANEL_WIDTH, layout.height)
+                    role="group"
+                    aria-label=move || locale.get().text(Key::EventPanelTitle)
+                >
+                    {user_icon(user, "users")}
+                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - 34.0, y: producer_at.y }) />
+                    <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
+                        {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
+                    </text>
+                    {partitions}
+                    {edges}
+                    {producer}
+                    {nodes}
+                    {brokers}
+                    <g class="dlq" transform=format!("translate({} {})", dlq.x, dlq.y) data-testid="dlq">
+                        <rect x=-6 y=-12 width=58 height=24 rx=4 />
+                        <text x=23 y=4 text-anchor="middle">
+                            {move || {
+                                let total = explainer.frame.with(|f| f.dlq_total);
+                                locale.get().fill(Key::Dlq, &[("n", &total.to_string())])
+                            }}
+                        </text>
+                    </g>
+                </svg>
+            }
+        })
+    };
+    view! {
+        <div class="stage" data-testid="event-stage" on:click=move |ev| follow_click(explainer, World::Event, ev)>
+            {drawing}
+            {dot_canvas(canvas)}
+        </div>
+    }
+}
+
+/// The entry service as the producer: a smaller box, focusable like any service.
+fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let frame = explainer.frame;
+    let node = move || frame.with(|f| f.node(World::Event, 0).cloned());
+    let name = frame.with_untracked(|f| {
+        f.node(World::Event, 0)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    });
+    let target = Target::Service(0);
+    let selected = move || explainer.selected.get() == Some(target);
+    view! {
+        <g
+            id=target_id(World::Event, target)
+            class=move || format!("svc producer state-{}{}", node().map_or("up", |n| n.state().css()), if selected() { " selected" } else { "" })
+            transform=format!("translate({} {})", at.x - 34.0, at.y - 24.0)
+            tabindex="0"
+            role="button"
+            data-testid=format!("event-node-{name}")
+            aria-label=move || node().map(|n| node_aria(locale.get(), &n)).unwrap_or_default()
+            on:click=move |ev| {
+                ev.stop_propagation();
+                explainer.selected.set(Some(target));
+            }
+            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
+        >
+            <rect class="svc-box" width=68 height=48 rx=8 />
+            <line class="mark-killed" x1=4 y1=4 x2=64 y2=44 />
+            <line class="mark-killed" x1=64 y1=4 x2=4 y2=44 />
+            <text class="svc-name" x=34 y=18 text-anchor="middle">{name.clone()}</text>
+            <text class="svc-load" x=34 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
+        </g>
+    }
+}
+
+fn partition_strip(
+    explainer: Explainer,
+    p: usize,
+    origin: Point,
+    groups: Vec<usize>,
+) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let frame = explainer.frame;
+    let cell_width = PARTITION_WIDTH / CELLS_SHOWN as f32;
+    let cells = move || {
+        frame.with(|f| {
+            let Some(partition) = f.partitions.get(p) else {
+                return Vec::new();
+            };
+            partition
+                .cells
+                .iter()
+                .map(|cell| {
+                    let from_end = (partition.end - cell.offset) as f32;
+                    let x = PARTITION_WIDTH - from_end * cell_width;
+                    let class = match (cell.poison, cell.committed_by_replicas) {
+                        (true, _) => "cell poison",
+                        (false, true) => "cell",
+                        (false, false) => "cell unreplicated",
+                    };
+                    view! { <rect class=class x=x + 0.75 y=2 width=cell_width - 1.5 height=PARTITION_HEIGHT - 4.0 rx=2 /> }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let markers = move || {
+        frame.with(|f| {
+            let Some(partition) = f.partitions.get(p) else {
+                return Vec::new();
+            };
+            partition
+                .committed
+                .iter()
+                .map(|&(group, offset)| {
+                    let slot = groups.iter().position(|&g| g == group).unwrap_or(0);
+                    let from_end = partition.end.saturating_sub(offset).min(CELLS_SHOWN) as f32;
+                    let x = PARTITION_WIDTH - from_end * cell_width;
+                    view! {
+                        <path
+                            class=format!("commit g{}", slot % 6)
+                            d=format!("M{x} {} l-4 6 h8 z", PARTITION_HEIGHT)
+                        />
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let label = move || {
+        frame.with(|f| {
+            let l = locale.get();
+            let Some(partition) = f.partitions.get(p) else {
+                return String::new();
+            };
+            let leader = partition
+                .leader
+                .filter(|_| !partition.electing)
+                .map_or_else(|| l.text(Key::NoLeader).to_string(), |b| b.to_string());
+            l.fill(
+                Key::PartitionAria,
+                &[
+                    ("p", &p.to_string()),
+                    ("start", &partition.start.to_string()),
+                    ("end", &partition.end.to_string()),
+                    ("leader", &leader),
+                ],
+            )
+        })
+    };
+    let leader_text = move || {
+        frame.with(|f| {
+            f.partitions
+                .get(p)
+                .and_then(|partition| partition.leader.filter(|_| !partition.electing))
+                .map_or_else(|| "—".to_string(), |b| format!("B{b}"))
+        })
+    };
+    let end_text = move || frame.with(|f| f.partitions.get(p).map_or(0, |x| x.end).to_string());
+    view! {
+        <g class="partition" transform=format!("translate({} {})", origin.x, origin.y) role="img" aria-label=label data-testid=format!("partition-{p}")>
+            <text class="p-label" x=-6 y=PARTITION_HEIGHT / 2.0 + 4.0 text-anchor="end">{format!("P{p}")}</text>
+            <rect class="strip" width=PARTITION_WIDTH height=PARTITION_HEIGHT rx=3 />
+            {cells}
+            {markers}
+            <text class="p-leader" x=PARTITION_WIDTH + 6.0 y=10>{leader_text}</text>
+            <text class="p-end" x=PARTITION_WIDTH + 6.0 y=PARTITION_HEIGHT - 1.0>{end_text}</text>
+        </g>
+    }
+}
+
+fn group_node(
+    explainer: Explainer,
+    service: usize,
+    at: Point,
+    slot: usize,
+    order: Vec<Target>,
+) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let frame = explainer.frame;
+    let name = frame.with_untracked(|f| {
+        f.node(World::Event, service)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    });
+    let node = move || frame.with(|f| f.node(World::Event, service).cloned());
+    let group = move || frame.with(|f| f.group(service).cloned());
+    let target = Target::Service(service);
+    let selected = move || explainer.selected.get() == Some(target);
+    let aria = move || {
+        let (Some(n), Some(g)) = (node(), group()) else {
+            return String::new();
+        };
+        let l = locale.get();
+        let active = g
+            .instances
+            .iter()
+            .filter(|i| i.alive && !i.partitions.is_empty())
+            .count();
+        let idle = g
+            .instances
+            .iter()
+            .filter(|i| i.alive && i.partitions.is_empty())
+            .count();
+        l.fill(
+            Key::GroupAria,
+            &[
+                ("name", &n.name),
+                ("state", &state_text(l, &n)),
+                ("lag", &g.lag.to_string()),
+                ("active", &active.to_string()),
+                ("idle", &idle.to_string()),
+            ],
+        )
+    };
+    let instances = move || {
+        group()
+            .map(|g| {
+                g.instances
+                    .iter()
+                    .enumerate()
+                    .map(|(i, instance)| {
+                        let class = match (instance.alive, instance.partitions.is_empty(), instance.busy) {
+                            (false, _, _) => "inst dead",
+                            (true, true, _) => "inst idle",
+                            (true, false, true) => "inst busy",
+                            (true, false, false) => "inst",
+                        };
+                        let parts = instance.partitions.iter().map(|p| format!("P{p}")).collect::<Vec<_>>().join(",");
+                        view! {
+                            <g class=class transform=format!("translate({} 30)", 8.0 + (i % 8) as f32 * 12.0)>
+                                <circle r=4.5 cx=0 cy=0 />
+                                <title>{parts}</title>
+                            </g>
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let lag_width = move || {
+        let lag = group().map_or(0, |g| g.lag) as f32;
+        // Log scale: 1 event is visible, 10,000 fills the bar.
+        (lag.max(0.0) + 1.0).log10() / 4.0 * (NODE_WIDTH - 12.0)
+    };
+    let status = move || {
+        let l = locale.get();
+        let g = group();
+        let n = node();
+        match (n, g) {
+            (Some(n), Some(g)) => {
+                let mut parts =
+                    vec![l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))])];
+                if n.state() != NodeState::Up {
+                    parts.insert(0, state_text(l, &n));
+                }
+                if g.rebalancing {
+                    parts.push(l.text(Key::Rebalancing).to_string());
+                }
+                parts.join(" · ")
+            }
+            _ => String::new(),
+        }
+    };
+    view! {
+        <g
+            id=target_id(World::Event, target)
+            class=move || format!("svc group g{} state-{}{}", slot % 6, node().map_or("up", |n| n.state().css()), if selected() { " selected" } else { "" })
+            transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
+            tabindex="0"
+            role="button"
+            data-testid=format!("event-node-{name}")
+            aria-label=aria
+            on:click=move |ev| {
+                ev.stop_propagation();
+                explainer.selected.set(Some(target));
+            }
+            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
+        >
+            <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
+            <line class="mark-killed" x1=4 y1=4 x2=NODE_WIDTH - 4.0 y2=NODE_HEIGHT - 4.0 />
+            <line class="mark-killed" x1=NODE_WIDTH - 4.0 y1=4 x2=4 y2=NODE_HEIGHT - 4.0 />
+            <rect class="group-swatch" x=0 y=0 width=6 height=NODE_HEIGHT rx=3 />
+            <text class="svc-name" x=10 y=15>{name.clone()}</text>
+            <text class="svc-state" x=NODE_WIDTH - 8.0 y=15 text-anchor="end">
+                {move || node().map(|n| state_badge(&n)).unwrap_or_default()}
+            </text>
+            {instances}
+            <rect class="lag-track" x=6 y=NODE_HEIGHT - 11.0 width=NODE_WIDTH - 12.0 height=6 rx=3 />
+            <rect class="lag-bar" data-testid=format!("lag-bar-{name}") x=6 y=NODE_HEIGHT - 11.0 width=lag_width height=6 rx=3 />
+            <text class="group-status" x=0 y=NODE_HEIGHT + 12.0 data-testid=format!("lag-{name}")>{status}</text>
+        </g>
+    }
+}
+
+fn broker_node(
+    explainer: Explainer,
+    broker: usize,
+    at: Point,
+    order: Vec<Target>,
+) -> impl IntoView {
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let frame = explainer.frame;
+    let up = move || frame.with(|f: &Frame| f.brokers_up.get(broker).copied().unwrap_or(true));
+    let leads = move || {
+        frame.with(|f| {
+            f.partitions
+                .iter()
+                .filter(|p| p.leader == Some(broker as u8) && !p.electing)
+                .count()
+        })
+    };
+    let target = Target::Broker(broker);
+    let selected = move || explainer.selected.get() == Some(target);
+    view! {
+        <g
+            id=target_id(World::Event, target)
+            class=move || format!("broker {}{}", if up() { "up" } else { "down" }, if selected() { " selected" } else { "" })
+            transform=format!("translate({} {})", at.x, at.y)
+            tabindex="0"
+            role="button"
+            data-testid=format!("broker-{broker}")
+            aria-label=move || {
+                let l = locale.get();
+                let state = if up() { l.text(Key::StateUp) } else { l.text(Key::StateKilled) };
+                l.fill(Key::BrokerAria, &[("n", &broker.to_string()), ("state", state)])
+            }
+            on:click=move |ev| {
+                ev.stop_propagation();
+                explainer.selected.set(Some(target));
+            }
+            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
+        >
+            <circle r=13 />
+            <line class="mark-killed" x1=-9 y1=-9 x2=9 y2=9 />
+            <line class="mark-killed" x1=9 y1=-9 x2=-9 y2=9 />
+            <text y=4 text-anchor="middle">{format!("B{broker}")}</text>
+            <text class="leads" y=26 text-anchor="middle">{move || format!("{}P", leads())}</text>
+        </g>
+    }
+}
