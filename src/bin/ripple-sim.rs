@@ -128,6 +128,22 @@ fn run(scenario: Scenario, trace_path: Option<&str>) -> Result<Simulation, Strin
     Ok(sim)
 }
 
+/// Writes to stdout; a reader that went away (`| head`) is not an error worth a panic.
+fn print_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ripple-sim: stdout: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(options) => options,
@@ -137,13 +153,16 @@ fn main() -> ExitCode {
         }
     };
     if options.list_presets {
-        for (name, json) in presets::PRESETS {
-            let description = Scenario::from_json(json)
-                .map(|s| s.description)
-                .unwrap_or_default();
-            println!("{name}\t{description}");
-        }
-        return ExitCode::SUCCESS;
+        let listing: String = presets::PRESETS
+            .iter()
+            .map(|(name, json)| {
+                let description = Scenario::from_json(json)
+                    .map(|s| s.description)
+                    .unwrap_or_default();
+                format!("{name}\t{description}\n")
+            })
+            .collect();
+        return print_stdout(&listing);
     }
     let result =
         load_scenario(&options).and_then(|scenario| run(scenario, options.trace.as_deref()));
@@ -151,8 +170,7 @@ fn main() -> ExitCode {
         Ok(sim) => {
             let report =
                 serde_json::to_string_pretty(&sim.report()).expect("reports always serialise");
-            println!("{report}");
-            ExitCode::SUCCESS
+            print_stdout(&format!("{report}\n"))
         }
         Err(message) => {
             eprintln!("ripple-sim: {}", message.lines().next().unwrap_or_default());

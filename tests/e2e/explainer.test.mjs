@@ -1,0 +1,190 @@
+// End-to-end: the live explainer, driven through the page as a person would, against the real core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function assertCleanRun(record) {
+  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
+  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
+}
+
+/** Reads a number out of a scoreboard cell or label ("1,234", "86.2%", "lag 12"). */
+async function numberIn(page, testid) {
+  const text = await page.getByTestId(testid).textContent();
+  const match = text.replace(/,/g, '').match(/-?\d+(\.\d+)?/);
+  assert.ok(match, `${testid} shows a number: "${text}"`);
+  return Number(match[0]);
+}
+
+/** Simulated seconds on the clock ("t = 12.3 s", "t = 850 ms", "t = 1.2 min"). */
+async function simSeconds(page) {
+  const text = (await page.getByTestId('clock').textContent()).replace(/,/g, '');
+  const value = Number(text.match(/\d+(\.\d+)?/)[0]);
+  if (text.includes('min')) return value * 60;
+  if (text.includes('ms')) return value / 1000;
+  return value;
+}
+
+async function waitForSimSeconds(page, seconds, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await simSeconds(page)) < seconds) {
+    assert.ok(Date.now() < deadline, `simulated time never reached ${seconds} s`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Moves the speed slider to `position` (0..100, log scale: 72 is about 10x). */
+async function setSpeed(page, position) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, position);
+}
+
+async function openApp(url = '/', options) {
+  const opened = await openPage(browser, server.origin + url, options);
+  await opened.page.getByTestId('sync-node-analytics').waitFor();
+  return opened;
+}
+
+test('killing analytics: the sync world fails and loses effects, the event world lags, then drains after restore', async () => {
+  const { page, context, record } = await openApp();
+  await setSpeed(page, 72);
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 3);
+
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').click();
+  assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
+  assert.match(await page.getByTestId('event-node-analytics').getAttribute('class'), /state-killed/);
+  const killedAt = await simSeconds(page);
+  await waitForSimSeconds(page, killedAt + 10);
+
+  const syncLost = await numberIn(page, 'sync-score-lost');
+  const syncSuccess = await numberIn(page, 'sync-score-success');
+  assert.ok(syncLost > 0 || syncSuccess < 100, `sync world suffers: lost ${syncLost}, success ${syncSuccess}%`);
+  assert.equal(await numberIn(page, 'event-score-success'), 100, 'no user-facing failure in the event world');
+  assert.equal(await numberIn(page, 'event-score-lost'), 0);
+  const lagWhileDown = await numberIn(page, 'lag-analytics');
+  assert.ok(lagWhileDown > 50, `analytics' lag rises while it is down: ${lagWhileDown}`);
+  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-killed.png'), fullPage: true });
+
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-restore').click();
+  const deadline = Date.now() + 60_000;
+  while ((await numberIn(page, 'lag-analytics')) !== 0) {
+    assert.ok(Date.now() < deadline, 'the lag drains to zero after restore');
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await numberIn(page, 'event-score-lost'), 0, 'the event world lost nothing');
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('the trace hash shown for a run equals the one ripple-sim prints for the same scenario and seed', async () => {
+  const { page, context, record } = await openApp();
+  for (let i = 0; i < 10; i += 1) await page.getByTestId('step').click();
+  assert.equal(await simSeconds(page), 1);
+  const shown = (await page.getByTestId('trace-hash').textContent()).trim();
+  const cli = execFileSync(
+    'cargo',
+    ['run', '--quiet', '--bin', 'ripple-sim', '--', '--preset', 'happy-path', '--duration-ms', '1000'],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  assert.equal(shown, JSON.parse(cli).trace_hash);
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('keyboard: arrows move between services, Enter opens the actions, Escape closes them, Space plays', async () => {
+  const { page, context, record } = await openApp();
+  await page.getByTestId('sync-node-signup').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'sync-node-email');
+  const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  assert.match(label, /^email: up, 0 of 8 workers busy/);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('action-menu').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'action-kill');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('action-menu').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'sync-node-email');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  await waitForSimSeconds(page, 0.5);
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('adding a consumer redeploys the sync caller and subscribes a new group; a clashing name is refused', async () => {
+  const { page, context, record } = await openApp();
+  await setSpeed(page, 72);
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 1);
+  await page.getByTestId('consumer-name').fill('audit');
+  await page.getByTestId('consumer-add').click();
+  await page.getByTestId('event-node-audit').waitFor();
+  await page.getByTestId('sync-node-audit').waitFor();
+  await page.getByText('redeploying: + call audit').waitFor();
+  await page.getByText('+ call audit', { exact: true }).waitFor({ timeout: 30_000 });
+
+  await page.getByTestId('consumer-name').fill('email');
+  await page.getByTestId('consumer-add').click();
+  const notice = await page.getByTestId('notice').textContent();
+  assert.match(notice, /^Not applied: /);
+  assert.match(notice, /email/);
+  assert.equal(await page.getByTestId('event-node-audit').count(), 1, 'the earlier consumer is still there');
+
+  await page.getByTestId('event-node-analytics').click();
+  assert.match(await page.getByTestId('instances').textContent(), /2/);
+  await page.getByTestId('scale-up').click();
+  await page.getByTestId('scale-up').click();
+  assert.match(await page.getByTestId('instances').textContent(), /4/);
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('switching language keeps the run: same clock, same trace hash', async () => {
+  const { page, context, record } = await openApp();
+  for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
+  const hash = await page.getByTestId('trace-hash').textContent();
+  await page.getByTestId('lang-ja').click();
+  await page.getByText('同期呼び出しツリー').first().waitFor();
+  assert.equal(await page.getByTestId('trace-hash').textContent(), hash);
+  assert.match(await page.getByTestId('clock').textContent(), /500 ミリ秒/);
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('a followed request shows its journey in both worlds', async () => {
+  const { page, context, record } = await openApp();
+  for (let i = 0; i < 20; i += 1) await page.getByTestId('step').click();
+  await page.getByTestId('follow-id').fill('3');
+  await page.getByTestId('follow-go').click();
+  await page.getByTestId('journey').waitFor();
+  const sync = await page.getByTestId('journey-sync').textContent();
+  const event = await page.getByTestId('journey-event').textContent();
+  assert.match(sync, /arrives/);
+  assert.match(event, /appended at partition \d+, offset \d+/);
+  assert.match(event, /fetched it/);
+  assertCleanRun(record);
+  await context.close();
+});
