@@ -99,3 +99,60 @@ async fn switching_language_retranslates_live_and_sets_html_lang() {
     );
     assert_eq!(zh.get_attribute("aria-pressed").as_deref(), Some("false"));
 }
+
+/// Clicks the element matching `selector` inside `root` (SVG elements included).
+fn click(root: &HtmlElement, selector: &str) {
+    let element = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"));
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+fn class_of(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .get_attribute("class")
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn killing_a_service_from_its_menu_marks_it_in_both_worlds_and_restore_clears_it() {
+    let root = mount_app();
+    click(&root, "[data-testid=sync-node-cache]");
+    settle().await;
+    assert!(text_of(&root, "[data-testid=action-menu]").contains("Actions for cache"));
+    click(&root, "[data-testid=action-kill]");
+    settle().await;
+    assert!(class_of(&root, "[data-testid=sync-node-cache]").contains("state-killed"));
+    assert!(class_of(&root, "[data-testid=event-node-cache]").contains("state-killed"));
+    assert!(!class_of(&root, "[data-testid=sync-node-email]").contains("state-killed"));
+    click(&root, "[data-testid=action-restore]");
+    settle().await;
+    assert!(class_of(&root, "[data-testid=sync-node-cache]").contains("state-up"));
+}
+
+#[wasm_bindgen_test]
+async fn stepping_advances_the_clock_the_scoreboards_and_the_trace_hash() {
+    let root = mount_app();
+    let hash_at_zero = text_of(&root, "[data-testid=trace-hash]");
+    for _ in 0..10 {
+        click(&root, "[data-testid=step]");
+    }
+    settle().await;
+    assert_eq!(text_of(&root, "[data-testid=clock]"), "t = 1.0 s");
+    assert_ne!(text_of(&root, "[data-testid=trace-hash]"), hash_at_zero);
+    let done: u64 = text_of(&root, "[data-testid=sync-score-done]")
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(done > 0, "a second of traffic has done some effects");
+    assert_eq!(text_of(&root, "[data-testid=event-score-lost]"), "0");
+}
