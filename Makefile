@@ -48,6 +48,7 @@ bench:
 	cargo bench --quiet --bench core
 	@$(MAKE) --no-print-directory dist-release
 	@node tests/e2e/bench-size.mjs dist-release
+	@RIPPLE_DIST=dist-release node tests/e2e/bench-browser.mjs
 
 clean:
 	cargo clean

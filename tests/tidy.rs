@@ -79,12 +79,16 @@ const FORBIDDEN_IN_SIM: &[&str] = &[
     "std::time",
 ];
 
+/// `src/sim` (the core) and `src/live` (the explainer's logic, tested natively) are plain Rust.
 #[test]
-fn the_sim_core_knows_nothing_of_the_browser_the_clock_or_io() {
+fn the_sim_core_and_live_logic_know_nothing_of_the_browser_the_clock_or_io() {
     let root = crate_root();
     let mut offenders = Vec::new();
-    let sim_files = rust_files(&root.join("src/sim"));
+    let mut sim_files = rust_files(&root.join("src/sim"));
     assert!(!sim_files.is_empty(), "src/sim has no Rust files");
+    let live_files = rust_files(&root.join("src/live"));
+    assert!(!live_files.is_empty(), "src/live has no Rust files");
+    sim_files.extend(live_files);
     for file in sim_files {
         let text = fs::read_to_string(&file).expect("readable source file");
         for (number, line) in text.lines().enumerate() {
@@ -98,7 +102,7 @@ fn the_sim_core_knows_nothing_of_the_browser_the_clock_or_io() {
     }
     assert!(
         offenders.is_empty(),
-        "src/sim must stay sans-IO and deterministic: {offenders:?}"
+        "src/sim and src/live must stay sans-IO and deterministic: {offenders:?}"
     );
 }
 

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 /// Wall time a dot takes to cross its edge.
 pub const TRAVEL_MS: f64 = 450.0;
 /// The most dots alive at once.
-pub const PARTICLES_MAX: usize = 6_000;
+pub const PARTICLES_MAX: usize = 8_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {

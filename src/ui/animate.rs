@@ -80,6 +80,12 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
     }
 }
 
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 fn request(callback: &Closure<dyn FnMut(f64)>) {
     if let Some(window) = web_sys::window() {
         let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());

@@ -344,7 +344,7 @@ pub fn AboutRun() -> impl IntoView {
                     })
                 }}
             </span>
-            <span class="legend">{legend}</span>
+            <span class="legend" data-testid="dot-legend" data-dots=move || explainer.play.with(|p| p.dots).to_string()>{legend}</span>
             <span class="hint">{move || locale.get().text(Key::KeyboardHint)}</span>
         </p>
     }

@@ -76,6 +76,8 @@ pub struct PlayState {
     pub finished: bool,
     /// One dot per this many requests.
     pub stride: u64,
+    /// Dots alive at the last refresh.
+    pub dots: usize,
 }
 
 /// Handles to the run and its snapshots; `Copy`, shared through context.
@@ -109,6 +111,7 @@ impl Explainer {
                 behind: false,
                 finished: false,
                 stride: 1,
+                dots: 0,
             }),
             live: StoredValue::new(live),
             base: StoredValue::new(scenario),
@@ -130,6 +133,7 @@ impl Explainer {
                 p.playing = live.player.playing();
                 p.speed = live.player.speed();
                 p.stride = live.particles.stride();
+                p.dots = live.particles.len();
             });
         });
     }
