@@ -64,6 +64,7 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
     let callback: FrameCallback = Rc::new(RefCell::new(None));
     let next = callback.clone();
     *callback.borrow_mut() = Some(Closure::new(move |wall_ms: f64| {
+        let started_ms = now_ms();
         frame(
             explainer,
             canvases,
@@ -71,6 +72,11 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
             &mut state.borrow_mut(),
             wall_ms,
         );
+        // Published for `make bench`, which reads the loop's own work per frame.
+        if let Some(canvas) = canvases.sync.get_untracked() {
+            let work = format!("{:.3}", now_ms() - started_ms);
+            let _ = canvas.set_attribute("data-work-ms", &work);
+        }
         if let Some(cb) = next.borrow().as_ref() {
             request(cb);
         }
