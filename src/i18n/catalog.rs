@@ -157,6 +157,7 @@ catalog! {
     Dlq => { en: "DLQ {n}", zh: "死信佇列 {n}", ja: "デッドレター {n}" },
     WorkersShort => { en: "{busy}/{workers} busy", zh: "{busy}/{workers} 忙碌", ja: "{busy}/{workers} 使用中" },
     QueueShort => { en: "queue {n}", zh: "佇列 {n}", ja: "キュー {n}" },
+    DoneShort => { en: "{n} done", zh: "完成 {n}", ja: "完了 {n}" },
     LagShort => { en: "lag {n}", zh: "滯後 {n}", ja: "ラグ {n}" },
     InstancesShort => {
         en: "{active} active, {idle} idle",

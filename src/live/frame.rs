@@ -20,6 +20,8 @@ pub struct NodeView {
     pub redeploying_to: Option<String>,
     /// Sync world only: callees added at run time that the deployed code now calls (`+ call x`).
     pub added_calls: Vec<String>,
+    /// Times this service did its work (its effect), including replays of old events.
+    pub executions: u64,
 }
 
 impl NodeView {
@@ -133,7 +135,10 @@ impl Frame {
         Frame {
             now_ms: sim.now().as_ms_f64(),
             end_ms: sim.end().as_ms_f64(),
-            nodes: [node_views(sim, World::Sync), node_views(sim, World::Event)],
+            nodes: [
+                node_views(sim, &report, World::Sync),
+                node_views(sim, &report, World::Event),
+            ],
             partitions: partition_views(sim),
             groups,
             brokers_up: sim.log_state().brokers_up.clone(),
@@ -157,7 +162,7 @@ impl Frame {
     }
 }
 
-fn node_views(sim: &Simulation, world: World) -> Vec<NodeView> {
+fn node_views(sim: &Simulation, report: &Report, world: World) -> Vec<NodeView> {
     let topology = sim.topology();
     let original = sim.scenario().services.len();
     (0..topology.len())
@@ -189,6 +194,13 @@ fn node_views(sim: &Simulation, world: World) -> Vec<NodeView> {
                 breaker: view.breaker,
                 redeploying_to,
                 added_calls,
+                executions: report
+                    .effects_by_service
+                    .get(topology.name(s))
+                    .map_or(0, |e| match world {
+                        World::Sync => e.executions.sync,
+                        World::Event => e.executions.event,
+                    }),
             })
         })
         .collect()
@@ -368,5 +380,10 @@ mod tests {
         let after = Frame::of(&sim);
         assert_eq!(after.nodes[0][0].redeploying_to, None);
         assert_eq!(after.nodes[0][0].added_calls, vec!["audit".to_string()]);
+        // Started from `latest`, the event group only sees new traffic; the sync world misses
+        // the redeploy window too, so neither has done more than the requests since.
+        let requests = after.scores[0].requests;
+        assert!(after.nodes[1][5].executions < requests);
+        assert!(after.nodes[0][5].executions < requests);
     }
 }

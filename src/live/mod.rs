@@ -268,6 +268,29 @@ mod tests {
     }
 
     #[test]
+    fn a_consumer_added_from_earliest_replays_history_the_sync_world_never_sees() {
+        let mut live = live();
+        let wall = play(&mut live, 0.0, 5.0, 10.0);
+        let signups_before = live.player.sim().report().sync.by_kind["signup"].requests;
+        assert!(signups_before > 30);
+        live.add_consumer(&NewConsumer {
+            name: "audit".into(),
+            service_time_ms: 1.0,
+            start_from: StartFrom::Earliest,
+        })
+        .unwrap();
+        play(&mut live, wall, 10.0, 10.0);
+        let frame = Frame::of(live.player.sim());
+        let audit = live.player.sim().topology().index_of("audit").unwrap();
+        let event_done = frame.node(World::Event, audit).unwrap().executions;
+        let sync_done = frame.node(World::Sync, audit).unwrap().executions;
+        assert!(
+            event_done >= signups_before + sync_done,
+            "event {event_done}, sync {sync_done}, before {signups_before}"
+        );
+    }
+
+    #[test]
     fn a_bad_consumer_name_is_refused_with_the_field_and_nothing_changes() {
         let mut live = live();
         let before = live.player.sim().topology().len();

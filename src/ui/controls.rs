@@ -192,29 +192,30 @@ pub fn ActionMenu() -> impl IntoView {
         let is_group = matches!(target, Target::Service(s) if explainer.shape.with(|shape| shape.groups.contains(&s)));
         let is_service = matches!(target, Target::Service(_));
         let removable = matches!(target, Target::Service(s) if s > 0);
-        let instances = match target {
+        // Read inside closures, so the menu itself is not rebuilt (and focus kept) at every refresh.
+        let instances = move || match target {
             Target::Service(s) => explainer
                 .frame
-                .with(|f| f.group(s).map(|g| g.instances.len() as u32)),
-            Target::Broker(_) => None,
+                .with(|f| f.group(s).map_or(1, |g| g.instances.len() as u32)),
+            Target::Broker(_) => 1,
         };
         let act = move |action: FaultAction, factor: Option<f64>| {
             let name = name_of(target);
             explainer.fault(action, &name, factor);
         };
-        let scale_controls = instances.map(|count| {
+        let scale_controls = is_group.then(|| {
             let group = name.clone();
             let group_down = name.clone();
             view! {
                 <span class="instances" data-testid="instances">
-                    {move || locale.get().fill(Key::Instances, &[("n", &count.to_string())])}
+                    {move || locale.get().fill(Key::Instances, &[("n", &instances().to_string())])}
                 </span>
-                <button type="button" data-testid="scale-down" disabled=count <= 1
-                    on:click=move |_| explainer.scale(&group_down, count.saturating_sub(1).max(1))>
+                <button type="button" data-testid="scale-down" disabled=move || instances() <= 1
+                    on:click=move |_| explainer.scale(&group_down, instances().saturating_sub(1).max(1))>
                     {move || locale.get().text(Key::ScaleDown)}
                 </button>
                 <button type="button" data-testid="scale-up"
-                    on:click=move |_| explainer.scale(&group, count + 1)>
+                    on:click=move |_| explainer.scale(&group, instances() + 1)>
                     {move || locale.get().text(Key::ScaleUp)}
                 </button>
             }
@@ -247,7 +248,7 @@ pub fn ActionMenu() -> impl IntoView {
                 <button type="button" data-testid="action-restore" on:click=move |_| act(FaultAction::Restore, None)>
                     {move || locale.get().text(Key::Restore)}
                 </button>
-                {is_group.then_some(scale_controls).flatten()}
+                {scale_controls}
                 <Show when=move || removable>
                     <button type="button" data-testid="action-remove" on:click=move |_| {
                         act(FaultAction::RemoveService, None);

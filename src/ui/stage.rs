@@ -176,8 +176,22 @@ fn service_node(
                         .unwrap_or_default()
                 }}
             </text>
+            <text class="svc-done" x=2 y=NODE_HEIGHT + 11.0 data-testid=format!("{}-done-{name}", world.name())>
+                {move || done_text(locale.get(), service, node())}
+            </text>
             {slot_views}
         </g>
+    }
+}
+
+/// "N done" for services that have an effect (not the entry).
+fn done_text(locale: Locale, service: usize, node: Option<NodeView>) -> String {
+    match node {
+        Some(n) if service > 0 => locale.fill(
+            Key::DoneShort,
+            &[("n", &format_number(locale, n.executions as f64, 0))],
+        ),
+        _ => String::new(),
     }
 }
 

@@ -138,13 +138,20 @@ test('adding a consumer redeploys the sync caller and subscribes a new group; a 
   const { page, context, record } = await openApp();
   await setSpeed(page, 72);
   await page.getByTestId('play').click();
-  await waitForSimSeconds(page, 1);
+  await waitForSimSeconds(page, 6);
   await page.getByTestId('consumer-name').fill('audit');
+  await page.getByTestId('consumer-start').selectOption('earliest');
   await page.getByTestId('consumer-add').click();
   await page.getByTestId('event-node-audit').waitFor();
   await page.getByTestId('sync-node-audit').waitFor();
   await page.getByText('redeploying: + call audit').waitFor();
   await page.getByText('+ call audit', { exact: true }).waitFor({ timeout: 30_000 });
+  // From `earliest`, the new group replays the sign-ups published before it existed, which
+  // the redeployed sync caller can never call it for.
+  const doneIn = async (testid) => Number((await page.getByTestId(testid).textContent()).replace(/,/g, '').match(/(\d+) done/)[1]);
+  const eventDone = await doneIn('lag-audit');
+  const syncDone = await doneIn('sync-done-audit');
+  assert.ok(eventDone >= syncDone + 40, `event world covers history: event ${eventDone}, sync ${syncDone}`);
 
   await page.getByTestId('consumer-name').fill('email');
   await page.getByTestId('consumer-add').click();
@@ -158,6 +165,37 @@ test('adding a consumer redeploys the sync caller and subscribes a new group; a 
   await page.getByTestId('scale-up').click();
   await page.getByTestId('scale-up').click();
   assert.match(await page.getByTestId('instances').textContent(), /4/);
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('keyboard only: play, select a service, kill it, restore it', async () => {
+  const { page, context, record } = await openApp();
+  let focused = '';
+  for (let presses = 0; presses < 80 && focused !== 'sync-node-signup'; presses += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  }
+  assert.equal(focused, 'sync-node-signup', 'Tab reaches the call tree');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'sync-node-analytics');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('action-menu').waitFor();
+  await page.waitForTimeout(300); // let a few refreshes pass: focus must survive them
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'action-kill');
+  await page.keyboard.press('Enter');
+  assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
+  assert.match(await page.getByTestId('sync-node-analytics').getAttribute('aria-label'), /^analytics: killed/);
+  let restoreFocused = false;
+  for (let presses = 0; presses < 6 && !restoreFocused; presses += 1) {
+    await page.keyboard.press('Tab');
+    restoreFocused = await page.evaluate(() => document.activeElement.getAttribute('data-testid') === 'action-restore');
+  }
+  assert.ok(restoreFocused, 'Tab reaches Restore inside the menu');
+  await page.keyboard.press('Enter');
+  assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-up/);
   assertCleanRun(record);
   await context.close();
 });
