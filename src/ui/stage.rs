@@ -666,8 +666,13 @@ fn group_node(
         let n = node();
         match (n, g) {
             (Some(n), Some(g)) => {
-                let mut parts =
-                    vec![l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))])];
+                let mut parts = vec![
+                    l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))]),
+                    l.fill(
+                        Key::DoneShort,
+                        &[("n", &format_number(l, n.executions as f64, 0))],
+                    ),
+                ];
                 if n.state() != NodeState::Up {
                     parts.insert(0, state_text(l, &n));
                 }
