@@ -132,6 +132,10 @@ catalog! {
         zh: "每個點是一次呼叫、回應或事件；每 {n} 個請求畫一個點。",
         ja: "点はそれぞれ一つの呼び出し・応答・イベントです。{n} リクエストにつき一つ描きます。",
     },
+    DotRequest => { en: "call", zh: "呼叫", ja: "呼び出し" },
+    DotReply => { en: "reply", zh: "回應", ja: "応答" },
+    DotFailure => { en: "failure", zh: "失敗", ja: "失敗" },
+    DotEvent => { en: "event", zh: "事件", ja: "イベント" },
     NotApplied => {
         en: "Not applied: {field}: {message}",
         zh: "未套用：{field}：{message}",

@@ -345,6 +345,12 @@ pub fn AboutRun() -> impl IntoView {
                     })
                 }}
             </span>
+            <span class="dot-key" aria-hidden="true">
+                <span class="dot request"></span>{move || locale.get().text(Key::DotRequest)}
+                <span class="dot reply"></span>{move || locale.get().text(Key::DotReply)}
+                <span class="dot failure"></span>{move || locale.get().text(Key::DotFailure)}
+                <span class="dot event"></span>{move || locale.get().text(Key::DotEvent)}
+            </span>
             <span class="legend" data-testid="dot-legend" data-dots=move || explainer.play.with(|p| p.dots).to_string()>{legend}</span>
             <span class="hint">{move || locale.get().text(Key::KeyboardHint)}</span>
         </p>
