@@ -436,8 +436,8 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     {nodes}
                     {brokers}
                     <g class="dlq" transform=format!("translate({} {})", dlq.x, dlq.y) data-testid="dlq">
-                        <rect x=-6 y=-12 width=58 height=24 rx=4 />
-                        <text x=23 y=4 text-anchor="middle">
+                        <rect x=-14 y=-12 width=80 height=24 rx=4 />
+                        <text x=26 y=4 text-anchor="middle">
                             {move || {
                                 let total = explainer.frame.with(|f| f.dlq_total);
                                 locale.get().fill(Key::Dlq, &[("n", &total.to_string())])
