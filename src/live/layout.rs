@@ -137,17 +137,15 @@ impl EventLayout {
             place_rows(topology, group, &mut next_row, &mut rows);
         }
         let group_rows = next_row.max(1.0);
-        let row_height =
-            ROW_HEIGHT.min(((log_bottom - TOP).max(ROW_HEIGHT * group_rows)) / group_rows);
         let nodes = (0..topology.len())
             .map(|s| {
                 (s != 0 && topology.is_present(s)).then(|| Point {
                     x: 458.0 + (depth(topology, s) as f32 - 1.0) * 118.0,
-                    y: TOP + 8.0 + rows[s] * row_height,
+                    y: TOP + 8.0 + rows[s] * ROW_HEIGHT,
                 })
             })
             .collect();
-        let groups_bottom = TOP + group_rows * row_height;
+        let groups_bottom = TOP + group_rows * ROW_HEIGHT;
         let bottom = log_bottom.max(groups_bottom);
         let middle = (TOP + bottom - PARTITION_GAP) / 2.0 - PARTITION_HEIGHT / 2.0;
         let brokers = (0..brokers)

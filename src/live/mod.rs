@@ -14,7 +14,6 @@ pub mod player;
 
 use crate::sim::scenario::{FaultAction, FaultSpec, ServiceSpec, StartFrom};
 use crate::sim::{Scenario, ScenarioError};
-use layout::{EventLayout, SyncLayout};
 use particles::{FrameClock, Geometry, Particles};
 use player::{Advance, Player};
 
@@ -41,7 +40,7 @@ pub struct NewConsumer {
 impl Live {
     pub fn new(scenario: Scenario) -> Result<Live, ScenarioError> {
         let player = Player::new(scenario)?;
-        let geometry = geometry_of(&player);
+        let geometry = Geometry::of(player.sim());
         Ok(Live {
             player,
             particles: Particles::default(),
@@ -170,7 +169,7 @@ impl Live {
     }
 
     fn relayout(&mut self) {
-        self.geometry = geometry_of(&self.player);
+        self.geometry = Geometry::of(self.player.sim());
         self.layout_version += 1;
     }
 }
@@ -184,19 +183,6 @@ fn action_on(action: FaultAction, target: &str) -> FaultSpec {
         instances: None,
         service: None,
         start_from: None,
-    }
-}
-
-fn geometry_of(player: &Player) -> Geometry {
-    let sim = player.sim();
-    let settings = &sim.scenario().event;
-    Geometry {
-        sync: SyncLayout::new(sim.topology()),
-        event: EventLayout::new(
-            sim.topology(),
-            settings.partitions as usize,
-            settings.brokers as usize,
-        ),
     }
 }
 

@@ -6,6 +6,7 @@
 //! (every `stride`-th request id), so a sampled request keeps its full journey.
 
 use super::layout::{EventLayout, Point, SyncLayout};
+use crate::sim::Simulation;
 use crate::sim::trace::{TraceEvent, TraceKind, World};
 use std::collections::VecDeque;
 
@@ -57,6 +58,21 @@ impl Particle {
 pub struct Geometry {
     pub sync: SyncLayout,
     pub event: EventLayout,
+}
+
+impl Geometry {
+    /// Both panels' layouts for the run's current topology and log shape.
+    pub fn of(sim: &Simulation) -> Geometry {
+        let settings = &sim.scenario().event;
+        Geometry {
+            sync: SyncLayout::new(sim.topology()),
+            event: EventLayout::new(
+                sim.topology(),
+                settings.partitions as usize,
+                settings.brokers as usize,
+            ),
+        }
+    }
 }
 
 /// Maps the simulated span a frame played onto the wall-clock span it took.
@@ -271,20 +287,8 @@ fn reply_style(ok: bool) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::SimTime;
     use crate::sim::presets::preset;
-    use crate::sim::{SimTime, Simulation};
-
-    fn geometry(sim: &Simulation) -> Geometry {
-        let settings = &sim.scenario().event;
-        Geometry {
-            sync: SyncLayout::new(sim.topology()),
-            event: EventLayout::new(
-                sim.topology(),
-                settings.partitions as usize,
-                settings.brokers as usize,
-            ),
-        }
-    }
 
     fn played(ms: u64) -> (Simulation, Particles, FrameClock) {
         let mut sim = Simulation::new(preset("signup").unwrap()).unwrap();
@@ -297,7 +301,7 @@ mod tests {
         };
         let mut particles = Particles::default();
         let (events, _) = sim.trace().since(0);
-        particles.ingest(events, &geometry(&sim), clock);
+        particles.ingest(events, &Geometry::of(&sim), clock);
         (sim, particles, clock)
     }
 
@@ -305,7 +309,7 @@ mod tests {
     fn every_dot_is_a_real_event_on_a_drawn_edge() {
         let (sim, particles, _) = played(500);
         assert!(!particles.is_empty());
-        let geometry = geometry(&sim);
+        let geometry = Geometry::of(&sim);
         let sync_points: Vec<Point> = geometry.sync.nodes.iter().flatten().copied().collect();
         for p in particles.items.iter().filter(|p| p.world == World::Sync) {
             for end in [p.from, p.to] {
@@ -346,7 +350,7 @@ mod tests {
             rate_per_s: 4_000.0,
         };
         let mut sim = Simulation::new(scenario).unwrap();
-        let geometry = geometry(&sim);
+        let geometry = Geometry::of(&sim);
         let mut particles = Particles::default();
         let mut cursor = 0;
         for frame in 1..=40u64 {

@@ -109,6 +109,15 @@ impl Arrivals {
             Arrivals::Bursty { rate_per_s, .. } => rate_per_s,
         }
     }
+
+    /// Sets the base rate; a bursty workload keeps its burst rate and timing.
+    pub fn set_rate_per_s(&mut self, rate: f64) {
+        match self {
+            Arrivals::Poisson { rate_per_s }
+            | Arrivals::Constant { rate_per_s }
+            | Arrivals::Bursty { rate_per_s, .. } => *rate_per_s = rate,
+        }
+    }
 }
 
 /// A kind of request, e.g. `signup` touching every service and `login` touching only `cache`.

@@ -2,9 +2,10 @@
 //! refreshes the snapshot (10 Hz) and the charts (2 Hz).
 
 use super::charts::draw_charts;
+use super::now_ms;
 use super::state::Explainer;
 use crate::i18n::Locale;
-use crate::live::layout::PANEL_WIDTH;
+use crate::live::layout::{PANEL_WIDTH, Point};
 use crate::live::particles::{Particles, Style};
 use crate::sim::trace::World;
 use leptos::prelude::*;
@@ -86,12 +87,6 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
     }
 }
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 fn request(callback: &Closure<dyn FnMut(f64)>) {
     if let Some(window) = web_sys::window() {
         let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());
@@ -109,10 +104,11 @@ fn frame(
         .live
         .try_update_value(|live| live.tick(wall_ms))
         .unwrap_or_default();
-    explainer.live.with_value(|live| {
-        draw_dots(canvases.sync, &live.particles, World::Sync, wall_ms);
-        draw_dots(canvases.event, &live.particles, World::Event, wall_ms);
-    });
+    let dots = explainer
+        .live
+        .with_value(|live| dots_by_style(&live.particles, wall_ms));
+    draw_dots(canvases.sync, &dots[World::Sync.index()]);
+    draw_dots(canvases.event, &dots[World::Event.index()]);
     if advance.finished || advance.behind != explainer.play.with_untracked(|p| p.behind) {
         explainer.play.update(|p| {
             p.behind = advance.behind;
@@ -121,7 +117,16 @@ fn frame(
     }
     if wall_ms - state.last_refresh_ms >= FRAME_REFRESH_MS || advance.finished {
         state.last_refresh_ms = wall_ms;
-        explainer.refresh();
+        // Paused, the snapshot cannot have changed (actions refresh it themselves); only the
+        // dots still in flight can.
+        let sim_ms = explainer
+            .live
+            .with_value(|live| live.player.sim().now().as_ms_f64());
+        if sim_ms != explainer.frame.with_untracked(|f| f.now_ms) || advance.finished {
+            explainer.refresh();
+        } else {
+            explainer.refresh_dots();
+        }
     }
     let sim_ms = explainer.frame.with_untracked(|f| f.now_ms);
     let current_locale = locale.get_untracked();
@@ -138,20 +143,27 @@ fn frame(
     }
 }
 
-/// Sizes the canvas to its CSS box (times the pixel ratio) and returns a context in panel units.
-pub fn prepare(canvas: &HtmlCanvasElement, logical_width: f64) -> Option<CanvasRenderingContext2d> {
+/// Sizes the canvas's pixels to its CSS box times the device pixel ratio, which it returns;
+/// None while the canvas has no size (hidden or not laid out yet).
+pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> Option<f64> {
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let css_width = f64::from(canvas.client_width());
-    let css_height = f64::from(canvas.client_height());
-    if css_width <= 0.0 || css_height <= 0.0 {
+    let width = (f64::from(canvas.client_width()) * ratio).round() as u32;
+    let height = (f64::from(canvas.client_height()) * ratio).round() as u32;
+    if width == 0 || height == 0 {
         return None;
     }
-    let width = (css_width * ratio).round() as u32;
-    let height = (css_height * ratio).round() as u32;
     if canvas.width() != width || canvas.height() != height {
         canvas.set_width(width);
         canvas.set_height(height);
     }
+    Some(ratio)
+}
+
+/// Fits the canvas to its box and returns a cleared context in panel units.
+fn prepare(canvas: &HtmlCanvasElement, logical_width: f64) -> Option<CanvasRenderingContext2d> {
+    let ratio = fit_to_css_box(canvas)?;
+    let css_width = f64::from(canvas.client_width());
+    let css_height = f64::from(canvas.client_height());
     let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     let scale = ratio * css_width / logical_width;
     context
@@ -173,12 +185,20 @@ const STYLES: [(Style, &str); 4] = [
     (Style::Failure, "#dc2626"),
 ];
 
-fn draw_dots(
-    canvas: NodeRef<leptos::html::Canvas>,
-    particles: &Particles,
-    world: World,
-    wall_ms: f64,
-) {
+/// Visible dot positions per world and per style (in `STYLES` order), from one pass over the dots.
+type DotsByStyle = [[Vec<Point>; STYLES.len()]; 2];
+
+fn dots_by_style(particles: &Particles, wall_ms: f64) -> DotsByStyle {
+    let mut dots = DotsByStyle::default();
+    for (particle, at) in particles.visible(wall_ms) {
+        if let Some(style) = STYLES.iter().position(|(s, _)| *s == particle.style) {
+            dots[particle.world.index()][style].push(at);
+        }
+    }
+    dots
+}
+
+fn draw_dots(canvas: NodeRef<leptos::html::Canvas>, dots: &[Vec<Point>; STYLES.len()]) {
     let Some(canvas) = canvas.get_untracked() else {
         return;
     };
@@ -186,13 +206,10 @@ fn draw_dots(
         return;
     };
     // One path per colour: thousands of dots cost a handful of fill calls.
-    for (style, colour) in STYLES {
+    for ((style, colour), points) in STYLES.iter().zip(dots) {
+        let radius = if *style == Style::Failure { 4.0 } else { 3.0 };
         context.begin_path();
-        for (particle, at) in particles.visible(wall_ms) {
-            if particle.world != world || particle.style != style {
-                continue;
-            }
-            let radius = if style == Style::Failure { 4.0 } else { 3.0 };
+        for at in points {
             context.move_to(f64::from(at.x) + radius, f64::from(at.y));
             let _ = context.arc(
                 f64::from(at.x),

@@ -1,5 +1,6 @@
 //! The four charts, drawn with plotters on one canvas: both worlds on a shared simulated-time axis.
 
+use super::animate::fit_to_css_box;
 use crate::i18n::{Key, Locale};
 use crate::live::charts::{ChartData, Series};
 use crate::sim::Simulation;
@@ -27,16 +28,9 @@ fn peak(series: &[&Series]) -> f64 {
 
 /// Redraws every chart from the run's time series.
 pub fn draw_charts(canvas: &HtmlCanvasElement, sim: &Simulation, locale: Locale) {
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let width = (f64::from(canvas.client_width()) * ratio).round() as u32;
-    let height = (f64::from(canvas.client_height()) * ratio).round() as u32;
-    if width == 0 || height == 0 {
+    let Some(ratio) = fit_to_css_box(canvas) else {
         return;
-    }
-    if canvas.width() != width || canvas.height() != height {
-        canvas.set_width(width);
-        canvas.set_height(height);
-    }
+    };
     let data = ChartData::of(sim);
     let _ = draw(canvas, &data, locale, ratio);
 }

@@ -1,35 +1,13 @@
 //! Playback controls, the action menu for the selected service or broker, notices and the run line.
 
 use super::UiLocale;
-use super::stage::target_id;
-use super::state::{Explainer, Target};
+use super::state::{Explainer, Notice, Target};
+use super::{focus_element, focus_target, now_ms};
 use crate::i18n::{Key, format_duration_ms, format_number};
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
-use crate::sim::scenario::{Arrivals, FaultAction};
+use crate::sim::scenario::FaultAction;
 use crate::sim::trace::World;
 use leptos::prelude::*;
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-fn arrival_rate(arrivals: &Arrivals) -> f64 {
-    match arrivals {
-        Arrivals::Poisson { rate_per_s }
-        | Arrivals::Constant { rate_per_s }
-        | Arrivals::Bursty { rate_per_s, .. } => *rate_per_s,
-    }
-}
-
-fn set_arrival_rate(arrivals: &mut Arrivals, rate: f64) {
-    match arrivals {
-        Arrivals::Poisson { rate_per_s }
-        | Arrivals::Constant { rate_per_s }
-        | Arrivals::Bursty { rate_per_s, .. } => *rate_per_s = rate,
-    }
-}
 
 /// Play/pause, step, speed, reset, scenario, seed and arrival rate.
 #[component]
@@ -42,11 +20,9 @@ pub fn Controls() -> impl IntoView {
         .collect_view();
     let seed = move || explainer.frame.with(|f| f.seed).to_string();
     let rate = move || {
-        explainer.preset_name.track();
-        explainer.frame.track();
         explainer
             .base
-            .with_value(|b| arrival_rate(&b.workload.arrivals))
+            .with(|b| b.workload.arrivals.rate_per_s())
             .to_string()
     };
     view! {
@@ -112,14 +88,11 @@ pub fn Controls() -> impl IntoView {
                     on:change=move |ev| {
                         match event_target_value(&ev).trim().parse::<u64>() {
                             Ok(seed) => {
-                                let mut scenario = explainer.base.get_value();
+                                let mut scenario = explainer.base.get_untracked();
                                 scenario.seed = seed;
                                 explainer.restart(scenario);
                             }
-                            Err(error) => explainer.notice.set(Some(super::state::Notice {
-                                key: Key::NotApplied,
-                                args: vec![("field", "seed".into()), ("message", error.to_string())],
-                            })),
+                            Err(error) => explainer.notice.set(Some(Notice::not_applied("seed", error))),
                         }
                     }
                 />
@@ -136,11 +109,10 @@ pub fn Controls() -> impl IntoView {
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match text.trim().parse::<f64>() {
-                            Ok(rate) => explainer.replay_with_setting(|s| set_arrival_rate(&mut s.workload.arrivals, rate)),
-                            Err(error) => explainer.notice.set(Some(super::state::Notice {
-                                key: Key::NotApplied,
-                                args: vec![("field", "workload.arrivals.rate_per_s".into()), ("message", error.to_string())],
-                            })),
+                            Ok(rate) => explainer.replay_with_setting(|s| s.workload.arrivals.set_rate_per_s(rate)),
+                            Err(error) => explainer
+                                .notice
+                                .set(Some(Notice::not_applied("workload.arrivals.rate_per_s", error))),
                         }
                     }
                 />
@@ -274,29 +246,21 @@ pub fn ActionMenu() -> impl IntoView {
 }
 
 fn focus_first_action() {
-    use wasm_bindgen::JsCast;
     let button = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=action-kill]").ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        .and_then(|d| d.query_selector("[data-testid=action-kill]").ok().flatten());
     if let Some(button) = button {
-        let _ = button.focus();
+        focus_element(&button);
     }
 }
 
+/// Back to the service or broker the menu was opened for.
 fn refocus(target: Target) {
-    use wasm_bindgen::JsCast;
     let world = match target {
         Target::Service(_) => World::Sync,
         Target::Broker(_) => World::Event,
     };
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(&target_id(world, target)))
-        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
+    focus_target(world, target);
 }
 
 /// A message about the last thing that could not be applied.

@@ -111,6 +111,32 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Milliseconds on the page's monotonic clock (`performance.now()`), the wall time the loop uses.
+pub(crate) fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Moves keyboard focus to an HTML or SVG element.
+pub(crate) fn focus_element(element: &web_sys::Element) {
+    if let Some(svg) = element.dyn_ref::<web_sys::SvgElement>() {
+        let _ = svg.focus();
+    } else if let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = html.focus();
+    }
+}
+
+/// Moves keyboard focus to a service or broker in one world's drawing.
+pub(crate) fn focus_target(world: World, target: state::Target) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&stage::target_id(world, target)));
+    if let Some(element) = element {
+        focus_element(&element);
+    }
+}
+
 /// Space types a space in fields and presses buttons; it plays or pauses everywhere else.
 fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()

@@ -7,49 +7,43 @@ use crate::live::frame::Scoreboard as Score;
 use crate::sim::trace::World;
 use leptos::prelude::*;
 
-fn rows(locale: Locale, score: &Score) -> Vec<(Key, &'static str, String)> {
-    let number = |n: u64| format_number(locale, n as f64, 0);
-    let mut rows = vec![
-        (
-            Key::ScoreSuccess,
-            "success",
-            score.success_rate.map_or_else(
-                || locale.text(Key::NotYet).to_string(),
-                |rate| format!("{}%", format_number(locale, rate * 100.0, 1)),
-            ),
-        ),
-        (
-            Key::ScoreP99,
-            "p99",
-            if score.requests == 0 {
-                locale.text(Key::NotYet).to_string()
-            } else {
-                format_duration_ms(locale, score.latency_ms_p99)
-            },
-        ),
-        (Key::ScoreDone, "done", number(score.effects_done)),
-        (
-            Key::ScoreDuplicated,
-            "duplicated",
-            number(score.effects_duplicated),
-        ),
-        (Key::ScoreLost, "lost", number(score.effects_lost)),
-        (Key::ScorePending, "pending", number(score.effects_pending)),
-        (
-            Key::ScoreInconsistent,
-            "inconsistent",
-            number(score.inconsistent),
-        ),
-    ];
-    if let (Some(now), Some(max)) = (score.lag_now, score.lag_max) {
-        rows.push((
-            Key::ScoreLag,
-            "lag",
-            format!("{} / {}", number(now), number(max)),
-        ));
-    }
-    rows
+/// One scoreboard cell: its label, its `data-testid` suffix, and its value (None: not shown in this world).
+type Metric = (Key, &'static str, fn(Locale, &Score) -> Option<String>);
+
+fn count(locale: Locale, n: u64) -> Option<String> {
+    Some(format_number(locale, n as f64, 0))
 }
+
+const METRICS: [Metric; 8] = [
+    (Key::ScoreSuccess, "success", |l, s| {
+        Some(s.success_rate.map_or_else(
+            || l.text(Key::NotYet).to_string(),
+            |rate| format!("{}%", format_number(l, rate * 100.0, 1)),
+        ))
+    }),
+    (Key::ScoreP99, "p99", |l, s| {
+        Some(if s.requests == 0 {
+            l.text(Key::NotYet).to_string()
+        } else {
+            format_duration_ms(l, s.latency_ms_p99)
+        })
+    }),
+    (Key::ScoreDone, "done", |l, s| count(l, s.effects_done)),
+    (Key::ScoreDuplicated, "duplicated", |l, s| {
+        count(l, s.effects_duplicated)
+    }),
+    (Key::ScoreLost, "lost", |l, s| count(l, s.effects_lost)),
+    (Key::ScorePending, "pending", |l, s| {
+        count(l, s.effects_pending)
+    }),
+    (Key::ScoreInconsistent, "inconsistent", |l, s| {
+        count(l, s.inconsistent)
+    }),
+    (Key::ScoreLag, "lag", |l, s| {
+        let (now, max) = (s.lag_now?, s.lag_max?);
+        Some(format!("{} / {}", count(l, now)?, count(l, max)?))
+    }),
+];
 
 /// One world's scoreboard; `data-testid`s are `{world}-score-{metric}`.
 #[component]
@@ -60,20 +54,20 @@ pub fn Scoreboard(world: World) -> impl IntoView {
         World::Sync => Key::SyncPanelTitle,
         World::Event => Key::EventPanelTitle,
     };
-    // The rows are fixed per world; only their values change.
-    let metrics = explainer
-        .frame
-        .with_untracked(|f| rows(Locale::En, &f.scores[world.index()]))
+    // Which cells a world has is fixed (lag is the event world's only); their values change.
+    let metrics = METRICS
         .into_iter()
-        .enumerate()
-        .map(|(index, (key, metric, _))| {
+        .filter(|(_, _, value)| {
+            explainer
+                .frame
+                .with_untracked(|f| value(Locale::En, &f.scores[world.index()]).is_some())
+        })
+        .map(|(key, metric, value)| {
             let value = move || {
-                explainer.frame.with(|f| {
-                    rows(locale.get(), &f.scores[world.index()])
-                        .get(index)
-                        .map(|row| row.2.clone())
-                        .unwrap_or_default()
-                })
+                explainer
+                    .frame
+                    .with(|f| value(locale.get(), &f.scores[world.index()]))
+                    .unwrap_or_default()
             };
             let warn = matches!(metric, "lost" | "duplicated" | "inconsistent");
             view! {

@@ -8,13 +8,6 @@ use crate::live::journey::{JourneyStep, Step, is_traced, journey};
 use crate::sim::scenario::{Acks, CommitMode, StartFrom};
 use leptos::prelude::*;
 
-fn bad_number(field: &str, error: impl ToString) -> Notice {
-    Notice {
-        key: Key::NotApplied,
-        args: vec![("field", field.to_string()), ("message", error.to_string())],
-    }
-}
-
 /// Name, processing time and start offset; "Add" puts it in both worlds.
 #[component]
 pub fn AddConsumer() -> impl IntoView {
@@ -30,7 +23,7 @@ pub fn AddConsumer() -> impl IntoView {
             Err(error) => {
                 explainer
                     .notice
-                    .set(Some(bad_number("service.service_time_ms", error)));
+                    .set(Some(Notice::not_applied("service.service_time_ms", error)));
                 return;
             }
         };
@@ -76,18 +69,15 @@ pub fn AddConsumer() -> impl IntoView {
 pub fn Settings() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
-    // Re-read the base whenever the run restarts or replays.
-    let base = move |read: fn(&crate::sim::Scenario) -> String| {
-        move || {
-            explainer.frame.with(|f| f.seed);
-            explainer.preset_name.track();
-            explainer.base.with_value(read)
-        }
-    };
+    // The fields follow the base scenario, which changes when the run restarts or replays.
+    let base = move |read: fn(&crate::sim::Scenario) -> String| move || explainer.base.with(read);
+    let flag = move |read: fn(&crate::sim::Scenario) -> bool| move || explainer.base.with(read);
     let number_setting = move |field: &'static str, apply: fn(&mut crate::sim::Scenario, f64)| {
         move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>() {
             Ok(value) => explainer.replay_with_setting(|s| apply(s, value)),
-            Err(error) => explainer.notice.set(Some(bad_number(field, error))),
+            Err(error) => explainer
+                .notice
+                .set(Some(Notice::not_applied(field, error))),
         }
     };
     view! {
@@ -110,7 +100,7 @@ pub fn Settings() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-breaker"
-                        prop:checked=move || base(|s| s.sync.circuit_breaker.enabled.to_string())() == "true"
+                        prop:checked=flag(|s| s.sync.circuit_breaker.enabled)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             explainer.replay_with_setting(|s| s.sync.circuit_breaker.enabled = on);
@@ -162,7 +152,7 @@ pub fn Settings() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-idempotent"
-                        prop:checked=move || base(|s| s.event.idempotent.to_string())() == "true"
+                        prop:checked=flag(|s| s.event.idempotent)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             explainer.replay_with_setting(|s| s.event.idempotent = on);
@@ -171,7 +161,7 @@ pub fn Settings() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-dlq"
-                        prop:checked=move || base(|s| s.event.dlq.to_string())() == "true"
+                        prop:checked=flag(|s| s.event.dlq)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             explainer.replay_with_setting(|s| s.event.dlq = on);
@@ -274,7 +264,9 @@ pub fn Follow() -> impl IntoView {
         ev.prevent_default();
         match typed.get_untracked().trim().parse::<u64>() {
             Ok(id) => explainer.following.set(Some(id)),
-            Err(error) => explainer.notice.set(Some(bad_number("request", error))),
+            Err(error) => explainer
+                .notice
+                .set(Some(Notice::not_applied("request", error))),
         }
     };
     let steps = move || {

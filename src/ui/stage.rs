@@ -3,10 +3,10 @@
 //! Nodes are created once per layout, so keyboard focus survives the 10 Hz
 //! refresh; only their attributes and texts follow the snapshot.
 
-use super::UiLocale;
 use super::state::{Explainer, Target};
+use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_number};
-use crate::live::frame::{Frame, NodeState, NodeView};
+use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
 use crate::live::layout::{
     CELLS_SHOWN, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH, Point,
 };
@@ -19,7 +19,7 @@ const HALF_W: f32 = NODE_WIDTH / 2.0;
 const HALF_H: f32 = NODE_HEIGHT / 2.0;
 
 /// The text for a node's state, e.g. "killed" or "slow ×4".
-pub fn state_text(locale: Locale, node: &NodeView) -> String {
+fn state_text(locale: Locale, node: &NodeView) -> String {
     match node.state() {
         NodeState::Up => locale.text(Key::StateUp).to_string(),
         NodeState::Killed => locale.text(Key::StateKilled).to_string(),
@@ -44,21 +44,30 @@ fn node_aria(locale: Locale, node: &NodeView) -> String {
     )
 }
 
+/// Reads a service's view in the snapshot by reference, subscribing to the snapshot.
+fn with_node<R>(
+    frame: RwSignal<Frame>,
+    world: World,
+    service: usize,
+    read: impl FnOnce(&NodeView) -> R,
+) -> Option<R> {
+    frame.with(|f| f.node(world, service).map(read))
+}
+
+/// Reads a consumer group and its service's view together, subscribing to the snapshot.
+fn with_group<R>(
+    frame: RwSignal<Frame>,
+    service: usize,
+    read: impl FnOnce(&NodeView, &GroupView) -> R,
+) -> Option<R> {
+    frame.with(|f| Some(read(f.node(World::Event, service)?, f.group(service)?)))
+}
+
 /// The DOM id of a focusable target in a panel.
 pub fn target_id(world: World, target: Target) -> String {
     match target {
         Target::Service(s) => format!("{}-svc-{s}", world.name()),
         Target::Broker(b) => format!("{}-broker-{b}", world.name()),
-    }
-}
-
-fn focus(id: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
     }
 }
 
@@ -85,7 +94,7 @@ fn on_target_key(
         return;
     };
     let next = (here as isize + step).rem_euclid(order.len() as isize) as usize;
-    focus(&target_id(world, order[next]));
+    focus_target(world, order[next]);
 }
 
 /// One service box: name, state, worker slots and queue.
@@ -98,7 +107,6 @@ fn service_node(
 ) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     let frame = explainer.frame;
-    let node = move || frame.with(|f| f.node(world, service).cloned());
     let name = frame.with_untracked(|f| {
         f.node(world, service)
             .map(|n| n.name.clone())
@@ -112,11 +120,12 @@ fn service_node(
     let slot_views = (0..slots)
         .map(|i| {
             let filled = move || {
-                node().is_some_and(|n| {
+                with_node(frame, world, service, |n| {
                     // With more than 16 workers each slot stands for a share of the pool.
                     let share = n.busy as f32 / n.workers.max(1) as f32 * slots as f32;
                     (i as f32) < share.ceil()
                 })
+                .unwrap_or(false)
             };
             view! {
                 <rect
@@ -132,36 +141,33 @@ fn service_node(
     let target = Target::Service(service);
     let id = target_id(world, target);
     let selected = move || explainer.selected.get() == Some(target);
-    let order_for_key = order.clone();
     view! {
         <g
             id=id
             class=move || {
-                let state = node().map_or("up", |n| n.state().css());
+                let state = with_node(frame, world, service, |n| n.state().css()).unwrap_or("up");
                 format!("svc state-{state}{}", if selected() { " selected" } else { "" })
             }
             transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
             tabindex="0"
             role="button"
             data-testid=format!("{}-node-{name}", world.name())
-            aria-label=move || node().map(|n| node_aria(locale.get(), &n)).unwrap_or_default()
+            aria-label=move || with_node(frame, world, service, |n| node_aria(locale.get(), n)).unwrap_or_default()
             on:click=move |ev| {
                 ev.stop_propagation();
                 explainer.selected.set(Some(target));
             }
-            on:keydown=move |ev| on_target_key(ev, explainer, world, target, &order_for_key)
+            on:keydown=move |ev| on_target_key(ev, explainer, world, target, &order)
         >
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
-            <line class="mark-killed" x1=4 y1=4 x2=NODE_WIDTH - 4.0 y2=NODE_HEIGHT - 4.0 />
-            <line class="mark-killed" x1=NODE_WIDTH - 4.0 y1=4 x2=4 y2=NODE_HEIGHT - 4.0 />
+            {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
             <text class="svc-name" x=8 y=16>{name.clone()}</text>
             <text class="svc-state" x=NODE_WIDTH - 8.0 y=16 text-anchor="end">
-                {move || node().map(|n| state_badge(&n)).unwrap_or_default()}
+                {move || with_node(frame, world, service, state_badge).unwrap_or_default()}
             </text>
             <text class="svc-load" x=8 y=31>
                 {move || {
-                    node()
-                        .map(|n| {
+                    with_node(frame, world, service, |n| {
                             let l = locale.get();
                             let busy = l.fill(
                                 Key::WorkersShort,
@@ -177,7 +183,7 @@ fn service_node(
                 }}
             </text>
             <text class="svc-done" x=2 y=NODE_HEIGHT + 11.0 data-testid=format!("{}-done-{name}", world.name())>
-                {move || done_text(locale.get(), service, node())}
+                {move || with_node(frame, world, service, |n| done_text(locale.get(), service, n)).unwrap_or_default()}
             </text>
             {slot_views}
         </g>
@@ -185,13 +191,21 @@ fn service_node(
 }
 
 /// "N done" for services that have an effect (not the entry).
-fn done_text(locale: Locale, service: usize, node: Option<NodeView>) -> String {
-    match node {
-        Some(n) if service > 0 => locale.fill(
-            Key::DoneShort,
-            &[("n", &format_number(locale, n.executions as f64, 0))],
-        ),
-        _ => String::new(),
+fn done_text(locale: Locale, service: usize, node: &NodeView) -> String {
+    if service == 0 {
+        return String::new();
+    }
+    locale.fill(
+        Key::DoneShort,
+        &[("n", &format_number(locale, node.executions as f64, 0))],
+    )
+}
+
+/// The cross over a killed box (shown by CSS), from corner (x1, y1) to corner (x2, y2).
+fn killed_cross(x1: f32, y1: f32, x2: f32, y2: f32) -> impl IntoView {
+    view! {
+        <line class="mark-killed" x1=x1 y1=y1 x2=x2 y2=y2 />
+        <line class="mark-killed" x1=x2 y1=y1 x2=x1 y2=y2 />
     }
 }
 
@@ -210,14 +224,13 @@ fn elbow(from: Point, to: Point) -> String {
     format!("M{} {} H{} V{} H{}", from.x, from.y, mid, to.y, to.x)
 }
 
-fn user_icon(at: Point, label: &'static str) -> impl IntoView {
+fn user_icon(at: Point) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     view! {
         <g class="users" transform=format!("translate({} {})", at.x, at.y) aria-hidden="true">
             <circle cx=0 cy=-8 r=7 />
             <path d="M-12 12 C-12 0 12 0 12 12 Z" />
             <text y=28 text-anchor="middle">{move || locale.get().text(Key::Users)}</text>
-            <title>{label}</title>
         </g>
     }
 }
@@ -244,12 +257,9 @@ fn follow_click(explainer: Explainer, world: World, ev: leptos::ev::MouseEvent) 
         x: ((f64::from(ev.client_x()) - rect.left()) * scale) as f32,
         y: ((f64::from(ev.client_y()) - rect.top()) * scale) as f32,
     };
-    let now = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now());
     let found = explainer
         .live
-        .with_value(|live| live.particles.request_near(world, point, 10.0, now));
+        .with_value(|live| live.particles.request_near(world, point, 10.0, now_ms()));
     if let Some(request) = found {
         explainer.following.set(Some(request));
     }
@@ -308,7 +318,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     role="group"
                     aria-label=move || locale.get().text(Key::SyncPanelTitle)
                 >
-                    {user_icon(user, "users")}
+                    {user_icon(user)}
                     <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W, y: entry.y }) />
                     {edges}
                     {nodes}
@@ -425,7 +435,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     role="group"
                     aria-label=move || locale.get().text(Key::EventPanelTitle)
                 >
-                    {user_icon(user, "users")}
+                    {user_icon(user)}
                     <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - 34.0, y: producer_at.y }) />
                     <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
@@ -460,7 +470,6 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
 fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     let frame = explainer.frame;
-    let node = move || frame.with(|f| f.node(World::Event, 0).cloned());
     let name = frame.with_untracked(|f| {
         f.node(World::Event, 0)
             .map(|n| n.name.clone())
@@ -471,12 +480,12 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
     view! {
         <g
             id=target_id(World::Event, target)
-            class=move || format!("svc producer state-{}{}", node().map_or("up", |n| n.state().css()), if selected() { " selected" } else { "" })
+            class=move || format!("svc producer state-{}{}", with_node(frame, World::Event, 0, |n| n.state().css()).unwrap_or("up"), if selected() { " selected" } else { "" })
             transform=format!("translate({} {})", at.x - 34.0, at.y - 24.0)
             tabindex="0"
             role="button"
             data-testid=format!("event-node-{name}")
-            aria-label=move || node().map(|n| node_aria(locale.get(), &n)).unwrap_or_default()
+            aria-label=move || with_node(frame, World::Event, 0, |n| node_aria(locale.get(), n)).unwrap_or_default()
             on:click=move |ev| {
                 ev.stop_propagation();
                 explainer.selected.set(Some(target));
@@ -484,8 +493,7 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
             on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
         >
             <rect class="svc-box" width=68 height=48 rx=8 />
-            <line class="mark-killed" x1=4 y1=4 x2=64 y2=44 />
-            <line class="mark-killed" x1=64 y1=4 x2=4 y2=44 />
+            {killed_cross(4.0, 4.0, 64.0, 44.0)}
             <text class="svc-name" x=34 y=18 text-anchor="middle">{name.clone()}</text>
             <text class="svc-load" x=34 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
         </g>
@@ -600,39 +608,13 @@ fn group_node(
             .map(|n| n.name.clone())
             .unwrap_or_default()
     });
-    let node = move || frame.with(|f| f.node(World::Event, service).cloned());
-    let group = move || frame.with(|f| f.group(service).cloned());
     let target = Target::Service(service);
     let selected = move || explainer.selected.get() == Some(target);
     let aria = move || {
-        let (Some(n), Some(g)) = (node(), group()) else {
-            return String::new();
-        };
-        let l = locale.get();
-        let active = g
-            .instances
-            .iter()
-            .filter(|i| i.alive && !i.partitions.is_empty())
-            .count();
-        let idle = g
-            .instances
-            .iter()
-            .filter(|i| i.alive && i.partitions.is_empty())
-            .count();
-        l.fill(
-            Key::GroupAria,
-            &[
-                ("name", &n.name),
-                ("state", &state_text(l, &n)),
-                ("lag", &g.lag.to_string()),
-                ("active", &active.to_string()),
-                ("idle", &idle.to_string()),
-            ],
-        )
+        with_group(frame, service, |n, g| group_aria(locale.get(), n, g)).unwrap_or_default()
     };
     let instances = move || {
-        group()
-            .map(|g| {
+        with_group(frame, service, |_, g| {
                 g.instances
                     .iter()
                     .enumerate()
@@ -656,38 +638,34 @@ fn group_node(
             .unwrap_or_default()
     };
     let lag_width = move || {
-        let lag = group().map_or(0, |g| g.lag) as f32;
+        let lag = with_group(frame, service, |_, g| g.lag).unwrap_or(0) as f32;
         // Log scale: 1 event is visible, 10,000 fills the bar.
         (lag.max(0.0) + 1.0).log10() / 4.0 * (NODE_WIDTH - 12.0)
     };
     let status = move || {
         let l = locale.get();
-        let g = group();
-        let n = node();
-        match (n, g) {
-            (Some(n), Some(g)) => {
-                let mut parts = vec![
-                    l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))]),
-                    l.fill(
-                        Key::DoneShort,
-                        &[("n", &format_number(l, n.executions as f64, 0))],
-                    ),
-                ];
-                if n.state() != NodeState::Up {
-                    parts.insert(0, state_text(l, &n));
-                }
-                if g.rebalancing {
-                    parts.push(l.text(Key::Rebalancing).to_string());
-                }
-                parts.join(" · ")
+        with_group(frame, service, |n, g| {
+            let mut parts = vec![
+                l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))]),
+                l.fill(
+                    Key::DoneShort,
+                    &[("n", &format_number(l, n.executions as f64, 0))],
+                ),
+            ];
+            if n.state() != NodeState::Up {
+                parts.insert(0, state_text(l, n));
             }
-            _ => String::new(),
-        }
+            if g.rebalancing {
+                parts.push(l.text(Key::Rebalancing).to_string());
+            }
+            parts.join(" · ")
+        })
+        .unwrap_or_default()
     };
     view! {
         <g
             id=target_id(World::Event, target)
-            class=move || format!("svc group g{} state-{}{}", slot % 6, node().map_or("up", |n| n.state().css()), if selected() { " selected" } else { "" })
+            class=move || format!("svc group g{} state-{}{}", slot % 6, with_node(frame, World::Event, service, |n| n.state().css()).unwrap_or("up"), if selected() { " selected" } else { "" })
             transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
             tabindex="0"
             role="button"
@@ -700,12 +678,11 @@ fn group_node(
             on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
         >
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
-            <line class="mark-killed" x1=4 y1=4 x2=NODE_WIDTH - 4.0 y2=NODE_HEIGHT - 4.0 />
-            <line class="mark-killed" x1=NODE_WIDTH - 4.0 y1=4 x2=4 y2=NODE_HEIGHT - 4.0 />
+            {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
             <rect class="group-swatch" x=0 y=0 width=6 height=NODE_HEIGHT rx=3 />
             <text class="svc-name" x=10 y=15>{name.clone()}</text>
             <text class="svc-state" x=NODE_WIDTH - 8.0 y=15 text-anchor="end">
-                {move || node().map(|n| state_badge(&n)).unwrap_or_default()}
+                {move || with_node(frame, World::Event, service, state_badge).unwrap_or_default()}
             </text>
             {instances}
             <rect class="lag-track" x=6 y=NODE_HEIGHT - 11.0 width=NODE_WIDTH - 12.0 height=6 rx=3 />
@@ -713,6 +690,30 @@ fn group_node(
             <text class="group-status" x=0 y=NODE_HEIGHT + 12.0 data-testid=format!("lag-{name}")>{status}</text>
         </g>
     }
+}
+
+/// A group's screen-reader label: state, lag, active and idle instances.
+fn group_aria(l: Locale, n: &NodeView, g: &GroupView) -> String {
+    let active = g
+        .instances
+        .iter()
+        .filter(|i| i.alive && !i.partitions.is_empty())
+        .count();
+    let idle = g
+        .instances
+        .iter()
+        .filter(|i| i.alive && i.partitions.is_empty())
+        .count();
+    l.fill(
+        Key::GroupAria,
+        &[
+            ("name", &n.name),
+            ("state", &state_text(l, n)),
+            ("lag", &g.lag.to_string()),
+            ("active", &active.to_string()),
+            ("idle", &idle.to_string()),
+        ],
+    )
 }
 
 fn broker_node(
@@ -754,8 +755,7 @@ fn broker_node(
             on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
         >
             <circle r=13 />
-            <line class="mark-killed" x1=-9 y1=-9 x2=9 y2=9 />
-            <line class="mark-killed" x1=9 y1=-9 x2=-9 y2=9 />
+            {killed_cross(-9.0, -9.0, 9.0, 9.0)}
             <text y=4 text-anchor="middle">{format!("B{broker}")}</text>
             <text class="leads" y=26 text-anchor="middle">{move || format!("{}P", leads())}</text>
         </g>

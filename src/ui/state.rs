@@ -30,12 +30,13 @@ pub struct Notice {
 }
 
 impl Notice {
-    fn not_applied(error: &ScenarioError) -> Notice {
+    /// "Not applied: FIELD: MESSAGE", for anything the user typed or did that was refused.
+    pub fn not_applied(field: &str, message: impl ToString) -> Notice {
         Notice {
             key: Key::NotApplied,
             args: vec![
-                ("field", error.field.clone()),
-                ("message", error.message.clone()),
+                ("field", field.to_string()),
+                ("message", message.to_string()),
             ],
         }
     }
@@ -85,7 +86,7 @@ pub struct PlayState {
 pub struct Explainer {
     pub live: StoredValue<Live>,
     /// The scenario as chosen (preset, seed, rate, settings), before any user action.
-    pub base: StoredValue<Scenario>,
+    pub base: RwSignal<Scenario>,
     pub preset_name: RwSignal<String>,
     pub frame: RwSignal<Frame>,
     pub shape: RwSignal<Shape>,
@@ -114,7 +115,7 @@ impl Explainer {
                 dots: 0,
             }),
             live: StoredValue::new(live),
-            base: StoredValue::new(scenario),
+            base: RwSignal::new(scenario),
             preset_name: RwSignal::new(DEFAULT_PRESET.to_string()),
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
@@ -132,18 +133,35 @@ impl Explainer {
             self.play.update(|p| {
                 p.playing = live.player.playing();
                 p.speed = live.player.speed();
-                p.stride = live.particles.stride();
-                p.dots = live.particles.len();
             });
         });
+        self.refresh_dots();
     }
 
-    fn report(&self, result: Result<(), ScenarioError>) {
-        match result {
-            Ok(()) => self.notice.set(None),
-            Err(error) => self.notice.set(Some(Notice::not_applied(&error))),
+    /// Re-reads only the dot count and sampling, touching the play state only when they changed.
+    pub fn refresh_dots(&self) {
+        let (stride, dots) = self
+            .live
+            .with_value(|live| (live.particles.stride(), live.particles.len()));
+        if self.play.with_untracked(|p| (p.stride, p.dots)) != (stride, dots) {
+            self.play.update(|p| {
+                p.stride = stride;
+                p.dots = dots;
+            });
         }
+    }
+
+    /// Changes the run with `change`, then shows its error (or clears the last one) and refreshes.
+    fn apply(&self, change: impl FnOnce(&mut Live) -> Result<(), ScenarioError>) -> bool {
+        let result = self.live.try_update_value(change).unwrap_or(Ok(()));
+        let ok = result.is_ok();
+        self.notice.set(
+            result
+                .err()
+                .map(|error| Notice::not_applied(&error.field, error.message)),
+        );
         self.refresh();
+        ok
     }
 
     pub fn toggle_play(&self) {
@@ -169,29 +187,15 @@ impl Explainer {
     }
 
     pub fn fault(&self, action: FaultAction, target: &str, factor: Option<f64>) {
-        let result = self
-            .live
-            .try_update_value(|live| live.fault(action, target, factor))
-            .unwrap_or(Ok(()));
-        self.report(result);
+        self.apply(|live| live.fault(action, target, factor));
     }
 
     pub fn scale(&self, group: &str, instances: u32) {
-        let result = self
-            .live
-            .try_update_value(|live| live.scale(group, instances))
-            .unwrap_or(Ok(()));
-        self.report(result);
+        self.apply(|live| live.scale(group, instances));
     }
 
-    pub fn add_consumer(&self, consumer: &NewConsumer) -> bool {
-        let result = self
-            .live
-            .try_update_value(|live| live.add_consumer(consumer))
-            .unwrap_or(Ok(()));
-        let ok = result.is_ok();
-        self.report(result);
-        ok
+    pub fn add_consumer(&self, consumer: &NewConsumer) {
+        self.apply(|live| live.add_consumer(consumer));
     }
 
     /// Starts the named preset from t=0.
@@ -205,43 +209,34 @@ impl Explainer {
 
     /// Starts `scenario` from t=0 as the new base, paused.
     pub fn restart(&self, scenario: Scenario) {
-        let result = self
-            .live
-            .try_update_value(|live| live.reset(scenario.clone()))
-            .unwrap_or(Ok(()));
-        if result.is_ok() {
-            self.base.set_value(scenario);
+        if self.apply(|live| live.reset(scenario.clone())) {
+            self.base.set(scenario);
             self.selected.set(None);
             self.following.set(None);
         }
-        self.report(result);
     }
 
     /// Resets the current base scenario.
     pub fn reset(&self) {
-        self.restart(self.base.get_value());
+        self.restart(self.base.get_untracked());
     }
 
     /// Changes the base scenario with `edit` and replays the run (with its actions) up to now.
     pub fn replay_with_setting(&self, edit: impl FnOnce(&mut Scenario)) {
-        let mut base = self.base.get_value();
+        let mut base = self.base.get_untracked();
         edit(&mut base);
-        let result = self
-            .live
-            .try_update_value(|live| {
-                let mut scenario = base.clone();
-                // Keep the user's actions: they are the faults appended after the base's own.
-                let own = self.base.with_value(|b| b.faults.len());
-                scenario
-                    .faults
-                    .extend(live.player.sim().scenario().faults[own..].iter().cloned());
-                live.replay_with(scenario)
-            })
-            .unwrap_or(Ok(()));
-        if result.is_ok() {
-            self.base.set_value(base);
+        // Keep the user's actions: they are the faults appended after the base's own.
+        let own = self.base.with_untracked(|b| b.faults.len());
+        let replayed = self.apply(|live| {
+            let mut scenario = base.clone();
+            scenario
+                .faults
+                .extend(live.player.sim().scenario().faults[own..].iter().cloned());
+            live.replay_with(scenario)
+        });
+        if replayed {
+            self.base.set(base);
         }
-        self.report(result);
     }
 
     /// The names of the presets, in menu order.
