@@ -62,6 +62,11 @@ pub struct Group {
     pub owner: Vec<Option<u8>>,
     pub processed: u64,
     pub redeliveries: u64,
+    /// Publish time of the newest event this group has processed.
+    pub newest_processed_at: SimTime,
+    /// Events processed after one that was published later: order is kept per
+    /// partition (so per key), never across partitions.
+    pub out_of_order: u64,
 }
 
 impl Group {
@@ -80,6 +85,8 @@ impl Group {
             owner: vec![None; partitions],
             processed: 0,
             redeliveries: 0,
+            newest_processed_at: SimTime::ZERO,
+            out_of_order: 0,
         }
     }
 
@@ -380,6 +387,18 @@ impl Simulation {
         let next = in_flight.offset + 1;
         group.completed[p] = group.completed[p].max(next);
         group.processed += 1;
+        let published_at = self.log.partitions[p]
+            .entry(in_flight.offset)
+            .map(|entry| entry.appended_at);
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        if let Some(published_at) = published_at {
+            if published_at < group.newest_processed_at {
+                group.out_of_order += 1;
+            }
+            group.newest_processed_at = group.newest_processed_at.max(published_at);
+        }
         let committed = commit_after && group.committed[p] < next;
         if committed {
             group.committed[p] = next;

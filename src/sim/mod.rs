@@ -7,6 +7,7 @@
 mod consumers;
 pub mod dist;
 mod engine;
+pub mod goal;
 pub mod ledger;
 mod log;
 pub mod metrics;

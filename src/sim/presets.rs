@@ -5,8 +5,33 @@ use super::scenario::Scenario;
 /// Name and JSON text of every preset, in the order the UI lists them.
 pub const PRESETS: &[(&str, &str)] = &[
     ("happy-path", include_str!("presets/happy-path.json")),
-    ("signup", include_str!("presets/signup.json")),
+    (
+        "killed-consumer",
+        include_str!("presets/killed-consumer.json"),
+    ),
     ("hung-leaf", include_str!("presets/hung-leaf.json")),
+    ("slow-callee", include_str!("presets/slow-callee.json")),
+    ("add-consumer", include_str!("presets/add-consumer.json")),
+    ("retry-storm", include_str!("presets/retry-storm.json")),
+    ("at-most-once", include_str!("presets/at-most-once.json")),
+    ("at-least-once", include_str!("presets/at-least-once.json")),
+    (
+        "retention-too-short",
+        include_str!("presets/retention-too-short.json"),
+    ),
+    (
+        "acks-zero-broker-crash",
+        include_str!("presets/acks-zero-broker-crash.json"),
+    ),
+    ("poison-event", include_str!("presets/poison-event.json")),
+    ("scale-out", include_str!("presets/scale-out.json")),
+    ("ordering", include_str!("presets/ordering.json")),
+    (
+        "rebuild-from-earliest",
+        include_str!("presets/rebuild-from-earliest.json"),
+    ),
+    ("quiet-system", include_str!("presets/quiet-system.json")),
+    ("signup", include_str!("presets/signup.json")),
 ];
 
 /// The preset called `name`, parsed.

@@ -3,7 +3,7 @@
 use super::engine::Simulation;
 use super::ledger::{EffectCounts, KindCounts, WorldSummary};
 use super::metrics::LatencySummary;
-use super::trace::World;
+use super::trace::{Reason, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -31,6 +31,8 @@ pub struct GroupReport {
     pub unprocessed: u64,
     pub processed: u64,
     pub redeliveries: u64,
+    /// Events processed after one published later (order holds only within a partition).
+    pub out_of_order: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -117,6 +119,7 @@ impl Simulation {
                     unprocessed: self.group_unprocessed(service).unwrap_or(0),
                     processed: group.processed,
                     redeliveries: group.redeliveries,
+                    out_of_order: group.out_of_order,
                 },
             );
         }
@@ -160,6 +163,45 @@ impl Simulation {
                 event: event.inconsistent_requests,
             },
             effects_by_service,
+        }
+    }
+}
+
+impl Report {
+    /// The report as JSON for goals ([`super::goal`]): every field the CLI prints, plus
+    /// `success_rate` per world (succeeded ÷ answered, 1 when none answered yet) and
+    /// every `lost_by_reason` entry including the zeros the CLI leaves out, so a goal
+    /// such as `event.effects.lost_by_reason.retention == 0` reads 0 instead of failing.
+    pub fn metrics_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("reports always serialise");
+        for world in [World::Sync, World::Event] {
+            let report = match world {
+                World::Sync => &self.sync,
+                World::Event => &self.event.world,
+            };
+            let answered = report.succeeded + report.failed;
+            let rate = if answered == 0 {
+                1.0
+            } else {
+                report.succeeded as f64 / answered as f64
+            };
+            value[world.name()]["success_rate"] = rate.into();
+            fill_reasons(&mut value[world.name()]["effects"]);
+        }
+        if let Some(services) = value["effects_by_service"].as_object_mut() {
+            for service in services.values_mut() {
+                fill_reasons(&mut service["sync"]);
+                fill_reasons(&mut service["event"]);
+            }
+        }
+        value
+    }
+}
+
+fn fill_reasons(effects: &mut serde_json::Value) {
+    if let Some(reasons) = effects["lost_by_reason"].as_object_mut() {
+        for reason in Reason::ALL {
+            reasons.entry(reason.name()).or_insert(0.into());
         }
     }
 }

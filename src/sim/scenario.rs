@@ -34,6 +34,10 @@ pub struct Scenario {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The scenario's key claim as a goal over its report (see `goal.rs`), e.g.
+    /// `event.effects.lost == 0 && sync.effects.lost > 0`; tests hold every preset to it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expect: String,
     #[serde(default = "defaults::seed")]
     pub seed: u64,
     #[serde(default = "defaults::duration_ms")]
@@ -594,7 +598,11 @@ impl Scenario {
         self.validate_kinds()?;
         self.validate_sync()?;
         self.validate_event()?;
-        self.validate_faults()
+        self.validate_faults()?;
+        if !self.expect.is_empty() {
+            super::goal::Goal::parse(&self.expect).map_err(|e| error("expect", e.message))?;
+        }
+        Ok(())
     }
 
     fn validate_workload(&self) -> Result<(), ScenarioError> {
