@@ -1,14 +1,18 @@
 //! `ripple-sim`: runs a scenario headless on the same core as the browser and prints a JSON report.
 //!
 //! Usage: `ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]`,
-//! `ripple-sim --preset NAME [...]`, or `ripple-sim --list-presets`.
-//! Bad input of any kind exits with code 2 and one line naming what is wrong.
+//! `ripple-sim --preset NAME [...]`, `ripple-sim --list-presets`,
+//! `ripple-sim --check EXERCISE.json [--solution SETTINGS.json] [--seed N]` or
+//! `ripple-sim --list-exercises`.
+//! A check prints the verdict and exits 0 on pass, 1 on fail. Bad input of any
+//! kind exits with code 2 and one line naming what is wrong.
 
-use ripple::sim::{Scenario, SimTime, Simulation, presets};
+use ripple::sim::exercise::{Exercise, Settings};
+use ripple::sim::{Scenario, SimTime, Simulation, exercises, presets};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets";
+const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N]\n       ripple-sim --list-exercises";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -16,6 +20,9 @@ struct Options {
     file: Option<String>,
     preset: Option<String>,
     list_presets: bool,
+    check: Option<String>,
+    solution: Option<String>,
+    list_exercises: bool,
     seed: Option<u64>,
     duration_ms: Option<u64>,
     trace: Option<String>,
@@ -38,6 +45,16 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
         match arg.as_str() {
             "--help" | "-h" => return Err(USAGE.to_string()),
             "--list-presets" => options.list_presets = true,
+            "--list-exercises" => options.list_exercises = true,
+            "--check" => {
+                options.check = Some(
+                    args.next()
+                        .ok_or("--check needs an exercise file or name (see --list-exercises)")?,
+                )
+            }
+            "--solution" => {
+                options.solution = Some(args.next().ok_or("--solution needs a settings file")?)
+            }
             "--preset" => {
                 options.preset = Some(
                     args.next()
@@ -57,14 +74,80 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             }
         }
     }
-    let sources =
-        options.file.is_some() as u8 + options.preset.is_some() as u8 + options.list_presets as u8;
+    let sources = options.file.is_some() as u8
+        + options.preset.is_some() as u8
+        + options.list_presets as u8
+        + options.check.is_some() as u8
+        + options.list_exercises as u8;
     if sources != 1 {
         return Err(format!(
-            "give exactly one of FILE.json, --preset NAME or --list-presets\n{USAGE}"
+            "give exactly one of FILE.json, --preset NAME, --list-presets, --check EXERCISE or --list-exercises\n{USAGE}"
         ));
     }
+    if options.solution.is_some() && options.check.is_none() {
+        return Err("--solution goes with --check".to_string());
+    }
+    if options.check.is_some() && (options.trace.is_some() || options.duration_ms.is_some()) {
+        return Err(
+            "--check runs the exercise as written: --trace and --duration-ms do not apply"
+                .to_string(),
+        );
+    }
     Ok(options)
+}
+
+/// An exercise from a file, or a shipped one by name.
+fn load_exercise(source: &str) -> Result<Exercise, String> {
+    let text = match std::fs::read_to_string(source) {
+        Ok(text) => text,
+        Err(e) => match exercises::source(source) {
+            Some(text) => text.to_string(),
+            None => {
+                return Err(format!(
+                    "--check {source}: cannot read: {e}, and no shipped exercise has that name"
+                ));
+            }
+        },
+    };
+    Exercise::from_json(&text).map_err(|e| format!("{source}: {e}"))
+}
+
+fn load_settings(path: Option<&str>) -> Result<Settings, String> {
+    let Some(path) = path else {
+        return Ok(Settings::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--solution {path}: cannot read: {e}"))?;
+    Exercise::settings_from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Judges an exercise: 0 pass, 1 fail, 2 bad input.
+fn check(options: &Options) -> ExitCode {
+    let verdict =
+        load_exercise(options.check.as_deref().unwrap_or_default()).and_then(|mut exercise| {
+            if let Some(seed) = options.seed {
+                exercise.scenario.seed = seed;
+            }
+            let settings = load_settings(options.solution.as_deref())?;
+            let verdict = exercise.check(&settings).map_err(|e| e.to_string())?;
+            Ok((exercise.name, verdict))
+        });
+    match verdict {
+        Ok((name, verdict)) => {
+            let code = print_stdout(&format!("{name}: {verdict}"));
+            if code != ExitCode::SUCCESS {
+                code
+            } else if verdict.passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(message) => {
+            eprintln!("ripple-sim: {}", message.lines().next().unwrap_or_default());
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn load_scenario(options: &Options) -> Result<Scenario, String> {
@@ -163,6 +246,21 @@ fn main() -> ExitCode {
             })
             .collect();
         return print_stdout(&listing);
+    }
+    if options.list_exercises {
+        let listing: String = exercises::EXERCISES
+            .iter()
+            .map(|(name, json)| {
+                let title = Exercise::from_json(json)
+                    .map(|e| e.title.get("en").to_string())
+                    .unwrap_or_default();
+                format!("{name}\t{title}\n")
+            })
+            .collect();
+        return print_stdout(&listing);
+    }
+    if options.check.is_some() {
+        return check(&options);
     }
     let result =
         load_scenario(&options).and_then(|scenario| run(scenario, options.trace.as_deref()));

@@ -7,6 +7,8 @@
 mod consumers;
 pub mod dist;
 mod engine;
+pub mod exercise;
+pub mod exercises;
 pub mod goal;
 pub mod ledger;
 mod log;

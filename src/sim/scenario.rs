@@ -509,7 +509,7 @@ fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError 
 }
 
 /// Renders serde's path (`services.1.workers`) the way users write it (`services[1].workers`).
-fn display_path(path: &serde_path_to_error::Path) -> String {
+pub(super) fn display_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for segment in path.iter() {
@@ -529,7 +529,7 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
 
 /// Drops serde_json's " at line 3 column 7" so the field path leads the message; the
 /// position is kept in parentheses because it still helps in a large file.
-fn tidy_serde_message(raw: &str) -> String {
+pub(super) fn tidy_serde_message(raw: &str) -> String {
     match raw.rfind(" at line ") {
         Some(index) => format!("{} ({})", &raw[..index], raw[index + 1..].trim()),
         None => raw.to_string(),

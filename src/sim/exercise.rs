@@ -1,0 +1,426 @@
+//! Workshop exercises: a starting scenario, the settings a learner may change, a goal over the report, and hints.
+//!
+//! An exercise file is JSON written by an instructor:
+//!
+//! ```json
+//! { "name": "no-loss-no-duplicates",
+//!   "title": { "en": "…", "zh-Hant": "…", "ja": "…" },
+//!   "brief": "…",
+//!   "scenario": "at-least-once",
+//!   "allowed": ["event.commit", "event.idempotent"],
+//!   "goal": "event.effects.lost == 0 && event.effects.duplicated == 0",
+//!   "hints": ["…"] }
+//! ```
+//!
+//! `scenario` is a preset name or a whole scenario object. Texts are a string or
+//! a map from language tag to text; English is required and is the fallback.
+//! Settings are a flat map from a dotted path to a JSON value, for example
+//! `{"event.idempotent": true}`; a path may pick a service by name, as in
+//! `services.email.workers`. The browser and `ripple-sim --check` both judge an
+//! attempt with [`Exercise::check`], so they always agree.
+
+use super::engine::Simulation;
+use super::goal::{ConditionResult, Goal};
+use super::presets;
+use super::report::Report;
+use super::scenario::{Scenario, ScenarioError, display_path, tidy_serde_message};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Most settings an exercise may open up, and most hints it may give.
+pub const MAX_ALLOWED: usize = 32;
+pub const MAX_HINTS: usize = 10;
+/// Longest exercise file read, so a pasted blob cannot stall the page.
+pub const MAX_FILE_BYTES: usize = 1_000_000;
+
+/// A text in several languages; English is always present.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LocalText {
+    by_tag: BTreeMap<String, String>,
+}
+
+impl LocalText {
+    /// The text in the language with BCP 47 tag `tag`, or the English text.
+    pub fn get(&self, tag: &str) -> &str {
+        self.by_tag
+            .get(tag)
+            .or_else(|| self.by_tag.get("en"))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Whether the text is written in the language `tag` (not just falling back).
+    pub fn has(&self, tag: &str) -> bool {
+        self.by_tag.get(tag).is_some_and(|t| !t.trim().is_empty())
+    }
+
+    fn from_value(value: &Value, field: &str) -> Result<LocalText, ScenarioError> {
+        match value {
+            Value::String(text) => Ok(LocalText {
+                by_tag: BTreeMap::from([("en".to_string(), text.clone())]),
+            }),
+            Value::Object(map) => {
+                let mut by_tag = BTreeMap::new();
+                for (tag, text) in map {
+                    let Value::String(text) = text else {
+                        return Err(error(format!("{field}.{tag}"), "must be a string"));
+                    };
+                    by_tag.insert(tag.clone(), text.clone());
+                }
+                if !by_tag.contains_key("en") {
+                    return Err(error(
+                        field,
+                        "needs an `en` text, the fallback for other languages",
+                    ));
+                }
+                Ok(LocalText { by_tag })
+            }
+            _ => Err(error(
+                field,
+                "must be a string, or a map from language tag to string",
+            )),
+        }
+    }
+}
+
+/// The file as written, before the scenario is resolved and the goal parsed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExerciseFile {
+    name: String,
+    title: Value,
+    #[serde(default)]
+    brief: Option<Value>,
+    scenario: Value,
+    allowed: Vec<String>,
+    goal: String,
+    #[serde(default)]
+    hints: Vec<Value>,
+}
+
+/// A loaded exercise.
+#[derive(Clone, Debug)]
+pub struct Exercise {
+    pub name: String,
+    pub title: LocalText,
+    pub brief: LocalText,
+    /// The starting scenario, before the learner's settings.
+    pub scenario: Scenario,
+    /// Dotted setting paths the learner may change.
+    pub allowed: Vec<String>,
+    pub goal: Goal,
+    pub hints: Vec<LocalText>,
+}
+
+/// The learner's changes: dotted path → JSON value.
+pub type Settings = BTreeMap<String, Value>;
+
+/// Pass or fail, and every condition with the values it saw.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub passed: bool,
+    pub conditions: Vec<ConditionResult>,
+    pub report: Report,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", if self.passed { "PASS" } else { "FAIL" })?;
+        for condition in &self.conditions {
+            writeln!(f, "  {condition}")?;
+        }
+        Ok(())
+    }
+}
+
+fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn nested(prefix: &str, inner: ScenarioError) -> ScenarioError {
+    let field = if inner.field.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}.{}", inner.field)
+    };
+    error(field, inner.message)
+}
+
+/// The JSON node at a dotted path; an array of named objects is indexed by name.
+fn node_mut<'v>(root: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    let mut here = root;
+    for step in path.split('.') {
+        here = match here {
+            Value::Object(map) => map.get_mut(step)?,
+            Value::Array(items) => items
+                .iter_mut()
+                .find(|item| item.get("name").and_then(Value::as_str) == Some(step))?,
+            _ => return None,
+        };
+    }
+    Some(here)
+}
+
+impl Exercise {
+    /// Reads and checks an exercise file: its scenario is valid, its goal parses and
+    /// names only metrics the report has, and every allowed setting exists.
+    pub fn from_json(text: &str) -> Result<Exercise, ScenarioError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(error("", format!("is larger than {MAX_FILE_BYTES} bytes")));
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let file: ExerciseFile =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+                error(
+                    display_path(err.path()),
+                    tidy_serde_message(&err.inner().to_string()),
+                )
+            })?;
+        deserializer
+            .end()
+            .map_err(|err| error("", format!("unexpected text after the exercise ({err})")))?;
+        if file.name.trim().is_empty() {
+            return Err(error("name", "must not be empty"));
+        }
+        let scenario = resolve_scenario(&file.scenario)?;
+        if file.allowed.len() > MAX_ALLOWED {
+            return Err(error(
+                "allowed",
+                format!("lists more than {MAX_ALLOWED} settings"),
+            ));
+        }
+        if file.hints.len() > MAX_HINTS {
+            return Err(error("hints", format!("has more than {MAX_HINTS} hints")));
+        }
+        let mut scenario_json = serde_json::to_value(&scenario).expect("scenarios serialise");
+        for (index, path) in file.allowed.iter().enumerate() {
+            let settable = !path.starts_with("faults")
+                && !matches!(path.as_str(), "name" | "seed" | "expect" | "description");
+            if !settable || node_mut(&mut scenario_json, path).is_none() {
+                return Err(error(
+                    format!("allowed[{index}]"),
+                    format!("`{path}` is not a setting of this scenario"),
+                ));
+            }
+        }
+        let goal = Goal::parse(&file.goal).map_err(|e| error("goal", e.message))?;
+        let empty_report = Simulation::new(scenario.clone())
+            .map_err(|e| nested("scenario", e))?
+            .report()
+            .metrics_json();
+        goal.check_paths(&empty_report)
+            .map_err(|e| error("goal", e.message))?;
+        let hints = file
+            .hints
+            .iter()
+            .enumerate()
+            .map(|(i, hint)| LocalText::from_value(hint, &format!("hints[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let brief = match &file.brief {
+            Some(brief) => LocalText::from_value(brief, "brief")?,
+            None => LocalText::default(),
+        };
+        Ok(Exercise {
+            name: file.name,
+            title: LocalText::from_value(&file.title, "title")?,
+            brief,
+            scenario,
+            allowed: file.allowed,
+            goal,
+            hints,
+        })
+    }
+
+    /// Reads a settings file: one JSON object from setting path to value.
+    pub fn settings_from_json(text: &str) -> Result<Settings, ScenarioError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(error("", format!("is larger than {MAX_FILE_BYTES} bytes")));
+        }
+        serde_json::from_str::<Settings>(text).map_err(|e| {
+            error(
+                "",
+                format!("settings must be one JSON object from setting to value ({e})"),
+            )
+        })
+    }
+
+    /// The starting value of each allowed setting, for the UI's controls.
+    pub fn current_values(&self, settings: &Settings) -> Vec<(String, Value)> {
+        let mut json = serde_json::to_value(&self.scenario).expect("scenarios serialise");
+        self.allowed
+            .iter()
+            .map(|path| {
+                let value = settings
+                    .get(path)
+                    .cloned()
+                    .or_else(|| node_mut(&mut json, path).map(|v| v.clone()))
+                    .unwrap_or(Value::Null);
+                (path.clone(), value)
+            })
+            .collect()
+    }
+
+    /// The scenario with the learner's settings applied, validated as any scenario is.
+    pub fn scenario_with(&self, settings: &Settings) -> Result<Scenario, ScenarioError> {
+        let mut json = serde_json::to_value(&self.scenario).expect("scenarios serialise");
+        for (path, value) in settings {
+            if !self.allowed.contains(path) {
+                return Err(error(
+                    format!("settings.{path}"),
+                    format!(
+                        "is not a setting this exercise lets you change (it allows {})",
+                        self.allowed.join(", ")
+                    ),
+                ));
+            }
+            let slot = node_mut(&mut json, path).ok_or_else(|| {
+                error(
+                    format!("settings.{path}"),
+                    "the scenario has no such setting",
+                )
+            })?;
+            *slot = value.clone();
+        }
+        Scenario::from_json(&json.to_string()).map_err(|e| nested("settings", e))
+    }
+
+    /// Runs the scenario with `settings` to its end and judges the goal.
+    pub fn check(&self, settings: &Settings) -> Result<Verdict, ScenarioError> {
+        let scenario = self.scenario_with(settings)?;
+        let mut sim = Simulation::new(scenario).map_err(|e| nested("settings", e))?;
+        sim.run_to_end();
+        let report = sim.report();
+        let outcome = self
+            .goal
+            .evaluate(&report.metrics_json())
+            .map_err(|e| error("goal", e.message))?;
+        Ok(Verdict {
+            passed: outcome.passed,
+            conditions: outcome.conditions,
+            report,
+        })
+    }
+}
+
+/// A preset name, or a scenario written inline.
+fn resolve_scenario(value: &Value) -> Result<Scenario, ScenarioError> {
+    match value {
+        Value::String(name) => presets::preset(name).ok_or_else(|| {
+            let known: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
+            error(
+                "scenario",
+                format!(
+                    "no preset is called `{name}` (presets: {})",
+                    known.join(", ")
+                ),
+            )
+        }),
+        Value::Object(_) => {
+            Scenario::from_json(&value.to_string()).map_err(|e| nested("scenario", e))
+        }
+        _ => Err(error(
+            "scenario",
+            "must be a preset name or a scenario object",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn exercise(patch: Value) -> Result<Exercise, ScenarioError> {
+        let mut file = json!({
+            "name": "dupes",
+            "title": { "en": "No duplicates", "ja": "重複なし" },
+            "scenario": "at-least-once",
+            "allowed": ["event.idempotent", "event.commit", "services.analytics.workers"],
+            "goal": "event.effects.duplicated == 0",
+            "hints": ["Idempotence deduplicates by event id."]
+        });
+        for (key, value) in patch.as_object().unwrap() {
+            file[key] = value.clone();
+        }
+        Exercise::from_json(&file.to_string())
+    }
+
+    #[test]
+    fn the_starting_settings_fail_and_the_fix_passes() {
+        let exercise = exercise(json!({})).unwrap();
+        let verdict = exercise.check(&Settings::new()).unwrap();
+        assert!(!verdict.passed);
+        assert!(
+            verdict
+                .to_string()
+                .contains("FAILS: event.effects.duplicated == 0")
+        );
+        let fix = Settings::from([("event.idempotent".to_string(), json!(true))]);
+        assert!(exercise.check(&fix).unwrap().passed);
+    }
+
+    #[test]
+    fn texts_fall_back_to_english() {
+        let exercise = exercise(json!({})).unwrap();
+        assert_eq!(exercise.title.get("ja"), "重複なし");
+        assert_eq!(exercise.title.get("zh-Hant"), "No duplicates");
+        assert!(!exercise.title.has("zh-Hant"));
+        assert_eq!(
+            exercise.hints[0].get("ja"),
+            "Idempotence deduplicates by event id."
+        );
+    }
+
+    #[test]
+    fn services_are_picked_by_name() {
+        let exercise = exercise(json!({})).unwrap();
+        let settings = Settings::from([("services.analytics.workers".to_string(), json!(3))]);
+        let scenario = exercise.scenario_with(&settings).unwrap();
+        assert_eq!(scenario.services[3].workers, 3);
+    }
+
+    #[test]
+    fn bad_files_name_the_field() {
+        let field = |patch: Value| exercise(patch).unwrap_err().field;
+        assert_eq!(field(json!({ "scenario": "nope" })), "scenario");
+        assert_eq!(
+            field(json!({ "scenario": { "services": [] } })),
+            "scenario.services"
+        );
+        assert_eq!(
+            field(json!({ "allowed": ["event.acks", "event.ackz"] })),
+            "allowed[1]"
+        );
+        assert_eq!(field(json!({ "allowed": ["faults"] })), "allowed[0]");
+        assert_eq!(field(json!({ "goal": "event.effects.lots == 0" })), "goal");
+        assert_eq!(field(json!({ "goal": "event.effects.lost =" })), "goal");
+        assert_eq!(field(json!({ "title": { "ja": "x" } })), "title");
+        assert_eq!(field(json!({ "hints": [3] })), "hints[0]");
+        assert_eq!(field(json!({ "extra": 1 })), "extra");
+        assert!(Exercise::from_json("{").is_err());
+        assert!(Exercise::from_json("[]").is_err());
+    }
+
+    #[test]
+    fn settings_outside_the_allowed_list_or_invalid_are_refused_by_name() {
+        let exercise = exercise(json!({})).unwrap();
+        let refused = |key: &str, value: Value| {
+            exercise
+                .check(&Settings::from([(key.to_string(), value)]))
+                .unwrap_err()
+        };
+        let err = refused("event.acks", json!("0"));
+        assert_eq!(err.field, "settings.event.acks");
+        assert!(err.message.contains("event.idempotent"), "{err}");
+        let err = refused("event.commit", json!("sometimes"));
+        assert_eq!(err.field, "settings.event.commit", "{err}");
+        let err = refused("services.analytics.workers", json!(-1));
+        assert!(err.field.starts_with("settings.services"), "{err}");
+        assert!(Exercise::settings_from_json("[1]").is_err());
+    }
+}
