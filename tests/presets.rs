@@ -101,3 +101,26 @@ fn one_partition_keeps_a_total_order_and_six_do_not() {
     assert_eq!(out_of_order(1), 0);
     assert!(out_of_order(6) > 20);
 }
+
+#[test]
+fn a_fault_episode_carries_the_damage_each_world_took_and_when_the_lag_drained() {
+    let mut sim = Simulation::new(presets::preset("killed-consumer").unwrap()).unwrap();
+    sim.run_to_end();
+    let report = sim.report();
+    let [episode] = report.episodes.as_slice() else {
+        panic!("one kill/restore, one episode: {:?}", report.episodes)
+    };
+    assert_eq!(episode.target, "analytics");
+    assert_eq!(
+        (episode.started_ms, episode.restored_ms),
+        (20_000.0, Some(35_000.0))
+    );
+    // Every failure of this run happened because of the kill.
+    assert_eq!(episode.sync.failed, report.sync.failed);
+    assert_eq!(episode.sync.lost, report.sync.effects.lost);
+    assert_eq!((episode.event.failed, episode.event.lost), (0, 0));
+    assert_eq!(episode.lag_peak, report.event.max_lag);
+    let drained = episode.drained_ms.expect("the lag drains");
+    assert!((35_000.0..45_000.0).contains(&drained), "{drained}");
+    assert!(episode.settled_ms.unwrap() >= drained);
+}

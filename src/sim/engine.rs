@@ -6,6 +6,7 @@
 //! partitions, producers) and `consumers.rs` (consumer groups).
 
 use super::consumers::Group;
+use super::episodes::{Episode, Episodes, Tally};
 use super::ledger::Ledger;
 use super::log::Log;
 use super::metrics::{TimeSeries, merge_max};
@@ -138,6 +139,7 @@ pub struct Simulation {
     /// Fault indices in firing order.
     fault_order: Vec<usize>,
     pub(super) max_lag: u64,
+    episodes: Episodes,
 }
 
 impl Simulation {
@@ -181,6 +183,7 @@ impl Simulation {
             streams,
             fault_order,
             max_lag: 0,
+            episodes: Episodes::default(),
             topology,
             scenario,
         };
@@ -547,6 +550,7 @@ impl Simulation {
                 index: index as u32,
             },
         );
+        self.track_episode(&fault);
         if let Some(Ok(broker)) = parse_broker(&fault.target) {
             match fault.action {
                 FaultAction::Kill => self.kill_broker(broker as usize),
@@ -581,6 +585,90 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Opens or closes the fault episode that annotations and the report describe.
+    fn track_episode(&mut self, fault: &FaultSpec) {
+        let now_ms = self.now.as_ms_f64();
+        let is_broker = parse_broker(&fault.target).is_some();
+        match fault.action {
+            FaultAction::Restore => self.episodes.restore(&fault.target, now_ms),
+            FaultAction::Kill | FaultAction::Hang | FaultAction::Slow => {
+                let group = match self.topology.index_of(&fault.target) {
+                    Some(service) if !is_broker => {
+                        if self.groups.get(service).is_some_and(Option::is_some) {
+                            Some(service)
+                        } else {
+                            // A deeper service stalls the group of the entry's child above it.
+                            self.topology.child_of_entry_above(service)
+                        }
+                    }
+                    _ if is_broker => None,
+                    _ => return,
+                };
+                let episode = Episode {
+                    target: fault.target.clone(),
+                    action: fault.action,
+                    factor: fault.factor.filter(|_| fault.action == FaultAction::Slow),
+                    started_ms: now_ms,
+                    restored_ms: None,
+                    drained_ms: None,
+                    settled_ms: None,
+                    lag_peak: 0,
+                    sync: Tally::default(),
+                    event: Tally::default(),
+                    start: self.tallies(),
+                    lag_before: self.watched_lag(group),
+                    group,
+                };
+                self.episodes.begin(episode);
+            }
+            _ => {}
+        }
+    }
+
+    /// Both worlds' cumulative failures, lost and duplicated effects.
+    pub(super) fn tallies(&self) -> [Tally; 2] {
+        World::BOTH.map(|world| Tally::of(&self.ledger.summary(world)))
+    }
+
+    /// The lag of one group, or the largest of all groups.
+    fn watched_lag(&self, group: Option<usize>) -> u64 {
+        match group {
+            Some(group) => self.group_lag(group).unwrap_or(0),
+            None => (0..self.groups.len())
+                .filter_map(|g| self.group_lag(g))
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
+    /// Time after a restore for the sync world's slowest retry chain to end.
+    fn sync_settle_ms(&self) -> f64 {
+        let sync = &self.scenario.sync;
+        let attempts = f64::from(sync.retry.max_retries + 1);
+        sync.timeout_ms * attempts + sync.retry.max_backoff_ms * f64::from(sync.retry.max_retries)
+    }
+
+    fn tick_episodes(&mut self) {
+        if !self.episodes.any_unsettled() {
+            return;
+        }
+        let now_ms = self.now.as_ms_f64();
+        let settle_ms = self.sync_settle_ms();
+        let mut episodes = std::mem::take(&mut self.episodes);
+        episodes.tick(
+            now_ms,
+            settle_ms,
+            |group| self.watched_lag(group),
+            || self.tallies(),
+        );
+        self.episodes = episodes;
+    }
+
+    /// Every fault episode so far, with the damage to date for those still running.
+    pub fn episodes(&self) -> Vec<Episode> {
+        self.episodes.as_of(self.tallies())
     }
 
     fn add_service(&mut self, fault: &FaultSpec) {
@@ -668,6 +756,7 @@ impl Simulation {
     }
 
     fn sample_gauges(&mut self) {
+        self.tick_episodes();
         let lags: Vec<(usize, u64)> = (0..self.groups.len())
             .filter_map(|g| self.group_lag(g).map(|lag| (g, lag)))
             .collect();

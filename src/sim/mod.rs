@@ -7,6 +7,7 @@
 mod consumers;
 pub mod dist;
 mod engine;
+pub mod episodes;
 pub mod exercise;
 pub mod exercises;
 pub mod goal;

@@ -1,6 +1,7 @@
 //! The run report: the JSON the CLI prints, built only from the ledger, the log and the groups.
 
 use super::engine::Simulation;
+use super::episodes::Episode;
 use super::ledger::{EffectCounts, KindCounts, WorldSummary};
 use super::metrics::LatencySummary;
 use super::trace::{Reason, World};
@@ -74,6 +75,8 @@ pub struct Report {
     pub event: EventWorldReport,
     pub inconsistent_requests: PerWorld<u64>,
     pub effects_by_service: BTreeMap<String, ServiceEffects>,
+    /// Each fault from start to settling, with what each world suffered meanwhile.
+    pub episodes: Vec<Episode>,
 }
 
 fn world_report(summary: &WorldSummary, kind_names: &[String]) -> WorldReport {
@@ -163,6 +166,7 @@ impl Simulation {
                 event: event.inconsistent_requests,
             },
             effects_by_service,
+            episodes: self.episodes(),
         }
     }
 }

@@ -93,6 +93,18 @@ impl Topology {
         self.caller[service] == Some(0)
     }
 
+    /// The entry's child whose subtree holds `service` (its consumer group in the event world).
+    pub fn child_of_entry_above(&self, service: usize) -> Option<usize> {
+        let mut at = service;
+        loop {
+            match self.caller.get(at).copied().flatten() {
+                Some(0) => return Some(at),
+                Some(parent) => at = parent as usize,
+                None => return None,
+            }
+        }
+    }
+
     /// The service and its callers up to, but not including, the entry.
     fn ancestry_mask(&self, service: usize) -> u16 {
         let mut mask = 0u16;
