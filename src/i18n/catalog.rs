@@ -285,4 +285,46 @@ catalog! {
     JourneyDeadLettered => { en: "{t}: {group} parked it in the DLQ", zh: "{t}：{group} 將其移入死信佇列", ja: "{t}：{group} が DLQ に退避" },
     ResultOk => { en: "success", zh: "成功", ja: "成功" },
     ResultFailed => { en: "failure", zh: "失敗", ja: "失敗" },
+    // Live annotations: one sentence per fault episode and one at the end of a run.
+    EpisodeKill => {
+        en: "{target} was down for {duration}: the sync world failed {sync_failed} requests and lost {sync_lost} effects; the event world failed {event_failed} and lost {event_lost}. {lag}.",
+        zh: "{target} 停止了 {duration}：同步世界有 {sync_failed} 個請求失敗、遺失 {sync_lost} 個效果；事件世界失敗 {event_failed} 個、遺失 {event_lost} 個。{lag}。",
+        ja: "{target} が {duration} 停止しました。同期の世界ではリクエスト {sync_failed} 件が失敗し、効果 {sync_lost} 件が失われました。イベントの世界では失敗 {event_failed} 件、喪失 {event_lost} 件です。{lag}。",
+    },
+    EpisodeHang => {
+        en: "{target} hung for {duration}: the sync world failed {sync_failed} requests and lost {sync_lost} effects; the event world failed {event_failed} and lost {event_lost}. {lag}.",
+        zh: "{target} 卡住了 {duration}：同步世界有 {sync_failed} 個請求失敗、遺失 {sync_lost} 個效果；事件世界失敗 {event_failed} 個、遺失 {event_lost} 個。{lag}。",
+        ja: "{target} が {duration} ハングしました。同期の世界ではリクエスト {sync_failed} 件が失敗し、効果 {sync_lost} 件が失われました。イベントの世界では失敗 {event_failed} 件、喪失 {event_lost} 件です。{lag}。",
+    },
+    EpisodeSlow => {
+        en: "{target} ran {factor}× slower for {duration}: the sync world failed {sync_failed} requests and lost {sync_lost} effects; the event world failed {event_failed} and lost {event_lost}. {lag}.",
+        zh: "{target} 變慢 {factor} 倍，持續 {duration}：同步世界有 {sync_failed} 個請求失敗、遺失 {sync_lost} 個效果；事件世界失敗 {event_failed} 個、遺失 {event_lost} 個。{lag}。",
+        ja: "{target} が {duration} の間 {factor} 倍遅くなりました。同期の世界ではリクエスト {sync_failed} 件が失敗し、効果 {sync_lost} 件が失われました。イベントの世界では失敗 {event_failed} 件、喪失 {event_lost} 件です。{lag}。",
+    },
+    EpisodeBroker => {
+        en: "{target} was down for {duration}: the event world failed {event_failed} requests and lost {event_lost} events; the sync world, which has no broker, failed {sync_failed}.",
+        zh: "{target} 停止了 {duration}：事件世界有 {event_failed} 個請求失敗、遺失 {event_lost} 個事件；沒有 broker 的同步世界失敗 {sync_failed} 個。",
+        ja: "{target} が {duration} 停止しました。イベントの世界ではリクエスト {event_failed} 件が失敗し、イベント {event_lost} 件が失われました。ブローカーのない同期の世界の失敗は {sync_failed} 件です。",
+    },
+    LagDrained => {
+        en: "Lag peaked at {peak} and drained {drain} after the restore",
+        zh: "滯後最高達 {peak}，並在恢復後 {drain} 消化完畢",
+        ja: "ラグは最大 {peak} に達し、復旧から {drain} 後に解消しました",
+    },
+    LagNotDrained => {
+        en: "Lag peaked at {peak} and had not drained when the run ended",
+        zh: "滯後最高達 {peak}，到模擬結束時仍未消化完畢",
+        ja: "ラグは最大 {peak} に達し、実行終了時点でまだ解消していません",
+    },
+    LagNormal => {
+        en: "Its lag stayed normal",
+        zh: "滯後維持正常",
+        ja: "ラグは通常の範囲にとどまりました",
+    },
+    RunEnded => {
+        en: "The run ended at {duration}. Sync world: {sync_ok} of requests succeeded, {sync_lost} effects lost, {sync_dup} duplicated. Event world: {event_ok} succeeded, {event_lost} lost, {event_dup} duplicated, lag peaked at {max_lag}.",
+        zh: "模擬在 {duration} 結束。同步世界：{sync_ok} 的請求成功，遺失 {sync_lost} 個效果、重複 {sync_dup} 個。事件世界：{event_ok} 成功，遺失 {event_lost} 個、重複 {event_dup} 個，滯後最高達 {max_lag}。",
+        ja: "実行は {duration} で終了しました。同期の世界：リクエストの {sync_ok} が成功、効果の喪失 {sync_lost} 件、重複 {sync_dup} 件。イベントの世界：{event_ok} が成功、喪失 {event_lost} 件、重複 {event_dup} 件、ラグは最大 {max_lag}。",
+    },
+    AnnotationsTitle => { en: "What happened", zh: "發生了什麼", ja: "何が起きたか" },
 }

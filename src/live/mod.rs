@@ -5,10 +5,12 @@
 //! This module must not know about the browser: no web crates, no wall clock (the
 //! caller passes wall time in), so every behaviour here is tested with `cargo test`.
 
+pub mod annotate;
 pub mod charts;
 pub mod frame;
 pub mod journey;
 pub mod layout;
+pub mod narration;
 pub mod particles;
 pub mod player;
 

@@ -666,6 +666,11 @@ impl Simulation {
         self.episodes = episodes;
     }
 
+    /// The fault episodes that have settled; their figures are final.
+    pub fn settled_episodes(&self) -> impl Iterator<Item = &Episode> {
+        self.episodes.iter().filter(|e| e.is_settled())
+    }
+
     /// Every fault episode so far, with the damage to date for those still running.
     pub fn episodes(&self) -> Vec<Episode> {
         self.episodes.as_of(self.tallies())

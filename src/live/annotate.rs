@@ -1,0 +1,318 @@
+//! Live annotations: one sentence per settled fault episode and one when the run ends, with the real numbers, from translated templates.
+//!
+//! The figures come from the core's fault episodes and report (ledger and lag),
+//! never from the UI's own counting; the words come from the i18n catalog, one
+//! whole-sentence template per kind of event, so no language is glued together
+//! from English fragments. Sentences are rebuilt for the current locale on every
+//! render, so switching language re-words what is already shown.
+
+use crate::i18n::{Key, Locale, format_duration_ms, format_number};
+use crate::sim::Simulation;
+use crate::sim::episodes::Episode;
+use crate::sim::scenario::FaultAction;
+
+/// Annotations kept on screen; older ones scroll away.
+pub const ANNOTATIONS_MAX: usize = 8;
+
+/// The figures behind the end-of-run sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSummary {
+    pub duration_ms: f64,
+    pub success_rate: [f64; 2],
+    pub lost: [u64; 2],
+    pub duplicated: [u64; 2],
+    pub max_lag: u64,
+}
+
+/// One annotation, as data; [`Annotation::sentence`] words it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Annotation {
+    /// A fault episode; `run_ended` when it is reported because the run ended before it settled.
+    Episode {
+        episode: Episode,
+        run_ended: bool,
+        duration_ms: f64,
+    },
+    RunEnded(RunSummary),
+}
+
+fn count(locale: Locale, value: u64) -> String {
+    format_number(locale, value as f64, 0)
+}
+
+fn percent(locale: Locale, rate: f64) -> String {
+    format!("{}%", format_number(locale, rate * 100.0, 1))
+}
+
+impl Annotation {
+    /// The annotation in `locale`.
+    pub fn sentence(&self, locale: Locale) -> String {
+        match self {
+            Annotation::Episode {
+                episode,
+                run_ended,
+                duration_ms,
+            } => episode_sentence(locale, episode, *run_ended, *duration_ms),
+            Annotation::RunEnded(summary) => locale.fill(
+                Key::RunEnded,
+                &[
+                    ("duration", &format_duration_ms(locale, summary.duration_ms)),
+                    ("sync_ok", &percent(locale, summary.success_rate[0])),
+                    ("sync_lost", &count(locale, summary.lost[0])),
+                    ("sync_dup", &count(locale, summary.duplicated[0])),
+                    ("event_ok", &percent(locale, summary.success_rate[1])),
+                    ("event_lost", &count(locale, summary.lost[1])),
+                    ("event_dup", &count(locale, summary.duplicated[1])),
+                    ("max_lag", &count(locale, summary.max_lag)),
+                ],
+            ),
+        }
+    }
+}
+
+fn lag_clause(locale: Locale, episode: &Episode, run_ended: bool) -> String {
+    let peak = count(locale, episode.lag_peak);
+    match (episode.lagged(), episode.drained_ms, episode.restored_ms) {
+        (false, _, _) => locale.text(Key::LagNormal).to_string(),
+        (true, Some(drained), Some(restored)) => locale.fill(
+            Key::LagDrained,
+            &[
+                ("peak", &peak),
+                ("drain", &format_duration_ms(locale, drained - restored)),
+            ],
+        ),
+        // Only episodes cut short by the end of the run are told before settling.
+        _ => {
+            debug_assert!(run_ended);
+            locale.fill(Key::LagNotDrained, &[("peak", &peak)])
+        }
+    }
+}
+
+fn episode_sentence(
+    locale: Locale,
+    episode: &Episode,
+    run_ended: bool,
+    duration_ms: f64,
+) -> String {
+    let duration = format_duration_ms(locale, duration_ms);
+    let factor = format_number(locale, episode.factor.unwrap_or(1.0), 0);
+    let lag = lag_clause(locale, episode, run_ended);
+    let key = if episode.target.starts_with("broker-") {
+        Key::EpisodeBroker
+    } else {
+        match episode.action {
+            FaultAction::Hang => Key::EpisodeHang,
+            FaultAction::Slow => Key::EpisodeSlow,
+            _ => Key::EpisodeKill,
+        }
+    };
+    locale.fill(
+        key,
+        &[
+            ("target", &episode.target),
+            ("duration", &duration),
+            ("factor", &factor),
+            ("sync_failed", &count(locale, episode.sync.failed)),
+            ("sync_lost", &count(locale, episode.sync.lost)),
+            ("event_failed", &count(locale, episode.event.failed)),
+            ("event_lost", &count(locale, episode.event.lost)),
+            ("lag", &lag),
+        ],
+    )
+}
+
+/// Which episodes and endings have been announced, and the annotations on show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Annotations {
+    announced: Vec<(String, u64)>,
+    ended: bool,
+    shown: Vec<Annotation>,
+}
+
+impl Annotations {
+    pub fn shown(&self) -> &[Annotation] {
+        &self.shown
+    }
+
+    fn push(&mut self, annotation: Annotation) {
+        if self.shown.len() == ANNOTATIONS_MAX {
+            self.shown.remove(0);
+        }
+        self.shown.push(annotation);
+    }
+
+    /// Adds an annotation for each episode that settled since the last call, and one
+    /// for the run's end. Returns how many were added.
+    pub fn update(&mut self, sim: &Simulation) -> usize {
+        let before = self.shown.len() + self.announced.len();
+        let fresh: Vec<Episode> = sim
+            .settled_episodes()
+            .filter(|e| !self.was_announced(e))
+            .cloned()
+            .collect();
+        let now_ms = sim.now().as_ms_f64();
+        for episode in fresh {
+            self.announce(episode, false, now_ms);
+        }
+        if !self.ended && sim.now() >= sim.end() {
+            self.ended = true;
+            let report = sim.report();
+            for episode in report.episodes.iter().filter(|e| !e.is_settled()) {
+                if !self.was_announced(episode) {
+                    self.announce(episode.clone(), true, now_ms);
+                }
+            }
+            let rate = |ok: u64, failed: u64| {
+                if ok + failed == 0 {
+                    1.0
+                } else {
+                    ok as f64 / (ok + failed) as f64
+                }
+            };
+            self.push(Annotation::RunEnded(RunSummary {
+                duration_ms: report.simulated_ms,
+                success_rate: [
+                    rate(report.sync.succeeded, report.sync.failed),
+                    rate(report.event.world.succeeded, report.event.world.failed),
+                ],
+                lost: [report.sync.effects.lost, report.event.world.effects.lost],
+                duplicated: [
+                    report.sync.effects.duplicated,
+                    report.event.world.effects.duplicated,
+                ],
+                max_lag: report.event.max_lag,
+            }));
+        }
+        (self.shown.len() + self.announced.len()).saturating_sub(before)
+    }
+
+    fn was_announced(&self, episode: &Episode) -> bool {
+        let key = (episode.target.clone(), episode.started_ms.to_bits());
+        self.announced.contains(&key)
+    }
+
+    fn announce(&mut self, episode: Episode, run_ended: bool, now_ms: f64) {
+        if self.announced.len() == crate::sim::episodes::EPISODES_MAX {
+            self.announced.remove(0);
+        }
+        self.announced
+            .push((episode.target.clone(), episode.started_ms.to_bits()));
+        let duration_ms = episode.duration_ms(now_ms);
+        self.push(Annotation::Episode {
+            episode,
+            run_ended,
+            duration_ms,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimTime;
+    use crate::sim::presets::preset;
+
+    fn run_until(name: &str, until_ms: u64) -> Simulation {
+        let mut sim = Simulation::new(preset(name).unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(until_ms));
+        sim
+    }
+
+    #[test]
+    fn a_settled_kill_is_told_once_with_the_ledgers_numbers() {
+        let mut annotations = Annotations::default();
+        let mut sim = run_until("killed-consumer", 30_000);
+        annotations.update(&sim);
+        assert!(
+            annotations.shown().is_empty(),
+            "nothing has settled at 30 s"
+        );
+        sim.run_until(SimTime::from_ms(50_000));
+        annotations.update(&sim);
+        annotations.update(&sim);
+        let [annotation] = annotations.shown() else {
+            panic!("{:?}", annotations.shown())
+        };
+        let report = sim.report();
+        let sentence = annotation.sentence(Locale::En);
+        let expected_start = format!(
+            "analytics was down for 15.0 s: the sync world failed {} requests and lost {} effects; the event world failed 0 and lost 0. Lag peaked at {}",
+            report.sync.failed, report.sync.effects.lost, report.event.max_lag
+        );
+        assert!(
+            sentence.starts_with(&expected_start),
+            "{sentence}\nvs\n{expected_start}"
+        );
+        assert!(
+            sentence.contains("drained") && sentence.contains("after the restore"),
+            "{sentence}"
+        );
+    }
+
+    #[test]
+    fn every_language_gets_its_own_sentence_with_the_same_numbers() {
+        let mut annotations = Annotations::default();
+        let sim = run_until("killed-consumer", 60_000);
+        annotations.update(&sim);
+        let episode = &annotations.shown()[0];
+        let zh = episode.sentence(Locale::ZhHant);
+        let ja = episode.sentence(Locale::Ja);
+        assert!(zh.contains("停止了") && zh.contains("滯後"), "{zh}");
+        assert!(ja.contains("停止しました") && ja.contains("ラグ"), "{ja}");
+        let sync_failed = sim.report().sync.failed.to_string();
+        for sentence in [&zh, &ja] {
+            assert!(sentence.contains(&sync_failed), "{sentence}");
+            assert!(
+                !sentence.contains('{'),
+                "a placeholder was left: {sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_run_is_summed_up_and_a_broker_crash_is_worded_for_brokers() {
+        let mut annotations = Annotations::default();
+        let sim = run_until("acks-zero-broker-crash", 60_000);
+        annotations.update(&sim);
+        let sentences: Vec<String> = annotations
+            .shown()
+            .iter()
+            .map(|a| a.sentence(Locale::En))
+            .collect();
+        assert_eq!(sentences.len(), 2, "{sentences:?}");
+        let lost = sim.report().event.world.effects.lost;
+        assert!(sentences[0].starts_with(&format!(
+            "broker-0 was down for 15.0 s: the event world failed 0 requests and lost {lost} events"
+        )), "{}", sentences[0]);
+        assert!(
+            sentences[1].starts_with("The run ended at 1.0 min."),
+            "{}",
+            sentences[1]
+        );
+        assert!(
+            sentences[1].contains("100.0% of requests succeeded"),
+            "{}",
+            sentences[1]
+        );
+    }
+
+    #[test]
+    fn an_episode_still_open_at_the_end_says_so() {
+        let mut scenario = preset("killed-consumer").unwrap();
+        scenario.faults.truncate(1);
+        let mut sim = Simulation::new(scenario).unwrap();
+        sim.run_to_end();
+        let mut annotations = Annotations::default();
+        annotations.update(&sim);
+        let first = annotations.shown()[0].sentence(Locale::En);
+        assert!(
+            first.contains("had not drained when the run ended"),
+            "{first}"
+        );
+        assert!(
+            first.starts_with("analytics was down for 40.0 s"),
+            "{first}"
+        );
+    }
+}
