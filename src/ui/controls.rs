@@ -15,9 +15,15 @@ pub fn Controls() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
     let play = explainer.play;
-    let presets = Explainer::preset_names()
-        .map(|name| view! { <option value=name>{name}</option> })
-        .collect_view();
+    let presets = move || {
+        let l = locale.get();
+        Explainer::preset_names()
+            .map(|name| {
+                let title = crate::live::narration::guide(name).map_or(name, |g| g.title.get(l));
+                view! { <option value=name>{title}</option> }
+            })
+            .collect_view()
+    };
     let seed = move || explainer.frame.with(|f| f.seed).to_string();
     let rate = move || {
         explainer

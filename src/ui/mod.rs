@@ -8,6 +8,7 @@
 mod animate;
 mod charts;
 mod controls;
+mod guide;
 mod icons;
 mod language;
 mod panels;
@@ -68,6 +69,10 @@ pub fn App() -> impl IntoView {
         <controls::Controls />
         <controls::NoticeBar />
         <controls::ActionMenu />
+        <div class="story">
+            <guide::Narration />
+            <guide::Annotations />
+        </div>
         <main class="worlds" aria-label=tr(Key::PanelsLabel)>
             <WorldPanel
                 testid="sync-panel"
@@ -99,6 +104,7 @@ pub fn App() -> impl IntoView {
                 </figcaption>
             </figure>
             <div class="tools">
+                <guide::Workshop />
                 <side::AddConsumer />
                 <side::Settings />
                 <side::Follow />

@@ -7,9 +7,13 @@
 //! snapshot at once so a click is answered in the same frame.
 
 use crate::i18n::Key;
+use crate::live::annotate::{Annotation, Annotations};
 use crate::live::frame::Frame;
+use crate::live::narration::{Change, Narration};
 use crate::live::particles::Geometry;
 use crate::live::{Live, NewConsumer};
+use crate::sim::exercise::{Exercise, Settings};
+use crate::sim::goal::ConditionResult;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::FaultAction;
 use crate::sim::{Scenario, ScenarioError};
@@ -81,6 +85,31 @@ pub struct PlayState {
     pub dots: usize,
 }
 
+/// Where the narration stands, as the narration panel shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuideState {
+    /// The step showing, if any.
+    pub current: Option<usize>,
+    /// Paused until the user acts.
+    pub waiting: bool,
+}
+
+/// A workshop exercise being attempted.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub exercise: Exercise,
+    pub settings: Settings,
+    pub hints_shown: usize,
+    pub verdict: Option<VerdictView>,
+}
+
+/// A verdict as the workshop panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictView {
+    pub passed: bool,
+    pub conditions: Vec<ConditionResult>,
+}
+
 /// Handles to the run and its snapshots; `Copy`, shared through context.
 #[derive(Clone, Copy)]
 pub struct Explainer {
@@ -94,6 +123,14 @@ pub struct Explainer {
     pub selected: RwSignal<Option<Target>>,
     pub notice: RwSignal<Option<Notice>>,
     pub following: RwSignal<Option<u64>>,
+    /// The preset's narration (plain state) and what the panel shows of it.
+    narration: StoredValue<Narration>,
+    pub guide: RwSignal<GuideState>,
+    annotations: StoredValue<Annotations>,
+    /// The live annotations on show.
+    pub notes: RwSignal<Vec<Annotation>>,
+    /// The exercise being attempted, if any.
+    pub attempt: RwSignal<Option<Attempt>>,
 }
 
 /// The preset the page opens with.
@@ -103,7 +140,7 @@ impl Explainer {
     pub fn new() -> Explainer {
         let scenario = preset(DEFAULT_PRESET).expect("the default preset exists");
         let live = Live::new(scenario.clone()).expect("presets are valid");
-        Explainer {
+        let explainer = Explainer {
             frame: RwSignal::new(Frame::of(live.player.sim())),
             shape: RwSignal::new(Shape::of(&live)),
             play: RwSignal::new(PlayState {
@@ -120,7 +157,18 @@ impl Explainer {
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
             following: RwSignal::new(None),
-        }
+            narration: StoredValue::new(Narration::for_preset(DEFAULT_PRESET)),
+            guide: RwSignal::new(GuideState {
+                current: None,
+                waiting: false,
+            }),
+            annotations: StoredValue::new(Annotations::default()),
+            notes: RwSignal::new(Vec::new()),
+            attempt: RwSignal::new(None),
+        };
+        // The first step shows at once, before anyone presses play.
+        explainer.follow_story();
+        explainer
     }
 
     /// Re-reads the snapshot, the play state and (if it changed) the layout from the run.
@@ -130,12 +178,77 @@ impl Explainer {
             if self.shape.with_untracked(|s| s.version) != live.layout_version() {
                 self.shape.set(Shape::of(live));
             }
+        });
+        self.follow_story();
+        self.live.with_value(|live| {
             self.play.update(|p| {
                 p.playing = live.player.playing();
                 p.speed = live.player.speed();
             });
         });
         self.refresh_dots();
+    }
+
+    /// Moves the narration on and adds annotations, from the run's time and settled faults.
+    fn follow_story(&self) {
+        let change = self.live.with_value(|live| {
+            let sim = live.player.sim();
+            let now_ms = sim.now().as_ms_f64();
+            let ended = sim.now() >= sim.end();
+            let settled = |target: &str| sim.settled_episodes().any(|e| e.target == target);
+            let added = self
+                .annotations
+                .try_update_value(|a| a.update(sim))
+                .unwrap_or(0);
+            if added > 0 {
+                self.notes
+                    .set(self.annotations.with_value(|a| a.shown().to_vec()));
+            }
+            self.narration
+                .try_update_value(|n| n.update(now_ms, &settled, ended))
+                .unwrap_or(Change::Nothing)
+        });
+        self.show_guide_change(change);
+    }
+
+    fn show_guide_change(&self, change: Change) {
+        match change {
+            Change::Nothing => {}
+            Change::Showed { pause, .. } => {
+                if pause {
+                    self.live
+                        .update_value(|live| live.player.set_playing(false));
+                }
+                self.publish_guide();
+            }
+            Change::Resume => {
+                self.live.update_value(|live| live.player.set_playing(true));
+                self.publish_guide();
+            }
+        }
+    }
+
+    fn publish_guide(&self) {
+        let state = self.narration.with_value(|n| GuideState {
+            current: n.current(),
+            waiting: n.waiting_for().is_some(),
+        });
+        self.guide.set(state);
+    }
+
+    /// The "Next" button: shows the next step without waiting.
+    pub fn next_step(&self) {
+        let change = self
+            .narration
+            .try_update_value(|n| n.skip())
+            .unwrap_or(Change::Nothing);
+        self.show_guide_change(change);
+        self.follow_story();
+    }
+
+    /// The preset's narration as it stands (the steps are static data).
+    pub fn narration_steps(&self) -> &'static [crate::live::narration::Step] {
+        self.narration.with_value(|n| n.steps())
     }
 
     /// Re-reads only the dot count and sampling, touching the play state only when they changed.
@@ -187,7 +300,14 @@ impl Explainer {
     }
 
     pub fn fault(&self, action: FaultAction, target: &str, factor: Option<f64>) {
-        self.apply(|live| live.fault(action, target, factor));
+        if self.apply(|live| live.fault(action, target, factor)) {
+            let change = self
+                .narration
+                .try_update_value(|n| n.on_action(action, target))
+                .unwrap_or(Change::Nothing);
+            self.show_guide_change(change);
+            self.refresh();
+        }
     }
 
     pub fn scale(&self, group: &str, instances: u32) {
@@ -204,6 +324,7 @@ impl Explainer {
             return;
         };
         self.preset_name.set(name.to_string());
+        self.attempt.set(None);
         self.restart(scenario);
     }
 
@@ -213,7 +334,97 @@ impl Explainer {
             self.base.set(scenario);
             self.selected.set(None);
             self.following.set(None);
+            self.restart_story();
         }
+    }
+
+    /// Starts the narration and annotations over, for the preset shown (none during an exercise).
+    fn restart_story(&self) {
+        let preset = if self.attempt.with_untracked(Option::is_some) {
+            String::new()
+        } else {
+            self.preset_name.get_untracked()
+        };
+        self.narration.set_value(Narration::for_preset(&preset));
+        self.annotations.set_value(Annotations::default());
+        self.notes.set(Vec::new());
+        self.guide.set(GuideState {
+            current: None,
+            waiting: false,
+        });
+        self.follow_story();
+    }
+
+    /// Opens a workshop exercise: its scenario from t=0, paused, with no changes yet.
+    pub fn open_exercise(&self, exercise: Exercise) {
+        let scenario = exercise.scenario.clone();
+        self.attempt.set(Some(Attempt {
+            exercise,
+            settings: Settings::new(),
+            hints_shown: 0,
+            verdict: None,
+        }));
+        self.restart(scenario);
+    }
+
+    /// Leaves the exercise and goes back to the preset.
+    pub fn close_exercise(&self) {
+        self.attempt.set(None);
+        self.choose_preset(&self.preset_name.get_untracked());
+    }
+
+    /// Changes one allowed setting of the exercise; the view replays with it.
+    /// A refused value is named in the notice and changes nothing.
+    pub fn set_exercise_setting(&self, path: &str, value: serde_json::Value) {
+        let Some(mut attempt) = self.attempt.get_untracked() else {
+            return;
+        };
+        attempt.settings.insert(path.to_string(), value);
+        match attempt.exercise.scenario_with(&attempt.settings) {
+            Ok(scenario) => {
+                attempt.verdict = None;
+                self.attempt.set(Some(attempt));
+                self.replay_with_setting(|base| *base = scenario);
+            }
+            Err(error) => self
+                .notice
+                .set(Some(Notice::not_applied(&error.field, error.message))),
+        }
+    }
+
+    /// Runs the exercise headless with the learner's settings and shows the verdict.
+    pub fn check_exercise(&self) {
+        let Some(mut attempt) = self.attempt.get_untracked() else {
+            return;
+        };
+        match attempt.exercise.check(&attempt.settings) {
+            Ok(verdict) => {
+                attempt.verdict = Some(VerdictView {
+                    passed: verdict.passed,
+                    conditions: verdict.conditions,
+                });
+                self.notice.set(None);
+                self.attempt.set(Some(attempt));
+            }
+            Err(error) => self
+                .notice
+                .set(Some(Notice::not_applied(&error.field, error.message))),
+        }
+    }
+
+    /// Starts the exercise over: its own settings, from t=0.
+    pub fn reset_exercise(&self) {
+        if let Some(attempt) = self.attempt.get_untracked() {
+            self.open_exercise(attempt.exercise);
+        }
+    }
+
+    pub fn show_hint(&self) {
+        self.attempt.update(|attempt| {
+            if let Some(attempt) = attempt {
+                attempt.hints_shown = (attempt.hints_shown + 1).min(attempt.exercise.hints.len());
+            }
+        });
     }
 
     /// Resets the current base scenario.

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, repoRoot, numberIn, simSeconds, waitForSimSeconds, setSpeed } from './harness.mjs';
 
 let server;
 let browser;
@@ -22,39 +22,6 @@ function assertCleanRun(record) {
   assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
   const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
   assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
-}
-
-/** Reads a number out of a scoreboard cell or label ("1,234", "86.2%", "lag 12"). */
-async function numberIn(page, testid) {
-  const text = await page.getByTestId(testid).textContent();
-  const match = text.replace(/,/g, '').match(/-?\d+(\.\d+)?/);
-  assert.ok(match, `${testid} shows a number: "${text}"`);
-  return Number(match[0]);
-}
-
-/** Simulated seconds on the clock ("t = 12.3 s", "t = 850 ms", "t = 1.2 min"). */
-async function simSeconds(page) {
-  const text = (await page.getByTestId('clock').textContent()).replace(/,/g, '');
-  const value = Number(text.match(/\d+(\.\d+)?/)[0]);
-  if (text.includes('min')) return value * 60;
-  if (text.includes('ms')) return value / 1000;
-  return value;
-}
-
-async function waitForSimSeconds(page, seconds, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while ((await simSeconds(page)) < seconds) {
-    assert.ok(Date.now() < deadline, `simulated time never reached ${seconds} s`);
-    await page.waitForTimeout(100);
-  }
-}
-
-/** Moves the speed slider to `position` (0..100, log scale: 72 is about 10x). */
-async function setSpeed(page, position) {
-  await page.getByTestId('speed').evaluate((input, value) => {
-    input.value = String(value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, position);
 }
 
 async function openApp(url = '/', options) {
@@ -145,6 +112,10 @@ test('adding a consumer redeploys the sync caller and subscribes a new group; a 
   await page.getByTestId('event-node-audit').waitFor();
   await page.getByTestId('sync-node-audit').waitFor();
   await page.getByText('redeploying: + call audit').waitFor();
+  // The happy-path narration pauses at 8 s for the reader to kill analytics; play on past it.
+  await page.getByTestId('narration-waiting').waitFor();
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  await page.getByTestId('play').click();
   await page.getByText('+ call audit', { exact: true }).waitFor({ timeout: 30_000 });
   // From `earliest`, the new group replays the sign-ups published before it existed, which
   // the redeployed sync caller can never call it for.

@@ -1,4 +1,5 @@
 // Shared end-to-end harness: serves dist/ on 127.0.0.1, launches Debian's Chromium, records what a page does.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -77,4 +78,37 @@ export async function openPage(browser, url, { viewport = { width: 1400, height:
   page.on('request', (request) => record.requests.push(request.url()));
   await page.goto(url);
   return { page, context, record };
+}
+
+/** Reads a number out of a scoreboard cell or label ("1,234", "86.2%", "lag 12"). */
+export async function numberIn(page, testid) {
+  const text = await page.getByTestId(testid).textContent();
+  const match = text.replace(/,/g, '').match(/-?\d+(\.\d+)?/);
+  assert.ok(match, `${testid} shows a number: "${text}"`);
+  return Number(match[0]);
+}
+
+/** Simulated seconds on the clock ("t = 12.3 s", "t = 850 ms", "t = 1.2 min"). */
+export async function simSeconds(page) {
+  const text = (await page.getByTestId('clock').textContent()).replace(/,/g, '');
+  const value = Number(text.match(/\d+(\.\d+)?/)[0]);
+  if (text.includes('min')) return value * 60;
+  if (text.includes('ms')) return value / 1000;
+  return value;
+}
+
+export async function waitForSimSeconds(page, seconds, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await simSeconds(page)) < seconds) {
+    assert.ok(Date.now() < deadline, `simulated time never reached ${seconds} s`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Moves the speed slider to `position` (0..100, log scale: 72 is about 10x). */
+export async function setSpeed(page, position) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, position);
 }
