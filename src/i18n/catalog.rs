@@ -348,4 +348,7 @@ catalog! {
     ConditionFails => { en: "fails", zh: "不成立", ja: "不成立" },
     ConditionValue => { en: "{metric} is {value}", zh: "{metric} 為 {value}", ja: "{metric} は {value}" },
     SettingOn => { en: "on", zh: "開", ja: "オン" },
+    // Sharing.
+    CopyLink => { en: "Copy link", zh: "複製連結", ja: "リンクをコピー" },
+    ShareLinkLabel => { en: "Link to this moment", zh: "此刻的連結", ja: "この時点へのリンク" },
 }

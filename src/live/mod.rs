@@ -13,6 +13,7 @@ pub mod layout;
 pub mod narration;
 pub mod particles;
 pub mod player;
+pub mod share;
 
 use crate::sim::scenario::{FaultAction, FaultSpec, ServiceSpec, StartFrom};
 use crate::sim::{Scenario, ScenarioError};
@@ -164,6 +165,14 @@ impl Live {
         Ok(())
     }
 
+    /// Starts `scenario` and runs it straight to `until_us`, paused (a shared link's view).
+    pub fn open_at(&mut self, scenario: Scenario, until_us: u64) -> Result<(), ScenarioError> {
+        self.player.reset(scenario)?;
+        self.player.run_to(crate::sim::SimTime::from_us(until_us));
+        self.restart_views();
+        Ok(())
+    }
+
     fn restart_views(&mut self) {
         self.particles.clear();
         self.trace_cursor = self.player.sim().trace().recorded();
@@ -294,6 +303,31 @@ mod tests {
             "{error}"
         );
         assert_eq!(live.player.sim().topology().len(), before);
+    }
+
+    #[test]
+    fn a_run_reopened_from_its_share_link_has_the_same_trace_hash() {
+        use share::SharedView;
+        let base = preset("happy-path").unwrap();
+        let mut original = Live::new(base.clone()).unwrap();
+        let wall = play(&mut original, 0.0, 4.0, 10.0);
+        original
+            .fault(FaultAction::Kill, "analytics", None)
+            .unwrap();
+        play(&mut original, wall, 3.0, 10.0);
+        let sim = original.player.sim();
+        let actions = &sim.scenario().faults[base.faults.len()..];
+        let link = SharedView::of_run("happy-path", &base, actions, sim.now().as_us()).encode();
+
+        let view = SharedView::decode(&link).unwrap();
+        let mut scenario = view.base_scenario().unwrap();
+        scenario.faults.extend(view.actions.iter().cloned());
+        let mut reopened = Live::new(preset("signup").unwrap()).unwrap();
+        reopened.open_at(scenario, view.t_us.unwrap()).unwrap();
+        let (a, b) = (original.player.sim(), reopened.player.sim());
+        assert_eq!(a.now(), b.now());
+        assert_eq!(a.trace().hash_hex(), b.trace().hash_hex(), "link {link}");
+        assert_eq!(Frame::of(a).scores, Frame::of(b).scores);
     }
 
     #[test]

@@ -90,6 +90,9 @@ const fn act(
 use FaultAction::{Kill, Restore};
 use Trigger::{Acted, AtMs, End, Settled, Start};
 
+/// Most steps a narration has (the test holds every guide to three to six).
+pub const STEPS_MAX: usize = 6;
+
 /// A preset's title and narration.
 #[derive(Clone, Copy, Debug)]
 pub struct Guide {

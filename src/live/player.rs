@@ -143,6 +143,13 @@ impl Player {
         Ok(())
     }
 
+    /// Runs straight to `until` (capped at the end), paused: how a shared link opens.
+    pub fn run_to(&mut self, until: SimTime) {
+        self.playing = false;
+        self.sim.run_until(until.min(self.sim.end()));
+        self.target_us = self.sim.now().as_us() as f64;
+    }
+
     /// Starts `scenario` from t=0, keeping the speed; paused.
     pub fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         self.sim = Simulation::new(scenario)?;

@@ -323,6 +323,40 @@ pub fn AboutRun() -> impl IntoView {
             </span>
             <span class="legend" data-testid="dot-legend" data-dots=move || explainer.play.with(|p| p.dots).to_string()>{legend}</span>
             <span class="hint">{move || locale.get().text(Key::KeyboardHint)}</span>
+            <ShareLink />
         </p>
+    }
+}
+
+/// "Copy link": the URL that reopens this exact moment, shown and put on the clipboard.
+#[component]
+fn ShareLink() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let link = RwSignal::new(None::<String>);
+    let copy = move |_| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let mut query = explainer.share_query();
+        query.push_str(&format!("&lang={}", locale.get_untracked().tag()));
+        let url = format!(
+            "{}{}{query}",
+            location.origin().unwrap_or_default(),
+            location.pathname().unwrap_or_default()
+        );
+        // The clipboard may be refused (no permission); the link is shown either way.
+        let _ = window.navigator().clipboard().write_text(&url);
+        link.set(Some(url));
+    };
+    view! {
+        <button type="button" class="quiet" data-testid="copy-link" on:click=copy>
+            {move || locale.get().text(Key::CopyLink)}
+        </button>
+        {move || link.get().map(|url| view! {
+            <input type="text" readonly class="share-url" data-testid="share-url" prop:value=url
+                aria-label=move || locale.get().text(Key::ShareLinkLabel) />
+        })}
     }
 }

@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
     provide_context(explainer);
+    open_link(explainer);
     let canvases = animate::Canvases::new();
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
@@ -153,6 +154,24 @@ fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
                 "input" | "select" | "textarea" | "button" | "summary" | "option"
             )
         })
+}
+
+/// The page's query string (`?preset=…&t=…`), or empty.
+pub(crate) fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Opens the view a share link describes; a bad parameter is named and the default view kept.
+fn open_link(explainer: Explainer) {
+    match crate::live::share::SharedView::decode(&location_search()) {
+        Ok(view) => explainer.open_shared(&view),
+        Err(error) => explainer.notice.set(Some(state::Notice::not_applied(
+            &error.param,
+            error.message,
+        ))),
+    }
 }
 
 /// `?lang=` first, then the browser's language.

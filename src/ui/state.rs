@@ -191,6 +191,17 @@ impl Explainer {
 
     /// Moves the narration on and adds annotations, from the run's time and settled faults.
     fn follow_story(&self) {
+        // Several steps can fall due at once (a link opened at t = 40 s); show them in
+        // order, stopping at one that waits for the reader.
+        for _ in 0..crate::live::narration::STEPS_MAX {
+            if !self.follow_story_once() {
+                break;
+            }
+        }
+    }
+
+    /// One narration move; false when nothing more is due now.
+    fn follow_story_once(&self) -> bool {
         let change = self.live.with_value(|live| {
             let sim = live.player.sim();
             let now_ms = sim.now().as_ms_f64();
@@ -209,6 +220,7 @@ impl Explainer {
                 .unwrap_or(Change::Nothing)
         });
         self.show_guide_change(change);
+        matches!(change, Change::Showed { pause: false, .. })
     }
 
     fn show_guide_change(&self, change: Change) {
@@ -353,6 +365,46 @@ impl Explainer {
             waiting: false,
         });
         self.follow_story();
+    }
+
+    /// Opens what a share link describes: its scenario, its actions replayed at their
+    /// times, paused at its playhead. A link without a scenario changes nothing.
+    pub fn open_shared(&self, view: &crate::live::share::SharedView) {
+        let Some(base) = view.base_scenario() else {
+            return;
+        };
+        let preset = view.preset.clone().unwrap_or_else(|| base.name.clone());
+        self.preset_name.set(preset);
+        self.attempt.set(None);
+        self.restart(base.clone());
+        let mut scenario = base;
+        scenario.faults.extend(view.actions.iter().cloned());
+        let until_us = view.t_us.unwrap_or(0);
+        if self.apply(|live| live.open_at(scenario, until_us)) {
+            for action in &view.actions {
+                self.narration.update_value(|n| {
+                    n.on_action(action.action, &action.target);
+                });
+            }
+            self.follow_story();
+        }
+    }
+
+    /// The query string that reopens this exact view (`?preset=…&t=…`).
+    pub fn share_query(&self) -> String {
+        let base = self.base.get_untracked();
+        let preset = self.preset_name.get_untracked();
+        self.live.with_value(|live| {
+            let sim = live.player.sim();
+            let own = base.faults.len().min(sim.scenario().faults.len());
+            crate::live::share::SharedView::of_run(
+                &preset,
+                &base,
+                &sim.scenario().faults[own..],
+                sim.now().as_us(),
+            )
+            .encode()
+        })
     }
 
     /// Opens a workshop exercise: its scenario from t=0, paused, with no changes yet.

@@ -1,0 +1,91 @@
+// End-to-end: share links reopen the exact run in a fresh browser; bad links are named and change nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function assertCleanRun(record) {
+  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
+  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
+}
+
+const SCORES = ['success', 'p99', 'done', 'duplicated', 'lost', 'pending', 'inconsistent'];
+
+/** Everything a reader would compare: clock, trace hash and both scoreboards. */
+async function snapshot(page) {
+  const cells = {};
+  for (const world of ['sync', 'event']) {
+    for (const metric of SCORES) cells[`${world}-${metric}`] = await page.getByTestId(`${world}-score-${metric}`).textContent();
+  }
+  return {
+    clock: await page.getByTestId('clock').textContent(),
+    hash: (await page.getByTestId('trace-hash').textContent()).trim(),
+    cells,
+  };
+}
+
+test('a copied link reopens the same moment in a fresh browser: same trace hash, same scoreboards', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  await page.getByTestId('seed').fill('42');
+  await page.getByTestId('seed').dispatchEvent('change');
+  await setSpeed(page, 72);
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 2);
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').click();
+  await waitForSimSeconds(page, 5);
+  await page.getByTestId('play').click();
+  const original = await snapshot(page);
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?preset=happy-path&seed=42&a=[\w-]+&t=\d+(\.\d+)?&lang=en$/);
+
+  const fresh = await browser.newContext();
+  const reopened = await fresh.newPage();
+  await reopened.goto(link);
+  await reopened.getByTestId('sync-node-analytics').waitFor();
+  await reopened.locator('[data-testid=trace-hash]').filter({ hasText: original.hash }).waitFor({ timeout: 20_000 });
+  assert.deepEqual(await snapshot(reopened), original);
+  assert.match(await reopened.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
+  await fresh.close();
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('a readable preset link opens that preset at that time, paused', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=25`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  await page.locator('[data-testid=clock]', { hasText: '25.0 s' }).waitFor();
+  assert.equal(await simSeconds(page), 25);
+  assert.equal(await page.getByTestId('preset').inputValue(), 'killed-consumer');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
+  // The narration caught up with the time: the steps due by 25 s have been shown.
+  assert.equal(await page.getByTestId('narration-step').getAttribute('data-step'), '2');
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('a bad link names the parameter and opens the default view', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=soon`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /^Not applied: t: `soon` is not a time in seconds/);
+  assert.equal(await page.getByTestId('preset').inputValue(), 'happy-path');
+  assert.equal(await simSeconds(page), 0);
+  assertCleanRun(record);
+  await context.close();
+});
