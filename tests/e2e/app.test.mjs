@@ -80,3 +80,32 @@ test('under 900 px the panels stack vertically', async () => {
   assertCleanRun(record);
   await context.close();
 });
+
+test('the page runs under a Content-Security-Policy of self and wasm-unsafe-eval, which blocks inline scripts', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(server.origin + '/');
+  await page.getByTestId('sync-node-analytics').waitFor();
+  await page.getByTestId('step').click();
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.match(policy, /default-src 'self';/);
+  // The one exception: plotters measures chart text with an inline-styled <span>.
+  assert.equal(policy.match(/unsafe-inline/g).length, 1);
+  assert.match(policy, /style-src-attr 'unsafe-inline'/);
+  assert.doesNotMatch(policy, /https?:|\*/);
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'the app itself breaks no rule');
+  // The policy is live: an injected inline script does not run.
+  const ran = await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true;';
+    document.body.appendChild(script);
+    return window.injected === true;
+  });
+  assert.equal(ran, false);
+  await context.close();
+});
