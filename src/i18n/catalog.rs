@@ -351,4 +351,15 @@ catalog! {
     // Sharing.
     CopyLink => { en: "Copy link", zh: "複製連結", ja: "リンクをコピー" },
     ShareLinkLabel => { en: "Link to this moment", zh: "此刻的連結", ja: "この時点へのリンク" },
+    // Files: import and export.
+    FilesTitle => { en: "Files", zh: "檔案", ja: "ファイル" },
+    FilesNote => {
+        en: "Scenarios and exercises use the same JSON as ripple-sim. An imported file replaces the run only if it is valid.",
+        zh: "情境與練習使用和 ripple-sim 相同的 JSON。匯入的檔案必須有效才會取代目前的模擬。",
+        ja: "シナリオと演習は ripple-sim と同じ JSON です。取り込んだファイルは、有効な場合にだけ今の実行を置き換えます。",
+    },
+    ImportFile => { en: "Import scenario or exercise", zh: "匯入情境或練習", ja: "シナリオまたは演習を取り込む" },
+    ExportScenario => { en: "Export scenario", zh: "匯出情境", ja: "シナリオを書き出す" },
+    ExportReport => { en: "Export report", zh: "匯出報告", ja: "レポートを書き出す" },
+    ExportTrace => { en: "Export trace", zh: "匯出追蹤", ja: "トレースを書き出す" },
 }

@@ -8,6 +8,7 @@
 mod animate;
 mod charts;
 mod controls;
+mod files;
 mod guide;
 mod icons;
 mod language;
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                 <side::AddConsumer />
                 <side::Settings />
                 <side::Follow />
+                <files::Files />
             </div>
         </section>
         <controls::AboutRun />

@@ -1,7 +1,9 @@
 // End-to-end: share links reopen the exact run in a fresh browser; bad links are named and change nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launchBrowser, openPage, repoRoot, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
 
 let server;
 let browser;
@@ -86,6 +88,44 @@ test('a bad link names the parameter and opens the default view', async () => {
   assert.match(await page.getByTestId('notice').textContent(), /^Not applied: t: `soon` is not a time in seconds/);
   assert.equal(await page.getByTestId('preset').inputValue(), 'happy-path');
   assert.equal(await simSeconds(page), 0);
+  assertCleanRun(record);
+  await context.close();
+});
+
+test('an exported scenario runs in ripple-sim to the same trace hash; a malformed import is named and changes nothing', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').click();
+  for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
+  assert.equal(await simSeconds(page), 1);
+  const hash = (await page.getByTestId('trace-hash').textContent()).trim();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-scenario').click()]);
+  const file = await download.path();
+  const exported = JSON.parse(await readFile(file, 'utf8'));
+  assert.equal(exported.faults.length, 1, 'the kill travels with the scenario');
+  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'ripple-sim', '--', file, '--duration-ms', '1000'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(JSON.parse(cli).trace_hash, hash);
+
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+  assert.equal(JSON.parse(await readFile(await report.path(), 'utf8')).trace_hash, hash);
+  const [trace] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace').click()]);
+  const lines = (await readFile(await trace.path(), 'utf8')).trim().split('\n');
+  assert.ok(lines.length > 10 && lines.every((line) => typeof JSON.parse(line).time_us === 'number'), 'JSON lines of trace events');
+
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'broken.json', mimeType: 'application/json',
+    buffer: Buffer.from('{"services": [{"name": "entry", "workers": 0}]}'),
+  });
+  await page.locator('[data-testid=notice]', { hasText: 'services[0].workers' }).waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /^Not applied: broken\.json: services\[0\]\.workers: /);
+  assert.equal(await simSeconds(page), 1, 'the run is untouched');
+  assert.equal((await page.getByTestId('trace-hash').textContent()).trim(), hash);
+
+  await page.getByTestId('import-file').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+  await page.locator('[data-testid=clock]', { hasText: '0.0 ms' }).waitFor();
+  assert.equal(await page.getByTestId('notice').count(), 0);
   assertCleanRun(record);
   await context.close();
 });
