@@ -27,7 +27,7 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
 
 /// What an imported file turned out to be.
 enum Imported {
-    Scenario(Scenario),
+    Scenario(Box<Scenario>),
     Exercise(Box<Exercise>),
 }
 
@@ -39,7 +39,7 @@ fn read_import(text: &str) -> Result<Imported, crate::sim::ScenarioError> {
     if looks_like_exercise {
         Exercise::from_json(text).map(|e| Imported::Exercise(Box::new(e)))
     } else {
-        Scenario::from_json(text).map(Imported::Scenario)
+        Scenario::from_json(text).map(|s| Imported::Scenario(Box::new(s)))
     }
 }
 
@@ -117,7 +117,7 @@ pub fn Files() -> impl IntoView {
                 Ok(Imported::Scenario(scenario)) => {
                     explainer.preset_name.set(scenario.name.clone());
                     explainer.attempt.set(None);
-                    explainer.restart(scenario);
+                    explainer.restart(*scenario);
                 }
                 Ok(Imported::Exercise(exercise)) => explainer.open_exercise(*exercise),
                 Err(error) => {
