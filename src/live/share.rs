@@ -144,6 +144,10 @@ impl SharedView {
             .filter(|p| !p.is_empty())
         {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            if key.is_empty() {
+                // `?=x` names nothing; there is no parameter to blame or to read.
+                continue;
+            }
             let value = percent_decode(raw).map_err(|m| error(key, m))?;
             match key {
                 "preset" => {
@@ -328,6 +332,8 @@ mod tests {
         assert_eq!(param("?s=e30"), "s", "{{}} is a scenario without services");
         assert_eq!(param("?a=bm90IGpzb24"), "a");
         assert!(SharedView::decode("?unknown=1&utm_source=x").is_ok());
+        // Found by tests/fuzz_decoders.rs: a pair without a name.
+        assert!(SharedView::decode("?=%zz&t=1").is_ok());
         assert!(SharedView::decode(&"a".repeat(MAX_QUERY_CHARS + 1)).is_err());
     }
 

@@ -340,17 +340,16 @@ impl<'a> Parser<'a> {
 
     fn eat_word(&mut self, word: &str) -> bool {
         self.skip_space();
-        let rest = self.rest();
-        let boundary = rest[word.len().min(rest.len())..]
-            .chars()
-            .next()
-            .is_none_or(|c| c.is_whitespace());
-        if rest.starts_with(word) && boundary {
+        // `strip_prefix` rather than slicing by `word.len()`: the text may hold
+        // multi-byte characters right where the word would end.
+        let whole_word = self
+            .rest()
+            .strip_prefix(word)
+            .is_some_and(|after| after.chars().next().is_none_or(char::is_whitespace));
+        if whole_word {
             self.at += word.len();
-            true
-        } else {
-            false
         }
+        whole_word
     }
 
     fn error(&self, what: &str) -> GoalError {
@@ -491,6 +490,14 @@ mod tests {
                 .evaluate(&report())
                 .is_err()
         );
+    }
+
+    #[test]
+    fn words_are_read_safely_next_to_multi_byte_characters() {
+        // Found by tests/fuzz_decoders.rs: `&` followed by a three-byte character.
+        assert!(Goal::parse("sync.failed > 0 &\u{fffd}:& x > 1").is_err());
+        assert!(Goal::parse("sync.failed > 0 a\u{e9}").is_err());
+        assert!(Goal::parse("sync.failed > 0 an\u{e9} x > 1").is_err());
     }
 
     #[test]
