@@ -128,6 +128,8 @@ pub struct Annotations {
     announced: Vec<(String, u64)>,
     ended: bool,
     shown: Vec<Annotation>,
+    /// Annotations ever added (the list on show is capped, so its length cannot tell).
+    added: usize,
 }
 
 impl Annotations {
@@ -140,12 +142,13 @@ impl Annotations {
             self.shown.remove(0);
         }
         self.shown.push(annotation);
+        self.added += 1;
     }
 
     /// Adds an annotation for each episode that settled since the last call, and one
     /// for the run's end. Returns how many were added.
     pub fn update(&mut self, sim: &Simulation) -> usize {
-        let before = self.shown.len() + self.announced.len();
+        let before = self.added;
         let fresh: Vec<Episode> = sim
             .settled_episodes()
             .filter(|e| !self.was_announced(e))
@@ -163,18 +166,11 @@ impl Annotations {
                     self.announce(episode.clone(), true, now_ms);
                 }
             }
-            let rate = |ok: u64, failed: u64| {
-                if ok + failed == 0 {
-                    1.0
-                } else {
-                    ok as f64 / (ok + failed) as f64
-                }
-            };
             self.push(Annotation::RunEnded(RunSummary {
                 duration_ms: report.simulated_ms,
                 success_rate: [
-                    rate(report.sync.succeeded, report.sync.failed),
-                    rate(report.event.world.succeeded, report.event.world.failed),
+                    report.sync.success_rate(),
+                    report.event.world.success_rate(),
                 ],
                 lost: [report.sync.effects.lost, report.event.world.effects.lost],
                 duplicated: [
@@ -184,7 +180,7 @@ impl Annotations {
                 max_lag: report.event.max_lag,
             }));
         }
-        (self.shown.len() + self.announced.len()).saturating_sub(before)
+        self.added - before
     }
 
     fn was_announced(&self, episode: &Episode) -> bool {

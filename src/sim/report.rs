@@ -171,6 +171,18 @@ impl Simulation {
     }
 }
 
+impl WorldReport {
+    /// Succeeded ÷ answered; 1 while nobody has been answered.
+    pub fn success_rate(&self) -> f64 {
+        let answered = self.succeeded + self.failed;
+        if answered == 0 {
+            1.0
+        } else {
+            self.succeeded as f64 / answered as f64
+        }
+    }
+}
+
 impl Report {
     /// The report as JSON for goals ([`super::goal`]): every field the CLI prints, plus
     /// `success_rate` per world (succeeded ÷ answered, 1 when none answered yet) and
@@ -183,13 +195,7 @@ impl Report {
                 World::Sync => &self.sync,
                 World::Event => &self.event.world,
             };
-            let answered = report.succeeded + report.failed;
-            let rate = if answered == 0 {
-                1.0
-            } else {
-                report.succeeded as f64 / answered as f64
-            };
-            value[world.name()]["success_rate"] = rate.into();
+            value[world.name()]["success_rate"] = report.success_rate().into();
             fill_reasons(&mut value[world.name()]["effects"]);
         }
         if let Some(services) = value["effects_by_service"].as_object_mut() {

@@ -339,8 +339,7 @@ fn ShareLink() -> impl IntoView {
             return;
         };
         let location = window.location();
-        let mut query = explainer.share_query();
-        query.push_str(&format!("&lang={}", locale.get_untracked().tag()));
+        let query = explainer.share_query(locale.get_untracked());
         let url = format!(
             "{}{}{query}",
             location.origin().unwrap_or_default(),

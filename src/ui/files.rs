@@ -25,6 +25,42 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// What the export buttons write.
+#[derive(Clone, Copy)]
+enum Export {
+    /// The run's scenario including the user's actions, which then replay at their times.
+    Scenario,
+    Report,
+    Trace,
+}
+
+impl Export {
+    /// File name, MIME type and contents for the run as it stands.
+    fn file(self, sim: &crate::sim::Simulation) -> (String, &'static str, String) {
+        let name = &sim.scenario().name;
+        match self {
+            Export::Scenario => (
+                format!("{name}.json"),
+                "application/json",
+                sim.scenario().to_json(),
+            ),
+            Export::Report => (
+                format!("{name}-report.json"),
+                "application/json",
+                serde_json::to_string_pretty(&sim.report()).unwrap_or_default(),
+            ),
+            Export::Trace => {
+                let (events, _) = sim.trace().since(0);
+                let lines = events
+                    .filter_map(|e| serde_json::to_string(e).ok())
+                    .map(|line| line + "\n")
+                    .collect();
+                (format!("{name}-trace.jsonl"), "application/x-ndjson", lines)
+            }
+        }
+    }
+}
+
 /// What an imported file turned out to be.
 enum Imported {
     Scenario(Box<Scenario>),
@@ -48,40 +84,14 @@ fn read_import(text: &str) -> Result<Imported, crate::sim::ScenarioError> {
 pub fn Files() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
-    let export = move |kind: &'static str| {
-        let (name, mime, text) = explainer.live.with_value(|live| {
-            let sim = live.player.sim();
-            let scenario_name = sim.scenario().name.clone();
-            match kind {
-                // The run's scenario including the user's actions, which then replay at their times.
-                "scenario" => (
-                    format!("{scenario_name}.json"),
-                    "application/json",
-                    sim.scenario().to_json(),
-                ),
-                "report" => (
-                    format!("{scenario_name}-report.json"),
-                    "application/json",
-                    serde_json::to_string_pretty(&sim.report()).unwrap_or_default(),
-                ),
-                _ => {
-                    let (events, _) = sim.trace().since(0);
-                    let lines: String = events
-                        .filter_map(|e| serde_json::to_string(e).ok())
-                        .map(|line| line + "\n")
-                        .collect();
-                    (
-                        format!("{scenario_name}-trace.jsonl"),
-                        "application/x-ndjson",
-                        lines,
-                    )
-                }
-            }
-        });
+    let export = move |kind: Export| {
+        let (name, mime, text) = explainer
+            .live
+            .with_value(|live| kind.file(live.player.sim()));
         if let Err(error) = download(&name, mime, &text) {
             explainer
                 .notice
-                .set(Some(Notice::not_applied(kind, format!("{error:?}"))));
+                .set(Some(Notice::not_applied(&name, format!("{error:?}"))));
         }
     };
     let import = move |ev: leptos::ev::Event| {
@@ -142,13 +152,13 @@ pub fn Files() -> impl IntoView {
                 <input type="file" accept=".json,application/json" data-testid="import-file" on:change=import />
             </label>
             <div class="row">
-                <button type="button" data-testid="export-scenario" on:click=move |_| export("scenario")>
+                <button type="button" data-testid="export-scenario" on:click=move |_| export(Export::Scenario)>
                     {move || locale.get().text(Key::ExportScenario)}
                 </button>
-                <button type="button" data-testid="export-report" on:click=move |_| export("report")>
+                <button type="button" data-testid="export-report" on:click=move |_| export(Export::Report)>
                     {move || locale.get().text(Key::ExportReport)}
                 </button>
-                <button type="button" data-testid="export-trace" on:click=move |_| export("trace")>
+                <button type="button" data-testid="export-trace" on:click=move |_| export(Export::Trace)>
                     {move || locale.get().text(Key::ExportTrace)}
                 </button>
             </div>

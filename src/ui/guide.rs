@@ -41,8 +41,7 @@ pub fn Narration() -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     let step = move || {
         let state = explainer.guide.get();
-        let steps = explainer.narration_steps();
-        state.current.and_then(|i| steps.get(i)).copied()
+        state.current.and_then(|i| state.steps.get(i)).copied()
     };
     // Syncs the outline with the outside world (the DOM), after the view has rendered.
     Effect::new(move |_| {
@@ -55,8 +54,9 @@ pub fn Narration() -> impl IntoView {
         let l = locale.get();
         guide(&explainer.preset_name.get()).map(|g| g.title.get(l).to_string())
     };
-    let hidden =
-        move || explainer.attempt.with(Option::is_some) || explainer.narration_steps().is_empty();
+    let hidden = move || {
+        explainer.attempt.with(Option::is_some) || explainer.guide.with(|g| g.steps.is_empty())
+    };
     view! {
         <section class="guide" data-testid="narration" aria-label=move || locale.get().text(Key::GuideLabel)
             hidden=hidden aria-live="polite">
@@ -67,8 +67,8 @@ pub fn Narration() -> impl IntoView {
             </h2>
             {move || {
                 let l = locale.get();
-                let total = explainer.narration_steps().len();
                 let state = explainer.guide.get();
+                let total = state.steps.len();
                 match step() {
                     None => view! {
                         <p class="guide-text" data-testid="narration-text">{l.text(Key::GuidePressPlay)}</p>
@@ -97,10 +97,7 @@ pub fn Narration() -> impl IntoView {
                 }
             }}
             <button type="button" data-testid="narration-next"
-                disabled=move || {
-                    let total = explainer.narration_steps().len();
-                    explainer.guide.with(|g| g.current.map_or(0, |c| c + 1)) >= total
-                }
+                disabled=move || explainer.guide.with(|g| g.current.map_or(0, |c| c + 1) >= g.steps.len())
                 on:click=move |_| explainer.next_step()>
                 {move || locale.get().text(Key::GuideNext)}
             </button>

@@ -9,7 +9,7 @@
 use crate::i18n::Key;
 use crate::live::annotate::{Annotation, Annotations};
 use crate::live::frame::Frame;
-use crate::live::narration::{Change, Narration};
+use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
 use crate::live::{Live, NewConsumer};
 use crate::sim::exercise::{Exercise, Settings};
@@ -86,8 +86,10 @@ pub struct PlayState {
 }
 
 /// Where the narration stands, as the narration panel shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GuideState {
+    /// The narration's steps (static data; empty when the run has no guide).
+    pub steps: &'static [Step],
     /// The step showing, if any.
     pub current: Option<usize>,
     /// Paused until the user acts.
@@ -159,6 +161,7 @@ impl Explainer {
             following: RwSignal::new(None),
             narration: StoredValue::new(Narration::for_preset(DEFAULT_PRESET)),
             guide: RwSignal::new(GuideState {
+                steps: &[],
                 current: None,
                 waiting: false,
             }),
@@ -242,6 +245,7 @@ impl Explainer {
 
     fn publish_guide(&self) {
         let state = self.narration.with_value(|n| GuideState {
+            steps: n.steps(),
             current: n.current(),
             waiting: n.waiting_for().is_some(),
         });
@@ -256,11 +260,6 @@ impl Explainer {
             .unwrap_or(Change::Nothing);
         self.show_guide_change(change);
         self.follow_story();
-    }
-
-    /// The preset's narration as it stands (the steps are static data).
-    pub fn narration_steps(&self) -> &'static [crate::live::narration::Step] {
-        self.narration.with_value(|n| n.steps())
     }
 
     /// Re-reads only the dot count and sampling, touching the play state only when they changed.
@@ -360,10 +359,7 @@ impl Explainer {
         self.narration.set_value(Narration::for_preset(&preset));
         self.annotations.set_value(Annotations::default());
         self.notes.set(Vec::new());
-        self.guide.set(GuideState {
-            current: None,
-            waiting: false,
-        });
+        self.publish_guide();
         self.follow_story();
     }
 
@@ -390,20 +386,21 @@ impl Explainer {
         }
     }
 
-    /// The query string that reopens this exact view (`?preset=…&t=…`).
-    pub fn share_query(&self) -> String {
+    /// The query string that reopens this exact view (`?preset=…&t=…&lang=…`).
+    pub fn share_query(&self, locale: crate::i18n::Locale) -> String {
         let base = self.base.get_untracked();
         let preset = self.preset_name.get_untracked();
         self.live.with_value(|live| {
             let sim = live.player.sim();
             let own = base.faults.len().min(sim.scenario().faults.len());
-            crate::live::share::SharedView::of_run(
+            let mut view = crate::live::share::SharedView::of_run(
                 &preset,
                 &base,
                 &sim.scenario().faults[own..],
                 sim.now().as_us(),
-            )
-            .encode()
+            );
+            view.lang = Some(locale.tag().to_string());
+            view.encode()
         })
     }
 

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot } from './harness.mjs';
 
 let server;
 let browser;
@@ -18,13 +18,6 @@ after(async () => {
   await server?.close();
 });
 
-/** Fails the test if the page logged an error or reached beyond the local server. */
-function assertCleanRun(record) {
-  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
-  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
-  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
-}
-
 test('the first screen shows both labelled world panels and no console error', async () => {
   const { page, context, record } = await openPage(browser, server.origin + '/');
   const sync = page.getByTestId('sync-panel');
@@ -36,7 +29,7 @@ test('the first screen shows both labelled world panels and no console error', a
   const syncBox = await sync.boundingBox();
   const eventBox = await event.boundingBox();
   assert.ok(eventBox.x > syncBox.x + syncBox.width - 1, 'panels sit side by side on a wide screen');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await mkdir(path.join(repoRoot, 'public'), { recursive: true });
   await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot.png') });
   await context.close();
@@ -52,20 +45,20 @@ test('the language switch retranslates live, and ?lang= picks the starting langu
   await page.getByTestId('lang-ja').click();
   await page.getByText('同期呼び出しツリー').waitFor();
   assert.equal(await page.getByTestId('lang-ja').getAttribute('aria-pressed'), 'true');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 
   const opened = await openPage(browser, server.origin + '/?lang=ja');
   await opened.page.getByText('イベント駆動ログ').waitFor();
   await opened.page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-ja.png') });
-  assertCleanRun(opened.record);
+  assertCleanRun(opened.record, server.origin);
   await opened.context.close();
 });
 
 test('the browser language decides when there is no ?lang=', async () => {
   const { page, context, record } = await openPage(browser, server.origin + '/', { locale: 'zh-TW' });
   await page.getByText('同步呼叫樹').waitFor();
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -77,7 +70,7 @@ test('under 900 px the panels stack vertically', async () => {
   const syncBox = await sync.boundingBox();
   const eventBox = await event.boundingBox();
   assert.ok(eventBox.y >= syncBox.y + syncBox.height - 1, 'the event panel sits below the sync panel');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 

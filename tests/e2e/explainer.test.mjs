@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serveDist, launchBrowser, openPage, repoRoot, numberIn, simSeconds, waitForSimSeconds, setSpeed } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, simSeconds, waitForSimSeconds, setSpeed } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function assertCleanRun(record) {
-  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
-  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
-  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
-}
 
 async function openApp(url = '/', options) {
   const opened = await openPage(browser, server.origin + url, options);
@@ -60,7 +54,7 @@ test('killing analytics: the sync world fails and loses effects, the event world
     await page.waitForTimeout(100);
   }
   assert.equal(await numberIn(page, 'event-score-lost'), 0, 'the event world lost nothing');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -75,7 +69,7 @@ test('the trace hash shown for a run equals the one ripple-sim prints for the sa
     { cwd: repoRoot, encoding: 'utf8' },
   );
   assert.equal(shown, JSON.parse(cli).trace_hash);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -97,7 +91,7 @@ test('keyboard: arrows move between services, Enter opens the actions, Escape cl
   await waitForSimSeconds(page, 0.5);
   await page.keyboard.press('Space');
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -136,7 +130,7 @@ test('adding a consumer redeploys the sync caller and subscribes a new group; a 
   await page.getByTestId('scale-up').click();
   await page.getByTestId('scale-up').click();
   assert.match(await page.getByTestId('instances').textContent(), /4/);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -167,7 +161,7 @@ test('keyboard only: play, select a service, kill it, restore it', async () => {
   assert.ok(restoreFocused, 'Tab reaches Restore inside the menu');
   await page.keyboard.press('Enter');
   assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-up/);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -179,7 +173,7 @@ test('switching language keeps the run: same clock, same trace hash', async () =
   await page.getByText('同期呼び出しツリー').first().waitFor();
   assert.equal(await page.getByTestId('trace-hash').textContent(), hash);
   assert.match(await page.getByTestId('clock').textContent(), /500 ミリ秒/);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -194,6 +188,6 @@ test('a followed request shows its journey in both worlds', async () => {
   assert.match(sync, /arrives/);
   assert.match(event, /appended at partition \d+, offset \d+/);
   assert.match(event, /fetched it/);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });

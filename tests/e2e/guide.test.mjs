@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { serveDist, launchBrowser, openPage, repoRoot, numberIn, setSpeed } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, setSpeed } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function assertCleanRun(record) {
-  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
-  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
-  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
-}
 
 async function openApp(url = '/', options) {
   const opened = await openPage(browser, server.origin + url, options);
@@ -85,7 +79,7 @@ test('the narration points at the screen, pauses for the reader to kill and rest
   assert.match(ja, /^analytics が .* 停止しました。/);
   assert.ok(ja.includes(match[2]), `same number of failures: ${ja}`);
   assert.match(await page.getByTestId('narration-text').textContent(), /コミット済みのオフセット/);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -102,7 +96,7 @@ test('a preset chosen in Traditional Chinese narrates and annotates in Tradition
   assert.match(notes[1], /^analytics 停止了 15\.0 秒：同步世界有 [\d,]+ 個請求失敗/);
   assert.match(notes[1], /事件世界失敗 0 個、遺失 0 個/);
   await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-guide-zh-Hant.png'), fullPage: false });
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -144,6 +138,6 @@ test('a workshop exercise fails as given, passes with the right setting, refuses
   await page.getByTestId('exercise-reset').click();
   assert.equal(await page.getByTestId('exercise-verdict').count(), 0);
   assert.equal(await page.getByTestId('exercise-setting-event.idempotent').isChecked(), false);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });

@@ -112,3 +112,10 @@ export async function setSpeed(page, position) {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, position);
 }
+
+/** Fails the test if the page logged an error or reached beyond the local server at `origin`. */
+export function assertCleanRun(record, origin) {
+  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
+  const foreign = record.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
+}

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, repoRoot, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function assertCleanRun(record) {
-  assert.deepEqual(record.consoleErrors, [], 'the page logged console errors');
-  const foreign = record.requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:'));
-  assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
-}
 
 const SCORES = ['success', 'p99', 'done', 'duplicated', 'lost', 'pending', 'inconsistent'];
 
@@ -64,7 +58,7 @@ test('a copied link reopens the same moment in a fresh browser: same trace hash,
   assert.deepEqual(await snapshot(reopened), original);
   assert.match(await reopened.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
   await fresh.close();
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -78,7 +72,7 @@ test('a readable preset link opens that preset at that time, paused', async () =
   assert.match(await page.getByTestId('sync-node-analytics').getAttribute('class'), /state-killed/);
   // The narration caught up with the time: the steps due by 25 s have been shown.
   assert.equal(await page.getByTestId('narration-step').getAttribute('data-step'), '2');
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -88,7 +82,7 @@ test('a bad link names the parameter and opens the default view', async () => {
   assert.match(await page.getByTestId('notice').textContent(), /^Not applied: t: `soon` is not a time in seconds/);
   assert.equal(await page.getByTestId('preset').inputValue(), 'happy-path');
   assert.equal(await simSeconds(page), 0);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
 
@@ -126,6 +120,6 @@ test('an exported scenario runs in ripple-sim to the same trace hash; a malforme
   await page.getByTestId('import-file').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
   await page.locator('[data-testid=clock]', { hasText: '0.0 ms' }).waitFor();
   assert.equal(await page.getByTestId('notice').count(), 0);
-  assertCleanRun(record);
+  assertCleanRun(record, server.origin);
   await context.close();
 });
