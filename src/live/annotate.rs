@@ -11,6 +11,38 @@ use crate::sim::Simulation;
 use crate::sim::episodes::Episode;
 use crate::sim::scenario::FaultAction;
 
+/// A short phrase for a fault or user action, such as "kill analytics" or "set acks=all".
+pub fn action_text(locale: Locale, action: &crate::sim::Action) -> String {
+    let factor = format_number(locale, action.factor.unwrap_or(1.0), 0);
+    let instances = action.instances.unwrap_or(0).to_string();
+    let (key, target) = match action.action {
+        FaultAction::Kill => (Key::ActionKill, action.target.clone()),
+        FaultAction::Hang => (Key::ActionHang, action.target.clone()),
+        FaultAction::Slow => (Key::ActionSlow, action.target.clone()),
+        FaultAction::Restore => (Key::ActionRestore, action.target.clone()),
+        FaultAction::AddService => (
+            Key::ActionAdd,
+            action
+                .service
+                .as_ref()
+                .map_or_else(|| action.target.clone(), |s| s.name.clone()),
+        ),
+        FaultAction::RemoveService => (Key::ActionRemove, action.target.clone()),
+        FaultAction::Scale => (Key::ActionScale, action.target.clone()),
+        FaultAction::Configure => (Key::ActionConfigure, String::new()),
+    };
+    let settings = super::charts::settings_text(action);
+    locale.fill(
+        key,
+        &[
+            ("target", &target),
+            ("factor", &factor),
+            ("n", &instances),
+            ("settings", &settings),
+        ],
+    )
+}
+
 /// Annotations kept on screen; older ones scroll away.
 pub const ANNOTATIONS_MAX: usize = 8;
 

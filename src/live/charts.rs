@@ -1,8 +1,8 @@
 //! Chart data: per-bucket series for both worlds on one time axis, read from the core's time series.
 
+use crate::sim::Action;
 use crate::sim::Simulation;
 use crate::sim::metrics::Bucket;
-use crate::sim::scenario::FaultAction;
 
 /// One point per time bucket: (bucket middle in seconds, value).
 pub type Series = Vec<(f64, f64)>;
@@ -22,8 +22,8 @@ pub struct ChartData {
     pub duplicated_cumulative: [Series; 2],
     /// Event world: the largest lag over all groups, per bucket.
     pub lag: Series,
-    /// Fault and action marks: (seconds, label such as "kill analytics").
-    pub marks: Vec<(f64, String)>,
+    /// Fault and action marks: (seconds, the action), worded by `annotate::action_text`.
+    pub marks: Vec<(f64, Action)>,
 }
 
 impl ChartData {
@@ -89,31 +89,33 @@ impl ChartData {
     }
 }
 
-fn marks(sim: &Simulation, now_s: f64) -> Vec<(f64, String)> {
-    let mut marks: Vec<(f64, String)> = sim
+fn marks(sim: &Simulation, now_s: f64) -> Vec<(f64, Action)> {
+    let mut marks: Vec<(f64, Action)> = sim
         .scenario()
         .faults
         .iter()
         .filter(|f| f.at_ms / 1_000.0 <= now_s)
-        .map(|f| {
-            let verb = match f.action {
-                FaultAction::Kill => "kill",
-                FaultAction::Hang => "hang",
-                FaultAction::Slow => "slow",
-                FaultAction::Restore => "restore",
-                FaultAction::AddService => "add",
-                FaultAction::RemoveService => "remove",
-                FaultAction::Scale => "scale",
-            };
-            let target = match (&f.action, &f.service) {
-                (FaultAction::AddService, Some(service)) => service.name.as_str(),
-                _ => f.target.as_str(),
-            };
-            (f.at_ms / 1_000.0, format!("{verb} {target}"))
-        })
+        .map(|f| (f.at_ms / 1_000.0, f.clone()))
         .collect();
     marks.sort_by(|a, b| a.0.total_cmp(&b.0));
     marks
+}
+
+/// `configure` settings as short `name=value` pairs: `acks=all, idempotent=true`.
+pub fn settings_text(fault: &crate::sim::scenario::FaultSpec) -> String {
+    fault
+        .set
+        .iter()
+        .flatten()
+        .map(|(path, value)| {
+            let name = path.rsplit('.').next().unwrap_or(path);
+            let value = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            format!("{name}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -152,8 +154,18 @@ mod tests {
         assert_eq!(lost(1), 0.0);
         let lag_peak = data.lag.iter().map(|&(_, v)| v).fold(0.0, f64::max);
         assert!(lag_peak > 10.0);
+        let marks: Vec<(f64, String)> = data
+            .marks
+            .iter()
+            .map(|(t, a)| {
+                (
+                    *t,
+                    crate::live::annotate::action_text(crate::i18n::Locale::En, a),
+                )
+            })
+            .collect();
         assert_eq!(
-            data.marks,
+            marks,
             vec![
                 (20.0, "kill analytics".to_string()),
                 (35.0, "restore analytics".to_string())

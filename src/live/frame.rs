@@ -362,13 +362,8 @@ mod tests {
         scenario_service.name = "audit".into();
         scenario_service.effect = "audit logged".into();
         sim.inject(FaultSpec {
-            at_ms: 0.0,
-            action: FaultAction::AddService,
-            target: "signup".into(),
-            factor: None,
-            instances: None,
             service: Some(scenario_service),
-            start_from: None,
+            ..FaultSpec::new(FaultAction::AddService, "signup")
         })
         .unwrap();
         let during = Frame::of(&sim);

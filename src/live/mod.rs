@@ -14,11 +14,13 @@ pub mod narration;
 pub mod particles;
 pub mod player;
 pub mod share;
+pub mod timeline;
 
 use crate::sim::scenario::{FaultAction, FaultSpec, ServiceSpec, StartFrom};
-use crate::sim::{Scenario, ScenarioError};
+use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
 use particles::{FrameClock, Geometry, Particles};
 use player::{Advance, Player};
+use timeline::Timeline;
 
 /// The player, the dots and the layouts, kept in step.
 #[derive(Clone, Debug)]
@@ -30,6 +32,8 @@ pub struct Live {
     last_wall_ms: Option<f64>,
     /// Bumped whenever the layout changes, so the UI re-creates its SVG nodes.
     layout_version: u64,
+    /// Snapshots and branches, for seeking and what-ifs.
+    pub timeline: Timeline,
 }
 
 /// A user request to add a consumer: the service `name` under the entry.
@@ -44,6 +48,7 @@ impl Live {
     pub fn new(scenario: Scenario) -> Result<Live, ScenarioError> {
         let player = Player::new(scenario)?;
         let geometry = Geometry::of(player.sim());
+        let timeline = Timeline::new(player.sim());
         Ok(Live {
             player,
             particles: Particles::default(),
@@ -51,6 +56,7 @@ impl Live {
             trace_cursor: 0,
             last_wall_ms: None,
             layout_version: 0,
+            timeline,
         })
     }
 
@@ -76,6 +82,7 @@ impl Live {
         };
         self.absorb_trace(clock);
         self.particles.retire(wall_ms);
+        self.timeline.record(self.player.sim());
         advance
     }
 
@@ -90,6 +97,7 @@ impl Live {
             wall_to_ms: wall_ms + particles::TRAVEL_MS,
         };
         self.absorb_trace(clock);
+        self.timeline.record(self.player.sim());
     }
 
     fn absorb_trace(&mut self, clock: FrameClock) {
@@ -99,16 +107,86 @@ impl Live {
     }
 
     /// Applies an action to both worlds now; the layout follows when the topology changed.
+    ///
+    /// Acting at a moment this branch has already played past starts a new branch;
+    /// the old future stays on its own branch.
     pub fn act(&mut self, action: FaultSpec) -> Result<(), ScenarioError> {
         let reshapes = matches!(
             action.action,
             FaultAction::AddService | FaultAction::RemoveService
         );
+        let was_past = self.in_the_past();
         self.player.inject(action)?;
+        if was_past {
+            self.player.drop_pending();
+        }
+        self.timeline.acted(self.player.sim(), was_past);
         if reshapes {
             self.relayout();
         }
         Ok(())
+    }
+
+    /// Whether the current branch has a future beyond now (so acting now would branch).
+    pub fn in_the_past(&self) -> bool {
+        self.player.has_pending() || self.timeline.is_past(self.player.sim().now().as_us())
+    }
+
+    /// Changes live settings from now on (`{"event.acks": "all"}`), in both worlds.
+    pub fn configure(
+        &mut self,
+        set: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), ScenarioError> {
+        self.act(FaultSpec {
+            set: Some(set),
+            ..action_on(FaultAction::Configure, "")
+        })
+    }
+
+    /// Moves the current branch to simulated time `t_us` (capped at the furthest of its
+    /// end and its horizon): rebuilt from the nearest snapshot, keeping play state.
+    pub fn seek(&mut self, t_us: u64) {
+        let branch_end_us = self
+            .timeline
+            .current()
+            .horizon_us
+            .max(self.player.sim().end().as_us());
+        let t_us = t_us.min(branch_end_us);
+        let playing = self.player.playing();
+        let point = self.timeline.restore_point(t_us);
+        self.player.restore(point.sim, point.pending);
+        self.run_recording(t_us);
+        self.player.set_playing(playing);
+        self.clear_dots();
+        // Re-creating the SVG on every scrub step would be slow; only a changed topology needs it.
+        if Geometry::of(self.player.sim()) != self.geometry {
+            self.relayout();
+        }
+    }
+
+    /// Runs to `t_us`, snapshotting on the way, so seeking there again is quick.
+    fn run_recording(&mut self, t_us: u64) {
+        while self.player.sim().now().as_us() < t_us {
+            let now_us = self.player.sim().now().as_us();
+            let next_us = (now_us + self.timeline.snapshot_interval_us()).min(t_us);
+            self.player.run_to(SimTime::from_us(next_us));
+            self.timeline.record(self.player.sim());
+        }
+    }
+
+    /// Shows branch `id` at the same simulated time; false if there is no such branch.
+    pub fn switch_branch(&mut self, id: u32) -> bool {
+        let now_us = self.player.sim().now().as_us();
+        if !self.timeline.switch_to(id) {
+            return false;
+        }
+        self.seek(now_us);
+        true
+    }
+
+    /// Branch `id` at the current time, for side-by-side comparison; the run is untouched.
+    pub fn branch_state(&self, id: u32) -> Option<Simulation> {
+        self.timeline.state_of(id, self.player.sim().now().as_us())
     }
 
     /// A fault or restore on a service or `broker-N`.
@@ -151,32 +229,52 @@ impl Live {
         })
     }
 
-    /// Replays from t=0 to now with changed settings (see [`Player::replay_with`]).
-    pub fn replay_with(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
-        self.player.replay_with(scenario)?;
-        self.restart_views();
+    /// Replays the current branch's actions on a changed base scenario, back to now: the
+    /// what-if "had it always been so". The other branches, built on the old base, go.
+    pub fn rebase(&mut self, base: Scenario) -> Result<(), ScenarioError> {
+        let actions = self.timeline.current().actions.clone();
+        let now_us = self.player.sim().now().as_us();
+        let playing = self.player.playing();
+        self.open_at(base, actions, now_us)?;
+        self.player.set_playing(playing);
         Ok(())
     }
 
     /// Starts `scenario` from t=0, paused.
     pub fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         self.player.reset(scenario)?;
+        self.timeline = Timeline::new(self.player.sim());
         self.restart_views();
         Ok(())
     }
 
-    /// Starts `scenario` and runs it straight to `until_us`, paused (a shared link's view).
-    pub fn open_at(&mut self, scenario: Scenario, until_us: u64) -> Result<(), ScenarioError> {
-        self.player.reset(scenario)?;
-        self.player.run_to(crate::sim::SimTime::from_us(until_us));
+    /// Starts `base` with the user's `actions` replayed at their times, paused at
+    /// `until_us` (a shared link's view). Bad actions are refused by name; nothing changes.
+    pub fn open_at(
+        &mut self,
+        base: Scenario,
+        actions: Vec<Action>,
+        until_us: u64,
+    ) -> Result<(), ScenarioError> {
+        let mut check = base.clone();
+        check.faults.extend(actions.iter().cloned());
+        check.validate()?;
+        let start = Simulation::new(base)?;
+        self.timeline = Timeline::with_actions(&start, actions.clone());
+        self.player.restore(start, actions);
+        self.run_recording(until_us.min(self.player.sim().end().as_us()));
         self.restart_views();
         Ok(())
     }
 
     fn restart_views(&mut self) {
+        self.clear_dots();
+        self.relayout();
+    }
+
+    fn clear_dots(&mut self) {
         self.particles.clear();
         self.trace_cursor = self.player.sim().trace().recorded();
-        self.relayout();
     }
 
     fn relayout(&mut self) {
@@ -186,15 +284,7 @@ impl Live {
 }
 
 fn action_on(action: FaultAction, target: &str) -> FaultSpec {
-    FaultSpec {
-        at_ms: 0.0,
-        action,
-        target: target.to_string(),
-        factor: None,
-        instances: None,
-        service: None,
-        start_from: None,
-    }
+    FaultSpec::new(action, target)
 }
 
 #[cfg(test)]
@@ -320,10 +410,14 @@ mod tests {
         let link = SharedView::of_run("happy-path", &base, actions, sim.now().as_us()).encode();
 
         let view = SharedView::decode(&link).unwrap();
-        let mut scenario = view.base_scenario().unwrap();
-        scenario.faults.extend(view.actions.iter().cloned());
         let mut reopened = Live::new(preset("signup").unwrap()).unwrap();
-        reopened.open_at(scenario, view.t_us.unwrap()).unwrap();
+        reopened
+            .open_at(
+                view.base_scenario().unwrap(),
+                view.actions.clone(),
+                view.t_us.unwrap(),
+            )
+            .unwrap();
         let (a, b) = (original.player.sim(), reopened.player.sim());
         assert_eq!(a.now(), b.now());
         assert_eq!(a.trace().hash_hex(), b.trace().hash_hex(), "link {link}");
@@ -338,5 +432,131 @@ mod tests {
         live.reset(preset("happy-path").unwrap()).unwrap();
         assert!(live.particles.is_empty());
         assert_eq!(live.player.sim().now().as_us(), 0);
+    }
+}
+
+/// Time travel through the same calls the UI makes: seek, act in the past, switch branches.
+#[cfg(test)]
+mod time_travel_tests {
+    use super::*;
+    use crate::sim::presets::preset;
+    use frame::Frame;
+
+    /// Plays `seconds` at 10x in 60 Hz frames, recording snapshots as the UI does.
+    fn play(live: &mut Live, seconds: f64) {
+        live.player.set_speed(10.0);
+        live.player.set_playing(true);
+        let start_ms = live.last_wall_ms.unwrap_or(0.0);
+        let frames = (seconds * 100.0 / (1_000.0 / 60.0)).ceil() as u64;
+        for frame in 1..=frames {
+            live.tick(start_ms + frame as f64 * 1_000.0 / 60.0);
+        }
+        live.player.set_playing(false);
+    }
+
+    fn fingerprint(live: &Live) -> (u64, String, Vec<frame::Scoreboard>) {
+        let sim = live.player.sim();
+        (
+            sim.now().as_us(),
+            sim.trace().hash_hex(),
+            Frame::of(sim).scores.to_vec(),
+        )
+    }
+
+    fn with_kill_and_restore() -> Live {
+        let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
+        play(&mut live, 5.0);
+        live.fault(FaultAction::Kill, "analytics", None).unwrap();
+        play(&mut live, 10.0);
+        live.fault(FaultAction::Restore, "analytics", None).unwrap();
+        play(&mut live, 10.0);
+        live
+    }
+
+    #[test]
+    fn seeking_back_then_forward_to_the_same_time_gives_the_same_state() {
+        let mut live = with_kill_and_restore();
+        let at_head = fingerprint(&live);
+        live.seek(2_000_000);
+        assert_eq!(live.player.sim().now(), SimTime::from_ms(2_000));
+        assert_eq!(live.timeline.branches().len(), 1, "seeking never branches");
+        live.seek(at_head.0);
+        assert_eq!(fingerprint(&live), at_head);
+        // Playing on from the past replays the kill and the restore at their times.
+        live.seek(1_000_000);
+        play(&mut live, 30.0);
+        let mut straight = Simulation::new(preset("happy-path").unwrap()).unwrap();
+        let mut scenario = straight.scenario().clone();
+        scenario
+            .faults
+            .extend(live.timeline.current().actions.iter().cloned());
+        straight = Simulation::new(scenario).unwrap();
+        straight.run_until(live.player.sim().now());
+        assert_eq!(
+            live.player.sim().trace().hash_hex(),
+            straight.trace().hash_hex()
+        );
+    }
+
+    #[test]
+    fn acting_in_the_past_branches_and_the_original_future_is_kept() {
+        let mut live = with_kill_and_restore();
+        let original = fingerprint(&live);
+        live.seek(10_000_000);
+        let mut set = std::collections::BTreeMap::new();
+        set.insert("event.acks".to_string(), serde_json::json!("all"));
+        live.configure(set).unwrap();
+        let branches = live.timeline.branches();
+        assert_eq!(branches.len(), 2);
+        let new = &branches[1];
+        assert_eq!(new.parent, Some((1, 10_000_000)));
+        assert_eq!(new.first_change().unwrap().action, FaultAction::Configure);
+        // The new branch keeps the kill made before 10 s, and drops the restore after it.
+        assert_eq!(new.actions.len(), 2);
+        assert_eq!(new.actions[0].action, FaultAction::Kill);
+        play(&mut live, 5.0);
+        assert_ne!(fingerprint(&live).1, original.1);
+
+        assert!(live.switch_branch(1));
+        live.seek(original.0);
+        assert_eq!(
+            fingerprint(&live),
+            original,
+            "the original branch is untouched"
+        );
+        assert_eq!(live.timeline.current().actions.len(), 2);
+        // Comparing reads the other branch without moving this one.
+        let other = live.branch_state(2).unwrap();
+        assert_eq!(other.now(), live.player.sim().now());
+        assert_eq!(other.scenario().event.acks, crate::sim::scenario::Acks::All);
+        assert_eq!(fingerprint(&live), original);
+    }
+
+    #[test]
+    fn acting_at_the_head_of_a_branch_extends_it() {
+        let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
+        play(&mut live, 3.0);
+        live.fault(FaultAction::Kill, "email", None).unwrap();
+        live.fault(FaultAction::Restore, "email", None).unwrap();
+        assert_eq!(live.timeline.branches().len(), 1);
+        assert_eq!(live.timeline.current().actions.len(), 2);
+    }
+
+    #[test]
+    fn a_link_with_actions_after_its_playhead_replays_them_when_played() {
+        let mut original = with_kill_and_restore();
+        let actions = original.timeline.current().actions.clone();
+        let end_us = original.player.sim().now().as_us();
+        let mut reopened = Live::new(preset("signup").unwrap()).unwrap();
+        reopened
+            .open_at(preset("happy-path").unwrap(), actions, 1_000_000)
+            .unwrap();
+        assert!(
+            reopened.in_the_past(),
+            "the link's later actions are its future"
+        );
+        reopened.seek(end_us);
+        original.seek(end_us);
+        assert_eq!(fingerprint(&reopened), fingerprint(&original));
     }
 }

@@ -7,6 +7,7 @@
 //! freezing the page while it simulates everything it missed.
 
 use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
+use std::collections::VecDeque;
 
 /// Slowest and fastest playback, in simulated seconds per wall second.
 pub const SPEED_MIN: f64 = 0.1;
@@ -38,6 +39,8 @@ pub struct Player {
     speed: f64,
     /// Where the simulation should be, which can run ahead of the clock when a frame falls behind.
     target_us: f64,
+    /// A branch's later actions, replayed at their times after a seek into its past.
+    pending: VecDeque<Action>,
 }
 
 impl Player {
@@ -48,7 +51,40 @@ impl Player {
             playing: false,
             speed: 1.0,
             target_us: 0.0,
+            pending: VecDeque::new(),
         })
+    }
+
+    /// A paused player continuing from `sim`, replaying `pending` at their times.
+    pub fn resumed(sim: Simulation, pending: Vec<Action>) -> Player {
+        Player {
+            target_us: sim.now().as_us() as f64,
+            sim,
+            playing: false,
+            speed: 1.0,
+            pending: pending.into(),
+        }
+    }
+
+    pub fn into_sim(self) -> Simulation {
+        self.sim
+    }
+
+    /// Continues from `sim` (a time-travel snapshot), paused, replaying `pending` at their times.
+    pub fn restore(&mut self, sim: Simulation, pending: Vec<Action>) {
+        self.sim = sim;
+        self.pending = pending.into();
+        self.playing = false;
+        self.target_us = self.sim.now().as_us() as f64;
+    }
+
+    /// Forgets the actions still to replay: acting in the past starts a new future.
+    pub fn drop_pending(&mut self) {
+        self.pending.clear();
+    }
+
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -102,26 +138,51 @@ impl Player {
 
     /// Runs events before `target` up to the frame's budget; the clock follows.
     fn run_bounded(&mut self, target: SimTime) -> Advance {
+        self.run_events(target, EVENTS_PER_FRAME_MAX)
+    }
+
+    /// Runs events before `target`, at most `budget` of them, applying pending actions
+    /// at their times exactly as a live click at that moment applied them.
+    fn run_events(&mut self, target: SimTime, budget: u64) -> Advance {
         let mut advance = Advance::default();
-        while let Some(next) = self.sim.next_event_time() {
-            if next >= target {
-                break;
+        loop {
+            self.apply_due_actions();
+            let next_action = self.pending.front().map(|a| SimTime::from_ms_f64(a.at_ms));
+            let stop = next_action.map_or(target, |at| at.min(target));
+            while let Some(next) = self.sim.next_event_time() {
+                if next >= stop {
+                    break;
+                }
+                if advance.events == budget {
+                    advance.behind = true;
+                    return advance;
+                }
+                self.sim.step();
+                advance.events += 1;
             }
-            if advance.events == EVENTS_PER_FRAME_MAX {
-                advance.behind = true;
+            self.sim.run_until(stop);
+            if stop >= target {
+                self.apply_due_actions();
                 return advance;
             }
-            self.sim.step();
-            advance.events += 1;
         }
-        self.sim.run_until(target);
-        advance
+    }
+
+    /// Injects the pending actions whose time has come (they were validated when first made).
+    fn apply_due_actions(&mut self) {
+        while let Some(action) = self.pending.front() {
+            if SimTime::from_ms_f64(action.at_ms) > self.sim.now() {
+                break;
+            }
+            let action = self.pending.pop_front().expect("peeked");
+            let _ = self.sim.inject(action);
+        }
     }
 
     /// Advances exactly [`STEP_MS`] of simulated time, paused or not.
     pub fn step(&mut self) {
         let target = SimTime::from_us(self.sim.now().as_us() + STEP_MS * 1_000);
-        self.sim.run_until(target);
+        self.run_events(target, u64::MAX);
         self.target_us = target.as_us() as f64;
     }
 
@@ -130,23 +191,10 @@ impl Player {
         self.sim.inject(action)
     }
 
-    /// Replays the run from t=0 with `scenario` (keeping its timeline of actions) up to now.
-    ///
-    /// Used when a setting changes: the what-if is "had it always been so", which the
-    /// deterministic core answers exactly. On a bad scenario nothing changes.
-    pub fn replay_with(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
-        let now = self.sim.now();
-        let mut sim = Simulation::new(scenario)?;
-        sim.run_until(now);
-        self.sim = sim;
-        self.target_us = now.as_us() as f64;
-        Ok(())
-    }
-
     /// Runs straight to `until` (capped at the end), paused: how a shared link opens.
     pub fn run_to(&mut self, until: SimTime) {
         self.playing = false;
-        self.sim.run_until(until.min(self.sim.end()));
+        self.run_events(until, u64::MAX);
         self.target_us = self.sim.now().as_us() as f64;
     }
 
@@ -155,6 +203,7 @@ impl Player {
         self.sim = Simulation::new(scenario)?;
         self.playing = false;
         self.target_us = 0.0;
+        self.pending.clear();
         Ok(())
     }
 }
@@ -269,28 +318,5 @@ mod tests {
         let mut straight = Simulation::new(preset("signup").unwrap()).unwrap();
         straight.run_until(p.sim().now());
         assert_eq!(p.sim().trace().hash(), straight.trace().hash());
-    }
-
-    #[test]
-    fn a_replay_with_the_same_scenario_reproduces_the_run() {
-        let mut p = player();
-        p.set_playing(true);
-        for _ in 0..100 {
-            p.advance(50.0);
-        }
-        let hash = p.sim().trace().hash();
-        let scenario = p.sim().scenario().clone();
-        p.replay_with(scenario).unwrap();
-        assert_eq!(p.sim().trace().hash(), hash);
-    }
-
-    #[test]
-    fn a_bad_replay_keeps_the_current_run() {
-        let mut p = player();
-        p.step();
-        let mut scenario = p.sim().scenario().clone();
-        scenario.event.partitions = 0;
-        assert!(p.replay_with(scenario).is_err());
-        assert_eq!(p.sim().now(), SimTime::from_ms(STEP_MS));
     }
 }

@@ -273,12 +273,7 @@ mod tests {
     fn kill(at_ms: f64, target: &str) -> FaultSpec {
         FaultSpec {
             at_ms,
-            action: FaultAction::Kill,
-            target: target.into(),
-            factor: None,
-            instances: None,
-            service: None,
-            start_from: None,
+            ..FaultSpec::new(FaultAction::Kill, target)
         }
     }
 

@@ -67,6 +67,8 @@ pub struct Group {
     /// Events processed after one that was published later: order is kept per
     /// partition (so per key), never across partitions.
     pub out_of_order: u64,
+    /// An auto-commit tick is queued, so switching to auto-commit mid-run never queues two.
+    pub auto_commit_armed: bool,
 }
 
 impl Group {
@@ -87,6 +89,7 @@ impl Group {
             redeliveries: 0,
             newest_processed_at: SimTime::ZERO,
             out_of_order: 0,
+            auto_commit_armed: false,
         }
     }
 
@@ -166,6 +169,13 @@ impl Simulation {
 
     fn schedule_auto_commit(&mut self, service: usize) {
         if self.scenario.event.commit == CommitMode::Auto {
+            let Some(group) = self.group_mut(service) else {
+                return;
+            };
+            if group.auto_commit_armed {
+                return;
+            }
+            group.auto_commit_armed = true;
             let interval = SimTime::from_ms_f64(self.scenario.event.auto_commit_interval_ms);
             self.queue.push(
                 self.now + interval,
@@ -654,11 +664,22 @@ impl Simulation {
         }
     }
 
+    /// Arms auto-commit ticks for every group, after a `configure` switched to auto-commit.
+    pub(super) fn arm_auto_commits(&mut self) {
+        for service in 1..self.groups.len() {
+            if self.group(service).is_some_and(|g| g.subscribed) {
+                self.schedule_auto_commit(service);
+            }
+        }
+    }
+
     pub(super) fn on_auto_commit(&mut self, service: usize) {
+        let auto = self.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
-        if !group.subscribed {
+        group.auto_commit_armed = false;
+        if !group.subscribed || !auto {
             return;
         }
         let mut commits = Vec::new();

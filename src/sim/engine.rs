@@ -28,6 +28,8 @@ const BUCKET_US: u64 = 1_000_000;
 const MAX_BUCKETS: usize = 1_024;
 /// Trace events kept for the UI to read.
 pub const TRACE_CAPACITY: usize = 65_536;
+/// Trace events a [`Simulation::snapshot`] keeps: enough for the dots and journeys just before it.
+pub const SNAPSHOT_TRACE_KEEP: usize = 2_048;
 
 /// Everything that can happen. Small and `Copy`, so the queue stays fast.
 #[derive(Clone, Copy, Debug)]
@@ -200,6 +202,30 @@ impl Simulation {
 
     pub fn now(&self) -> SimTime {
         self.now
+    }
+
+    /// A copy for time travel: the whole state, but only the newest
+    /// [`SNAPSHOT_TRACE_KEEP`] trace events, so dozens of snapshots stay small.
+    /// Runs continued from a snapshot and from the original are identical.
+    pub fn snapshot(&self) -> Simulation {
+        Simulation {
+            scenario: self.scenario.clone(),
+            now: self.now,
+            end: self.end,
+            queue: self.queue.clone(),
+            events_simulated: self.events_simulated,
+            topology: self.topology.clone(),
+            worlds: self.worlds.clone(),
+            log: self.log.clone(),
+            groups: self.groups.clone(),
+            ledger: self.ledger.clone(),
+            trace: self.trace.trimmed(SNAPSHOT_TRACE_KEEP),
+            series: self.series.clone(),
+            streams: self.streams.clone(),
+            fault_order: self.fault_order.clone(),
+            max_lag: self.max_lag,
+            episodes: self.episodes.clone(),
+        }
     }
 
     /// The end of the scenario's duration; the engine runs past it if asked.
@@ -560,6 +586,7 @@ impl Simulation {
             return;
         }
         match fault.action {
+            FaultAction::Configure => self.configure(&fault),
             FaultAction::AddService => self.add_service(&fault),
             FaultAction::Scale => {
                 if let Some(service) = self.topology.index_of(&fault.target) {
@@ -585,6 +612,21 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Applies a `configure` action's settings from now on; both worlds read them as they go.
+    fn configure(&mut self, fault: &FaultSpec) {
+        let Some(set) = &fault.set else {
+            return;
+        };
+        // Validated on entry, so this only fails on a scenario that was never checked.
+        let Ok(patched) = self.scenario.configured(set) else {
+            return;
+        };
+        self.scenario.sync = patched.sync;
+        self.scenario.event = patched.event;
+        self.scenario.workload.arrivals = patched.workload.arrivals;
+        self.arm_auto_commits();
     }
 
     /// Opens or closes the fault episode that annotations and the report describe.

@@ -23,7 +23,7 @@ use super::engine::Simulation;
 use super::goal::{ConditionResult, Goal};
 use super::presets;
 use super::report::Report;
-use super::scenario::{Scenario, ScenarioError, display_path, tidy_serde_message};
+use super::scenario::{Scenario, ScenarioError, display_path, json_node_mut, tidy_serde_message};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -151,21 +151,6 @@ fn nested(prefix: &str, inner: ScenarioError) -> ScenarioError {
     error(field, inner.message)
 }
 
-/// The JSON node at a dotted path; an array of named objects is indexed by name.
-fn node_mut<'v>(root: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    let mut here = root;
-    for step in path.split('.') {
-        here = match here {
-            Value::Object(map) => map.get_mut(step)?,
-            Value::Array(items) => items
-                .iter_mut()
-                .find(|item| item.get("name").and_then(Value::as_str) == Some(step))?,
-            _ => return None,
-        };
-    }
-    Some(here)
-}
-
 impl Exercise {
     /// Reads and checks an exercise file: its scenario is valid, its goal parses and
     /// names only metrics the report has, and every allowed setting exists.
@@ -201,7 +186,7 @@ impl Exercise {
         for (index, path) in file.allowed.iter().enumerate() {
             let settable = !path.starts_with("faults")
                 && !matches!(path.as_str(), "name" | "seed" | "expect" | "description");
-            if !settable || node_mut(&mut scenario_json, path).is_none() {
+            if !settable || json_node_mut(&mut scenario_json, path).is_none() {
                 return Err(error(
                     format!("allowed[{index}]"),
                     format!("`{path}` is not a setting of this scenario"),
@@ -258,7 +243,7 @@ impl Exercise {
                 let value = settings
                     .get(path)
                     .cloned()
-                    .or_else(|| node_mut(&mut json, path).map(|v| v.clone()))
+                    .or_else(|| json_node_mut(&mut json, path).map(|v| v.clone()))
                     .unwrap_or(Value::Null);
                 (path.clone(), value)
             })
@@ -278,7 +263,7 @@ impl Exercise {
                     ),
                 ));
             }
-            let slot = node_mut(&mut json, path).ok_or_else(|| {
+            let slot = json_node_mut(&mut json, path).ok_or_else(|| {
                 error(
                     format!("settings.{path}"),
                     "the scenario has no such setting",

@@ -368,6 +368,73 @@ pub enum FaultAction {
     AddService,
     RemoveService,
     Scale,
+    /// Changes live settings from now on (see [`LIVE_SETTINGS`]): the "what if I had set acks=all here".
+    Configure,
+}
+
+impl FaultSpec {
+    /// `action` on `target` at t=0, with no optional fields; set the rest with struct update syntax.
+    pub fn new(action: FaultAction, target: &str) -> FaultSpec {
+        FaultSpec {
+            at_ms: 0.0,
+            action,
+            target: target.to_string(),
+            factor: None,
+            instances: None,
+            service: None,
+            start_from: None,
+            set: None,
+        }
+    }
+}
+
+/// The settings a `configure` action may change mid-run, as dotted paths (and anything under them).
+///
+/// These are read by the engine each time they matter, so a change takes effect at
+/// once. Shapes fixed at the start (partitions, brokers, services) are not here.
+pub const LIVE_SETTINGS: &[&str] = &[
+    "sync.timeout_ms",
+    "sync.retry",
+    "sync.circuit_breaker",
+    "sync.fallback",
+    "event.acks",
+    "event.commit",
+    "event.auto_commit_interval_ms",
+    "event.idempotent",
+    "event.retention_ms",
+    "event.dlq",
+    "event.max_processing_attempts",
+    "event.producer_timeout_ms",
+    "workload.arrivals",
+];
+
+/// Whether `path` is one of [`LIVE_SETTINGS`] or lies under one.
+pub fn is_live_setting(path: &str) -> bool {
+    LIVE_SETTINGS.iter().any(|live| {
+        path == *live
+            || path
+                .strip_prefix(live)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// The JSON node at a dotted path; an array of named objects is indexed by name.
+pub fn json_node_mut<'v>(
+    root: &'v mut serde_json::Value,
+    path: &str,
+) -> Option<&'v mut serde_json::Value> {
+    use serde_json::Value;
+    let mut here = root;
+    for step in path.split('.') {
+        here = match here {
+            Value::Object(map) => map.get_mut(step)?,
+            Value::Array(items) => items
+                .iter_mut()
+                .find(|item| item.get("name").and_then(Value::as_str) == Some(step))?,
+            _ => return None,
+        };
+    }
+    Some(here)
 }
 
 /// One entry of the fault timeline, applied to both worlds at the same simulated time.
@@ -376,7 +443,9 @@ pub enum FaultAction {
 pub struct FaultSpec {
     pub at_ms: f64,
     pub action: FaultAction,
-    /// A service name, or `broker-N`; for `add_service`, the caller of the new service.
+    /// A service name, or `broker-N`; for `add_service`, the caller of the new service;
+    /// empty for `configure`.
+    #[serde(default)]
     pub target: String,
     /// `slow`: the service-time multiplier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,6 +459,9 @@ pub struct FaultSpec {
     /// `add_service`: where the new consumer group starts reading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_from: Option<StartFrom>,
+    /// `configure`: new values by setting path, e.g. `{"event.acks": "all"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 mod defaults {
@@ -561,6 +633,46 @@ impl Scenario {
     /// The scenario as pretty JSON, in the same format `from_json` reads.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("scenarios always serialise")
+    }
+
+    /// This scenario's settings with the `configure` values in `set` applied, validated.
+    ///
+    /// Only [`LIVE_SETTINGS`] may change; the faults are left out of the check, so a
+    /// `configure` fault can use this while its own scenario is being validated.
+    pub fn configured(
+        &self,
+        set: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut json = serde_json::to_value(Scenario {
+            faults: Vec::new(),
+            ..self.clone()
+        })
+        .expect("scenarios always serialise");
+        for (path, value) in set {
+            if !is_live_setting(path) {
+                return Err(error(
+                    path.clone(),
+                    format!(
+                        "cannot change during a run (these can: {})",
+                        LIVE_SETTINGS.join(", ")
+                    ),
+                ));
+            }
+            let slot = json_node_mut(&mut json, path)
+                .ok_or_else(|| error(path.clone(), "the scenario has no such setting"))?;
+            *slot = value.clone();
+        }
+        let patched: Scenario = serde_path_to_error::deserialize(json).map_err(|err| {
+            error(
+                display_path(err.path()),
+                tidy_serde_message(&err.inner().to_string()),
+            )
+        })?;
+        patched.validate()?;
+        Ok(Scenario {
+            faults: self.faults.clone(),
+            ..patched
+        })
     }
 
     /// Fault indices in firing order: by time, ties in file order.
@@ -932,6 +1044,21 @@ impl Scenario {
                     }
                     validate_service_fields(&format!("{at}.service"), spec)?;
                     names.push(spec.name.clone());
+                }
+                FaultAction::Configure => {
+                    let set = fault
+                        .set
+                        .as_ref()
+                        .filter(|set| !set.is_empty())
+                        .ok_or_else(|| {
+                            error(
+                                format!("{at}.set"),
+                                "`configure` needs settings, e.g. {\"event.acks\": \"all\"}",
+                            )
+                        })?;
+                    self.configured(set).map_err(|inner| {
+                        error(format!("{at}.set.{}", inner.field), inner.message)
+                    })?;
                 }
                 FaultAction::RemoveService => {
                     if !known_service || names.first().is_some_and(|n| n == target) {

@@ -255,6 +255,18 @@ impl Trace {
         self.ring.push_back(event);
     }
 
+    /// A copy keeping only the newest `keep` events (hash and count unchanged): what a
+    /// time-travel snapshot needs, at a fraction of the memory.
+    pub fn trimmed(&self, keep: usize) -> Trace {
+        let skip = self.ring.len().saturating_sub(keep);
+        Trace {
+            ring: self.ring.iter().skip(skip).cloned().collect(),
+            capacity: self.capacity,
+            recorded: self.recorded,
+            hash: self.hash,
+        }
+    }
+
     /// A hash of the whole run so far, for comparing runs natively and in the browser.
     pub fn hash(&self) -> u64 {
         self.hash

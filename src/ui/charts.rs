@@ -100,7 +100,8 @@ fn draw(
             .label_style((FONT, px(11.0)))
             .x_label_formatter(&|s| format!("{s:.0}s"))
             .draw()?;
-        for (t, label) in &data.marks {
+        for (t, action) in &data.marks {
+            let label = crate::live::annotate::action_text(locale, action);
             let line = MARK.stroke_width(px(1.0));
             chart.draw_series(DashedLineSeries::new(
                 [(*t, 0.0), (*t, y_max)],
@@ -109,7 +110,7 @@ fn draw(
                 line,
             ))?;
             chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
+                label,
                 (*t, y_max * 0.97),
                 (FONT, px(10.0)).into_font().color(&MARK),
             )))?;

@@ -25,12 +25,7 @@ pub fn Controls() -> impl IntoView {
             .collect_view()
     };
     let seed = move || explainer.frame.with(|f| f.seed).to_string();
-    let rate = move || {
-        explainer
-            .base
-            .with(|b| b.workload.arrivals.rate_per_s())
-            .to_string()
-    };
+    let rate = move || explainer.settings.with(|s| s.rate_per_s).to_string();
     view! {
         <section class="controls" aria-label=move || locale.get().text(Key::ControlsLabel) data-testid="controls">
             <button
@@ -115,7 +110,7 @@ pub fn Controls() -> impl IntoView {
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match text.trim().parse::<f64>() {
-                            Ok(rate) => explainer.replay_with_setting(|s| s.workload.arrivals.set_rate_per_s(rate)),
+                            Ok(rate) => explainer.configure("workload.arrivals.rate_per_s", serde_json::json!(rate)),
                             Err(error) => explainer
                                 .notice
                                 .set(Some(Notice::not_applied("workload.arrivals.rate_per_s", error))),

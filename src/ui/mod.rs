@@ -17,6 +17,7 @@ mod scoreboard;
 mod side;
 mod stage;
 mod state;
+mod timeline;
 
 use crate::i18n::{Key, Locale};
 use crate::sim::trace::World;
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                 <scoreboard::Scoreboard world=World::Event />
             </WorldPanel>
         </main>
+        <timeline::Timeline />
         <section class="lower">
             <figure class="charts" aria-label=tr(Key::ChartsLabel)>
                 <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>

@@ -8,13 +8,13 @@ use crate::sim::trace::World;
 use leptos::prelude::*;
 
 /// One scoreboard cell: its label, its `data-testid` suffix, and its value (None: not shown in this world).
-type Metric = (Key, &'static str, fn(Locale, &Score) -> Option<String>);
+pub(crate) type Metric = (Key, &'static str, fn(Locale, &Score) -> Option<String>);
 
 fn count(locale: Locale, n: u64) -> Option<String> {
     Some(format_number(locale, n as f64, 0))
 }
 
-const METRICS: [Metric; 8] = [
+pub(crate) const METRICS: [Metric; 8] = [
     (Key::ScoreSuccess, "success", |l, s| {
         Some(s.success_rate.map_or_else(
             || l.text(Key::NotYet).to_string(),

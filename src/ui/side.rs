@@ -1,7 +1,7 @@
 //! The tools beside the charts: add a consumer, change settings, follow one request.
 
 use super::UiLocale;
-use super::state::{Explainer, Notice};
+use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
 use crate::live::NewConsumer;
 use crate::live::journey::{JourneyStep, Step, is_traced, journey};
@@ -64,20 +64,28 @@ pub fn AddConsumer() -> impl IntoView {
     }
 }
 
-/// Sync and event settings; a change replays the run to now with the new value.
+/// Sync and event settings; a change applies from now on (a new branch if now is in the past).
 #[component]
 pub fn Settings() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
-    // The fields follow the base scenario, which changes when the run restarts or replays.
-    let base = move |read: fn(&crate::sim::Scenario) -> String| move || explainer.base.with(read);
-    let flag = move |read: fn(&crate::sim::Scenario) -> bool| move || explainer.base.with(read);
-    let number_setting = move |field: &'static str, apply: fn(&mut crate::sim::Scenario, f64)| {
+    // The fields show the settings in force at the playhead.
+    let base = move |read: fn(&LiveSettings) -> String| move || explainer.settings.with(read);
+    let flag = move |read: fn(&LiveSettings) -> bool| move || explainer.settings.with(read);
+    let number_setting = move |path: &'static str, scale: f64| {
         move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>() {
-            Ok(value) => explainer.replay_with_setting(|s| apply(s, value)),
-            Err(error) => explainer
-                .notice
-                .set(Some(Notice::not_applied(field, error))),
+            Ok(value) => explainer.configure(path, json_number(value * scale)),
+            Err(error) => explainer.notice.set(Some(Notice::not_applied(path, error))),
+        }
+    };
+    let choice = move |path: &'static str| {
+        move |ev: leptos::ev::Event| {
+            explainer.configure(path, serde_json::json!(event_target_value(&ev)))
+        }
+    };
+    let toggle = move |path: &'static str| {
+        move |ev: leptos::ev::Event| {
+            explainer.configure(path, serde_json::json!(event_target_checked(&ev)))
         }
     };
     view! {
@@ -90,21 +98,18 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::TimeoutMs)}</span>
                     <input type="number" min="1" step="any" class="narrow" data-testid="set-timeout"
                         prop:value=base(|s| s.sync.timeout_ms.to_string())
-                        on:change=number_setting("sync.timeout_ms", |s, v| s.sync.timeout_ms = v) />
+                        on:change=number_setting("sync.timeout_ms", 1.0) />
                 </label>
                 <label>
                     <span>{move || locale.get().text(Key::Retries)}</span>
                     <input type="number" min="0" step="1" class="narrow" data-testid="set-retries"
                         prop:value=base(|s| s.sync.retry.max_retries.to_string())
-                        on:change=number_setting("sync.retry.max_retries", |s, v| s.sync.retry.max_retries = v as u32) />
+                        on:change=number_setting("sync.retry.max_retries", 1.0) />
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-breaker"
                         prop:checked=flag(|s| s.sync.circuit_breaker.enabled)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            explainer.replay_with_setting(|s| s.sync.circuit_breaker.enabled = on);
-                        } />
+                        on:change=toggle("sync.circuit_breaker.enabled") />
                     <span>{move || locale.get().text(Key::Breaker)}</span>
                 </label>
             </fieldset>
@@ -114,14 +119,7 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::Acks)}</span>
                     <select data-testid="set-acks"
                         prop:value=base(|s| acks_name(s.event.acks).to_string())
-                        on:change=move |ev| {
-                            let acks = match event_target_value(&ev).as_str() {
-                                "0" => Acks::Zero,
-                                "1" => Acks::One,
-                                _ => Acks::All,
-                            };
-                            explainer.replay_with_setting(|s| s.event.acks = acks);
-                        }>
+                        on:change=choice("event.acks")>
                         <option value="0">"0"</option>
                         <option value="1">"1"</option>
                         <option value="all">"all"</option>
@@ -131,14 +129,7 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::CommitMode)}</span>
                     <select data-testid="set-commit"
                         prop:value=base(|s| commit_name(s.event.commit).to_string())
-                        on:change=move |ev| {
-                            let commit = match event_target_value(&ev).as_str() {
-                                "before_processing" => CommitMode::BeforeProcessing,
-                                "auto" => CommitMode::Auto,
-                                _ => CommitMode::AfterProcessing,
-                            };
-                            explainer.replay_with_setting(|s| s.event.commit = commit);
-                        }>
+                        on:change=choice("event.commit")>
                         <option value="before_processing">{move || locale.get().text(Key::CommitBefore)}</option>
                         <option value="after_processing">{move || locale.get().text(Key::CommitAfter)}</option>
                         <option value="auto">{move || locale.get().text(Key::CommitAuto)}</option>
@@ -148,28 +139,31 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::RetentionS)}</span>
                     <input type="number" min="0.001" step="any" class="narrow" data-testid="set-retention"
                         prop:value=base(|s| (s.event.retention_ms / 1_000.0).to_string())
-                        on:change=number_setting("event.retention_ms", |s, v| s.event.retention_ms = v * 1_000.0) />
+                        on:change=number_setting("event.retention_ms", 1_000.0) />
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-idempotent"
                         prop:checked=flag(|s| s.event.idempotent)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            explainer.replay_with_setting(|s| s.event.idempotent = on);
-                        } />
+                        on:change=toggle("event.idempotent") />
                     <span>{move || locale.get().text(Key::Idempotent)}</span>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-dlq"
                         prop:checked=flag(|s| s.event.dlq)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            explainer.replay_with_setting(|s| s.event.dlq = on);
-                        } />
+                        on:change=toggle("event.dlq") />
                     <span>{move || locale.get().text(Key::DlqSetting)}</span>
                 </label>
             </fieldset>
         </form>
+    }
+}
+
+/// A whole number as a JSON integer (counts such as retries must be), anything else as a float.
+fn json_number(value: f64) -> serde_json::Value {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        serde_json::json!(value as i64)
+    } else {
+        serde_json::json!(value)
     }
 }
 

@@ -8,15 +8,15 @@
 
 use crate::i18n::Key;
 use crate::live::annotate::{Annotation, Annotations};
-use crate::live::frame::Frame;
+use crate::live::frame::{Frame, Scoreboard};
 use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
 use crate::live::{Live, NewConsumer};
 use crate::sim::exercise::{Exercise, Settings};
 use crate::sim::goal::ConditionResult;
 use crate::sim::presets::{PRESETS, preset};
-use crate::sim::scenario::FaultAction;
-use crate::sim::{Scenario, ScenarioError};
+use crate::sim::scenario::{EventSettings, FaultAction, SyncSettings};
+use crate::sim::{Action, Scenario, ScenarioError};
 use leptos::prelude::*;
 
 /// What the action menu acts on.
@@ -112,6 +112,68 @@ pub struct VerdictView {
     pub conditions: Vec<ConditionResult>,
 }
 
+/// The settings in force now (the base's, changed by any `configure` so far).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveSettings {
+    pub sync: SyncSettings,
+    pub event: EventSettings,
+    pub rate_per_s: f64,
+}
+
+impl LiveSettings {
+    fn of(scenario: &Scenario) -> LiveSettings {
+        LiveSettings {
+            sync: scenario.sync.clone(),
+            event: scenario.event.clone(),
+            rate_per_s: scenario.workload.arrivals.rate_per_s(),
+        }
+    }
+}
+
+/// One branch as the timeline lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchView {
+    pub id: u32,
+    /// The branch it was forked from and when, in ms.
+    pub parent: Option<(u32, f64)>,
+    pub first_change: Option<Action>,
+}
+
+/// The branches and the marks on the current one's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchesView {
+    pub current: u32,
+    pub list: Vec<BranchView>,
+    /// Every fault and user action of the current branch, the base's own included.
+    pub marks: Vec<Action>,
+    /// The base scenario's own faults come first in `marks`.
+    pub base_marks: usize,
+}
+
+impl BranchesView {
+    fn of(live: &Live) -> BranchesView {
+        let timeline = &live.timeline;
+        let sim = live.player.sim();
+        let base_marks = timeline.base_faults().min(sim.scenario().faults.len());
+        let mut marks: Vec<Action> = sim.scenario().faults[..base_marks].to_vec();
+        marks.extend(timeline.current().actions.iter().cloned());
+        BranchesView {
+            current: timeline.current().id,
+            list: timeline
+                .branches()
+                .iter()
+                .map(|b| BranchView {
+                    id: b.id,
+                    parent: b.parent.map(|(id, us)| (id, us as f64 / 1_000.0)),
+                    first_change: b.first_change().cloned(),
+                })
+                .collect(),
+            marks,
+            base_marks,
+        }
+    }
+}
+
 /// Handles to the run and its snapshots; `Copy`, shared through context.
 #[derive(Clone, Copy)]
 pub struct Explainer {
@@ -133,6 +195,17 @@ pub struct Explainer {
     pub notes: RwSignal<Vec<Annotation>>,
     /// The exercise being attempted, if any.
     pub attempt: RwSignal<Option<Attempt>>,
+    /// The settings in force at the playhead.
+    pub settings: RwSignal<LiveSettings>,
+    /// The timeline's branches and marks (changes only when someone acts or switches).
+    pub branches: RwSignal<BranchesView>,
+    /// How far the current branch has been played, in ms.
+    pub horizon_ms: RwSignal<f64>,
+    /// The playhead is before the branch's horizon: acting now would branch.
+    pub in_past: RwSignal<bool>,
+    /// The branch whose scoreboards are shown beside this one's, and those scoreboards.
+    pub compare_with: RwSignal<Option<u32>>,
+    pub compared: RwSignal<Option<[Scoreboard; 2]>>,
 }
 
 /// The preset the page opens with.
@@ -142,6 +215,8 @@ impl Explainer {
     pub fn new() -> Explainer {
         let scenario = preset(DEFAULT_PRESET).expect("the default preset exists");
         let live = Live::new(scenario.clone()).expect("presets are valid");
+        let settings = LiveSettings::of(live.player.sim().scenario());
+        let branches = BranchesView::of(&live);
         let explainer = Explainer {
             frame: RwSignal::new(Frame::of(live.player.sim())),
             shape: RwSignal::new(Shape::of(&live)),
@@ -168,6 +243,12 @@ impl Explainer {
             annotations: StoredValue::new(Annotations::default()),
             notes: RwSignal::new(Vec::new()),
             attempt: RwSignal::new(None),
+            settings: RwSignal::new(settings),
+            branches: RwSignal::new(branches),
+            horizon_ms: RwSignal::new(0.0),
+            in_past: RwSignal::new(false),
+            compare_with: RwSignal::new(None),
+            compared: RwSignal::new(None),
         };
         // The first step shows at once, before anyone presses play.
         explainer.follow_story();
@@ -190,6 +271,79 @@ impl Explainer {
             });
         });
         self.refresh_dots();
+        self.refresh_timeline();
+    }
+
+    /// Re-reads settings, branches, horizon and the compared branch, setting only what changed.
+    fn refresh_timeline(&self) {
+        self.live.with_value(|live| {
+            let settings = LiveSettings::of(live.player.sim().scenario());
+            if self.settings.with_untracked(|s| *s != settings) {
+                self.settings.set(settings);
+            }
+            let branches = BranchesView::of(live);
+            if self.branches.with_untracked(|b| *b != branches) {
+                self.branches.set(branches);
+            }
+            let horizon_ms = live.timeline.current().horizon_us as f64 / 1_000.0;
+            if self.horizon_ms.get_untracked() != horizon_ms {
+                self.horizon_ms.set(horizon_ms);
+            }
+            let in_past = live.in_the_past();
+            if self.in_past.get_untracked() != in_past {
+                self.in_past.set(in_past);
+            }
+            let compared = self
+                .compare_with
+                .get_untracked()
+                .filter(|&id| id != live.timeline.current().id)
+                .and_then(|id| live.branch_state(id))
+                .map(|sim| Frame::of(&sim).scores);
+            if self.compared.with_untracked(|c| *c != compared) {
+                self.compared.set(compared);
+            }
+        });
+    }
+
+    /// Moves both worlds to simulated time `t_us` on the current branch.
+    pub fn seek(&self, t_us: u64) {
+        self.live.update_value(|live| live.seek(t_us));
+        self.restart_notes();
+        self.refresh();
+    }
+
+    /// Shows branch `id` at the same moment.
+    pub fn switch_branch(&self, id: u32) {
+        self.live.update_value(|live| {
+            live.switch_branch(id);
+        });
+        self.restart_notes();
+        self.refresh();
+    }
+
+    /// Compares the current branch with branch `id` (None stops comparing).
+    pub fn compare(&self, id: Option<u32>) {
+        self.compare_with.set(id);
+        self.refresh_timeline();
+    }
+
+    /// Changes one live setting from now on (a new branch if now is in the past).
+    pub fn configure(&self, path: &str, value: serde_json::Value) {
+        let mut set = std::collections::BTreeMap::new();
+        set.insert(path.to_string(), value);
+        self.apply(|live| live.configure(set));
+    }
+
+    /// Rebuilds the annotations for the moment shown: a seek can go before a fault settled.
+    fn restart_notes(&self) {
+        self.annotations.set_value(Annotations::default());
+        self.live.with_value(|live| {
+            self.annotations.update_value(|a| {
+                a.update(live.player.sim());
+            });
+        });
+        self.notes
+            .set(self.annotations.with_value(|a| a.shown().to_vec()));
     }
 
     /// Moves the narration on and adds annotations, from the run's time and settled faults.
@@ -373,10 +527,8 @@ impl Explainer {
         self.preset_name.set(preset);
         self.attempt.set(None);
         self.restart(base.clone());
-        let mut scenario = base;
-        scenario.faults.extend(view.actions.iter().cloned());
         let until_us = view.t_us.unwrap_or(0);
-        if self.apply(|live| live.open_at(scenario, until_us)) {
+        if self.apply(|live| live.open_at(base, view.actions.clone(), until_us)) {
             for action in &view.actions {
                 self.narration.update_value(|n| {
                     n.on_action(action.action, &action.target);
@@ -391,13 +543,11 @@ impl Explainer {
         let base = self.base.get_untracked();
         let preset = self.preset_name.get_untracked();
         self.live.with_value(|live| {
-            let sim = live.player.sim();
-            let own = base.faults.len().min(sim.scenario().faults.len());
             let mut view = crate::live::share::SharedView::of_run(
                 &preset,
                 &base,
-                &sim.scenario().faults[own..],
-                sim.now().as_us(),
+                &live.timeline.current().actions,
+                live.player.sim().now().as_us(),
             );
             view.lang = Some(locale.tag().to_string());
             view.encode()
@@ -485,16 +635,7 @@ impl Explainer {
     pub fn replay_with_setting(&self, edit: impl FnOnce(&mut Scenario)) {
         let mut base = self.base.get_untracked();
         edit(&mut base);
-        // Keep the user's actions: they are the faults appended after the base's own.
-        let own = self.base.with_untracked(|b| b.faults.len());
-        let replayed = self.apply(|live| {
-            let mut scenario = base.clone();
-            scenario
-                .faults
-                .extend(live.player.sim().scenario().faults[own..].iter().cloned());
-            live.replay_with(scenario)
-        });
-        if replayed {
+        if self.apply(|live| live.rebase(base.clone())) {
             self.base.set(base);
         }
     }
