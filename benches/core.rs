@@ -18,6 +18,35 @@ fn mm1(duration_ms: u64) -> Scenario {
     Scenario::from_json(&json).expect("valid M/M/1 scenario")
 }
 
+/// Seeking in a played 10-minute run of the default scenario, as the timeline does.
+fn seek_figures() {
+    let mut scenario = presets::preset("signup").expect("default preset");
+    scenario.duration_ms = 600_000;
+    let mut live = ripple::live::Live::new(scenario.clone()).expect("valid");
+    live.open_at(scenario, Vec::new(), 600_000_000)
+        .expect("valid");
+    // A fixed spread of targets (a multiplicative hash of the index), so runs compare.
+    let targets: Vec<u64> = (0..200u64)
+        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000)
+        .collect();
+    let mut times_ms: Vec<f64> = targets
+        .iter()
+        .map(|&t_us| {
+            let started = Instant::now();
+            live.seek(t_us);
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times_ms.sort_by(f64::total_cmp);
+    println!(
+        "seek anywhere in a played 10-minute run ({} snapshots): median {:.1} ms, worst {:.1} ms over {} seeks (goal <= 100 ms)",
+        live.timeline.current().snapshot_count(),
+        times_ms[times_ms.len() / 2],
+        times_ms[times_ms.len() - 1],
+        times_ms.len()
+    );
+}
+
 struct Figures {
     events: u64,
     customers: u64,
@@ -95,6 +124,11 @@ fn main() {
     let copies: Vec<Simulation> = (0..20).map(|_| sim.clone()).collect();
     let clone_us = started.elapsed().as_secs_f64() * 1e6 / copies.len() as f64;
     println!("snapshot (clone) of the default scenario at 60 s: {clone_us:.0} µs");
+    let started = Instant::now();
+    let slim: Vec<Simulation> = (0..20).map(|_| sim.snapshot()).collect();
+    let snapshot_us = started.elapsed().as_secs_f64() * 1e6 / slim.len() as f64;
+    println!("time-travel snapshot (trace trimmed) at 60 s: {snapshot_us:.0} µs");
+    seek_figures();
     let ours = mm1_run.customers as f64 / mm1_run.seconds;
     match simpy_customers_per_second(100_000) {
         Some(theirs) => println!(

@@ -1,6 +1,8 @@
 // Benchmark: time to first frame, and frame times with thousands of dots, in headless Chromium.
 // Usage: RIPPLE_DIST=dist-release node tests/e2e/bench-browser.mjs; prints one line per figure.
-import { serveDist, launchBrowser, openPage } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,6 +50,33 @@ async function measureFrames(position, label) {
   await context.close();
 }
 
+/** Seeks through the timeline of a played 10-minute run of the default scenario, timed inside the page. */
+async function measureSeeks() {
+  const scenario = JSON.parse(await readFile(path.join(repoRoot, 'src/sim/presets/signup.json'), 'utf8'));
+  scenario.duration_ms = 600_000;
+  const encoded = Buffer.from(JSON.stringify(scenario)).toString('base64url');
+  // A link to t = 600 s plays the whole run on open, snapshotting as it goes.
+  const { page, context } = await openPage(browser, `${server.origin}/?s=${encoded}&t=600`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline-scrub]')?.value === '600000', null, { timeout: 120_000 });
+  const times = await page.getByTestId('timeline-scrub').evaluate((input) => {
+    const times = [];
+    for (let i = 0; i < 100; i += 1) {
+      // Spread over the run with a fixed stride, so runs compare.
+      const ms = Math.round(((i * 7_919) % 6_000) * 100);
+      const started = performance.now();
+      input.value = String(ms);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      times.push(performance.now() - started);
+    }
+    return times;
+  });
+  console.log(
+    `timeline seek in a played 10-minute run (wasm, seek plus refresh): median ${quantile(times, 0.5).toFixed(1)} ms, ` +
+      `worst ${Math.max(...times).toFixed(1)} ms over ${times.length} seeks (goal <= 100 ms)`,
+  );
+  await context.close();
+}
+
 const server = await serveDist();
 const browser = await launchBrowser();
 try {
@@ -70,6 +99,7 @@ try {
   for (const [position, label] of [[73, '2,000'], [86, '5,000']]) {
     await measureFrames(position, label);
   }
+  await measureSeeks();
 } finally {
   await browser.close();
   await server.close();
