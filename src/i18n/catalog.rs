@@ -351,6 +351,10 @@ catalog! {
     // Sharing.
     CopyLink => { en: "Copy link", zh: "複製連結", ja: "リンクをコピー" },
     ShareLinkLabel => { en: "Link to this moment", zh: "此刻的連結", ja: "この時点へのリンク" },
+    CopyEmbed => { en: "Copy embed code", zh: "複製嵌入碼", ja: "埋め込みコードをコピー" },
+    EmbedCodeLabel => { en: "Embed code for a docs page", zh: "供文件頁面使用的嵌入碼", ja: "ドキュメントページ用の埋め込みコード" },
+    OpenFullApp => { en: "Open full app", zh: "開啟完整應用程式", ja: "フル画面で開く" },
+    EmbedLabel => { en: "Ripple, embedded", zh: "嵌入的 Ripple", ja: "埋め込まれた Ripple" },
     // Files: import and export.
     FilesTitle => { en: "Files", zh: "檔案", ja: "ファイル" },
     FilesNote => {

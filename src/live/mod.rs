@@ -7,6 +7,7 @@
 
 pub mod annotate;
 pub mod charts;
+pub mod embed;
 pub mod frame;
 pub mod journey;
 pub mod layout;

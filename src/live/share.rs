@@ -44,7 +44,7 @@ impl std::fmt::Display for ShareError {
     }
 }
 
-fn error(param: &str, message: impl Into<String>) -> ShareError {
+pub(crate) fn error(param: &str, message: impl Into<String>) -> ShareError {
     ShareError {
         param: param.to_string(),
         message: message.into(),
@@ -103,6 +103,31 @@ fn percent_decode(text: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "is not UTF-8 text".to_string())
 }
 
+/// A query string's `key=value` pairs, percent-decoded; an over-long query or a bad escape is named.
+pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ShareError> {
+    if query.len() > MAX_QUERY_CHARS {
+        return Err(error(
+            "url",
+            format!("is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let mut pairs = Vec::new();
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        if key.is_empty() {
+            // `?=x` names nothing; there is no parameter to blame or to read.
+            continue;
+        }
+        let value = percent_decode(raw).map_err(|m| error(key, m))?;
+        pairs.push((key.to_string(), value));
+    }
+    Ok(pairs)
+}
+
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -131,25 +156,9 @@ impl SharedView {
     /// Reads a query string such as `?preset=signup&t=12.5` (the `?` is optional).
     /// Unknown parameters are ignored, as links travel through other tools that add theirs.
     pub fn decode(query: &str) -> Result<SharedView, ShareError> {
-        if query.len() > MAX_QUERY_CHARS {
-            return Err(error(
-                "url",
-                format!("is longer than {MAX_QUERY_CHARS} characters"),
-            ));
-        }
         let mut view = SharedView::default();
-        for pair in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
-        {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            if key.is_empty() {
-                // `?=x` names nothing; there is no parameter to blame or to read.
-                continue;
-            }
-            let value = percent_decode(raw).map_err(|m| error(key, m))?;
-            match key {
+        for (key, value) in query_pairs(query)? {
+            match key.as_str() {
                 "preset" => {
                     if presets::preset(&value).is_none() {
                         let known: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();

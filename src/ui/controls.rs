@@ -118,13 +118,7 @@ pub fn Controls() -> impl IntoView {
                     }
                 />
             </label>
-            <span class="clock" data-testid="clock">
-                {move || {
-                    let l = locale.get();
-                    let now = explainer.frame.with(|f| f.now_ms);
-                    l.fill(Key::SimClock, &[("t", &format_duration_ms(l, now))])
-                }}
-            </span>
+            <Clock />
             <span class="status" role="status" data-testid="status">
                 {move || {
                     let l = locale.get();
@@ -139,6 +133,22 @@ pub fn Controls() -> impl IntoView {
                 }}
             </span>
         </section>
+    }
+}
+
+/// The simulated time at the playhead ("t = 12.5 s").
+#[component]
+pub fn Clock() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        <span class="clock" data-testid="clock">
+            {move || {
+                let l = locale.get();
+                let now = explainer.frame.with(|f| f.now_ms);
+                l.fill(Key::SimClock, &[("t", &format_duration_ms(l, now))])
+            }}
+        </span>
     }
 }
 
@@ -323,34 +333,69 @@ pub fn AboutRun() -> impl IntoView {
     }
 }
 
-/// "Copy link": the URL that reopens this exact moment, shown and put on the clipboard.
+/// This page's address with `query` (which starts with `?`).
+fn page_url(query: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return query.to_string();
+    };
+    format!(
+        "{}{}{query}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+/// The `<iframe>` snippet that embeds the view at `url` in a docs page.
+pub fn embed_snippet(url: &str, title: &str) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    format!(
+        "<iframe src=\"{}&embed=1\" title=\"{}\" width=\"100%\" height=\"640\" loading=\"lazy\"></iframe>",
+        escape(url),
+        escape(title)
+    )
+}
+
+/// "Copy link" and "Copy embed code": the URL that reopens this exact moment, or an
+/// `<iframe>` showing it compactly; shown and put on the clipboard.
 #[component]
 fn ShareLink() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
-    let link = RwSignal::new(None::<String>);
-    let copy = move |_| {
-        let Some(window) = web_sys::window() else {
-            return;
+    let shown = RwSignal::new(None::<(Key, String)>);
+    let copy = move |what: Key| {
+        let url = page_url(&explainer.share_query(locale.get_untracked()));
+        let text = if what == Key::CopyEmbed {
+            embed_snippet(&url, locale.get_untracked().text(Key::AppName))
+        } else {
+            url
         };
-        let location = window.location();
-        let query = explainer.share_query(locale.get_untracked());
-        let url = format!(
-            "{}{}{query}",
-            location.origin().unwrap_or_default(),
-            location.pathname().unwrap_or_default()
-        );
-        // The clipboard may be refused (no permission); the link is shown either way.
-        let _ = window.navigator().clipboard().write_text(&url);
-        link.set(Some(url));
+        // The clipboard may be refused (no permission); the text is shown either way.
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+        }
+        shown.set(Some((what, text)));
     };
     view! {
-        <button type="button" class="quiet" data-testid="copy-link" on:click=copy>
+        <button type="button" class="quiet" data-testid="copy-link" on:click=move |_| copy(Key::CopyLink)>
             {move || locale.get().text(Key::CopyLink)}
         </button>
-        {move || link.get().map(|url| view! {
-            <input type="text" readonly class="share-url" data-testid="share-url" prop:value=url
-                aria-label=move || locale.get().text(Key::ShareLinkLabel) />
+        <button type="button" class="quiet" data-testid="copy-embed" on:click=move |_| copy(Key::CopyEmbed)>
+            {move || locale.get().text(Key::CopyEmbed)}
+        </button>
+        {move || shown.get().map(|(what, text)| {
+            let (testid, label) = if what == Key::CopyEmbed {
+                ("embed-code", Key::EmbedCodeLabel)
+            } else {
+                ("share-url", Key::ShareLinkLabel)
+            };
+            view! {
+                <input type="text" readonly class="share-url" data-testid=testid prop:value=text
+                    aria-label=move || locale.get().text(label) />
+            }
         })}
     }
 }

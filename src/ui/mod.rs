@@ -8,6 +8,7 @@
 mod animate;
 mod charts;
 mod controls;
+mod embed;
 mod files;
 mod guide;
 mod icons;
@@ -46,7 +47,16 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
     provide_context(explainer);
+    let options = embed::options_from_url(explainer);
+    if options.embed {
+        // A docs page has no reader at the guide's elbow to press "Next".
+        explainer.without_guide();
+    }
     open_link(explainer);
+    embed::listen(explainer, options.clone());
+    if options.autoplay {
+        explainer.toggle_play();
+    }
     let canvases = animate::Canvases::new();
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
@@ -59,6 +69,9 @@ pub fn App() -> impl IntoView {
             explainer.toggle_play();
         }
     });
+    if options.embed {
+        return view! { <embed::EmbedApp options=options canvases=canvases /> }.into_any();
+    }
 
     view! {
         <header class="app-header" data-testid="app-header">
@@ -120,6 +133,7 @@ pub fn App() -> impl IntoView {
             <p>{tr(Key::FooterDeterminism)}</p>
         </footer>
     }
+    .into_any()
 }
 
 /// Milliseconds on the page's monotonic clock (`performance.now()`), the wall time the loop uses.

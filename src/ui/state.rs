@@ -189,6 +189,7 @@ pub struct Explainer {
     pub following: RwSignal<Option<u64>>,
     /// The preset's narration (plain state) and what the panel shows of it.
     narration: StoredValue<Narration>,
+    guide_off: StoredValue<bool>,
     pub guide: RwSignal<GuideState>,
     annotations: StoredValue<Annotations>,
     /// The live annotations on show.
@@ -235,6 +236,7 @@ impl Explainer {
             notice: RwSignal::new(None),
             following: RwSignal::new(None),
             narration: StoredValue::new(Narration::for_preset(DEFAULT_PRESET)),
+            guide_off: StoredValue::new(false),
             guide: RwSignal::new(GuideState {
                 steps: &[],
                 current: None,
@@ -475,6 +477,19 @@ impl Explainer {
         }
     }
 
+    /// Applies any action to both worlds now (the embed API's `inject`).
+    pub fn inject(&self, action: Action) {
+        let (kind, target) = (action.action, action.target.clone());
+        if self.apply(|live| live.act(action)) {
+            let change = self
+                .narration
+                .try_update_value(|n| n.on_action(kind, &target))
+                .unwrap_or(Change::Nothing);
+            self.show_guide_change(change);
+            self.refresh();
+        }
+    }
+
     pub fn scale(&self, group: &str, instances: u32) {
         self.apply(|live| live.scale(group, instances));
     }
@@ -503,9 +518,15 @@ impl Explainer {
         }
     }
 
+    /// Turns the guide off for good (an embedded view has no one to press "Next").
+    pub fn without_guide(&self) {
+        self.guide_off.set_value(true);
+        self.restart_story();
+    }
+
     /// Starts the narration and annotations over, for the preset shown (none during an exercise).
     fn restart_story(&self) {
-        let preset = if self.attempt.with_untracked(Option::is_some) {
+        let preset = if self.attempt.with_untracked(Option::is_some) || self.guide_off.get_value() {
             String::new()
         } else {
             self.preset_name.get_untracked()

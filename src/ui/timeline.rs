@@ -41,9 +41,27 @@ fn branch_text(locale: Locale, branch: &BranchView) -> String {
     }
 }
 
-/// The scrubber, the marks of the current branch, and the branch list with comparison.
+/// The timeline under the panels: the scrubber, where acting would branch, and the branches.
 #[component]
 pub fn Timeline() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        <section class="timeline" data-testid="timeline" aria-label=move || locale.get().text(Key::TimelineLabel)>
+            <Scrubber />
+            <p class="timeline-line">
+                <span class="past-hint" data-testid="timeline-past" hidden=move || !explainer.in_past.get()>
+                    {move || locale.get().text(Key::TimelinePast)}
+                </span>
+            </p>
+            <Branches />
+        </section>
+    }
+}
+
+/// The scrubbable track with the current branch's faults and actions marked (they seek on click).
+#[component]
+pub fn Scrubber() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
     let now_ms = move || explainer.frame.with(|f| f.now_ms);
@@ -104,7 +122,6 @@ pub fn Timeline() -> impl IntoView {
         })
     };
     view! {
-        <section class="timeline" data-testid="timeline" aria-label=move || locale.get().text(Key::TimelineLabel)>
             <div class="timeline-track">
                 <svg class="timeline-marks" viewBox=format!("0 0 {STRIP_WIDTH} 24") preserveAspectRatio="none">
                     <rect class="played" x="0" y="0" height="24" width=move || x_of(explainer.horizon_ms.get())></rect>
@@ -126,15 +143,8 @@ pub fn Timeline() -> impl IntoView {
                         }
                     }
                 />
-            </div>
-            <p class="timeline-line">
                 <output data-testid="timeline-time">{time_text}</output>
-                <span class="past-hint" data-testid="timeline-past" hidden=move || !explainer.in_past.get()>
-                    {move || locale.get().text(Key::TimelinePast)}
-                </span>
-            </p>
-            <Branches />
-        </section>
+            </div>
     }
 }
 

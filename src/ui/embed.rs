@@ -1,0 +1,261 @@
+//! The compact embedded layout (`?embed=1`) and the postMessage bridge to the host page.
+
+use super::animate::Canvases;
+use super::controls::{Clock, NoticeBar};
+use super::state::{Explainer, Notice};
+use super::timeline::Scrubber;
+use super::{UiLocale, WorldPanel, location_search, scoreboard, stage, tr};
+use crate::i18n::Key;
+use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json};
+use crate::live::player::{SPEED_STEPS, position_of, speed_at};
+use crate::sim::trace::World;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// The embed options in the page's URL; a bad one is named and the defaults kept.
+pub fn options_from_url(explainer: Explainer) -> EmbedOptions {
+    match EmbedOptions::decode(&location_search()) {
+        Ok(options) => options,
+        Err(error) => {
+            explainer
+                .notice
+                .set(Some(Notice::not_applied(&error.param, error.message)));
+            // `embed=1` was asked for even if another option was bad: keep the compact layout.
+            EmbedOptions {
+                embed: location_search().contains("embed=1"),
+                ..EmbedOptions::default()
+            }
+        }
+    }
+}
+
+/// The full app's address for this view: the same query without the embed options.
+fn full_app_url() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let embed_only = ["embed", "panels", "controls", "autoplay", "allow"];
+    let search = location_search();
+    let query: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+            !pair.is_empty() && !embed_only.contains(&key)
+        })
+        .collect();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    format!(
+        "{}{}{query}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+/// The embedded view: a minimal play bar, the chosen panels, and a link to the full app.
+#[component]
+pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let play = explainer.play;
+    let parts = options.parts;
+    let controls = options.controls;
+    let play_button = controls.play.then(|| {
+        view! {
+            <button
+                type="button"
+                class="primary"
+                data-testid="play"
+                aria-pressed=move || play.with(|p| p.playing).to_string()
+                on:click=move |_| explainer.toggle_play()
+            >
+                {move || {
+                    let l = locale.get();
+                    if play.with(|p| p.playing) { l.text(Key::Pause) } else { l.text(Key::Play) }
+                }}
+            </button>
+        }
+    });
+    let speed = controls.speed.then(|| {
+        view! {
+            <label class="speed">
+                <span>{move || locale.get().text(Key::Speed)}</span>
+                <input
+                    type="range"
+                    min="0"
+                    max=SPEED_STEPS.to_string()
+                    data-testid="speed"
+                    prop:value=move || position_of(play.with(|p| p.speed)).to_string()
+                    on:input=move |ev| {
+                        if let Ok(position) = event_target_value(&ev).parse::<u32>() {
+                            explainer.set_speed(speed_at(position));
+                        }
+                    }
+                />
+            </label>
+        }
+    });
+    let sync = parts.sync.then(|| {
+        view! {
+            <WorldPanel
+                testid="sync-panel"
+                world="sync"
+                title=Key::SyncPanelTitle
+                lede=Key::SyncPanelLede
+                watch=[Key::SyncPanelWatch1, Key::SyncPanelWatch2, Key::SyncPanelWatch3]
+            >
+                <stage::SyncStage canvas=canvases.sync />
+                <scoreboard::Scoreboard world=World::Sync />
+            </WorldPanel>
+        }
+    });
+    let event = parts.event.then(|| {
+        view! {
+            <WorldPanel
+                testid="event-panel"
+                world="event"
+                title=Key::EventPanelTitle
+                lede=Key::EventPanelLede
+                watch=[Key::EventPanelWatch1, Key::EventPanelWatch2, Key::EventPanelWatch3]
+            >
+                <stage::EventStage canvas=canvases.event />
+                <scoreboard::Scoreboard world=World::Event />
+            </WorldPanel>
+        }
+    });
+    let charts = parts.charts.then(|| {
+        view! {
+            <figure class="charts" aria-label=tr(Key::ChartsLabel)>
+                <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>
+            </figure>
+        }
+    });
+    let single = parts.sync != parts.event;
+    view! {
+        <div class="embed" data-testid="embed" aria-label=tr(Key::EmbedLabel)>
+            <div class="embed-bar" data-testid="embed-bar">
+                {play_button}
+                <Clock />
+                {controls.timeline.then(|| view! { <div class="embed-scrub"><Scrubber /></div> })}
+                {speed}
+                <a class="full-app" href=full_app_url() target="_blank" rel="noopener" data-testid="open-full-app">
+                    {tr(Key::OpenFullApp)}
+                </a>
+            </div>
+            <NoticeBar />
+            <main class="worlds" class:single=single aria-label=tr(Key::PanelsLabel)>
+                {sync}
+                {event}
+            </main>
+            {charts}
+            <p class="embed-run">
+                <code data-testid="trace-hash">{move || explainer.frame.with(|f| f.trace_hash.clone())}</code>
+            </p>
+        </div>
+    }
+}
+
+/// The state a host page is told about.
+fn state_now(explainer: Explainer) -> StateEvent {
+    let (playing, branch) = (
+        explainer.play.with_untracked(|p| p.playing),
+        explainer.branches.with_untracked(|b| b.current),
+    );
+    explainer.live.with_value(|live| {
+        let sim = live.player.sim();
+        let report = sim.report();
+        let counts = |w: &crate::sim::WorldReport| {
+            [w.requests, w.failed, w.effects.lost, w.effects.duplicated]
+        };
+        StateEvent {
+            playing,
+            t_us: sim.now().as_us(),
+            end_us: sim.end().as_us(),
+            trace_hash: sim.trace().hash_hex(),
+            scenario: sim.scenario().name.clone(),
+            branch,
+            counts: [counts(&report.sync), counts(&report.event.world)],
+        }
+    })
+}
+
+/// Posts `message` to the host page, addressed to each origin allowed to hear it.
+fn post_to_host(message: &str, options: &EmbedOptions) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    let own = window.location().origin().unwrap_or_default();
+    // The browser delivers only to a parent whose origin matches, so the state never
+    // reaches a page that is not allowed to drive the view.
+    for origin in std::iter::once(&own).chain(&options.allow) {
+        let _ = parent.post_message(&JsValue::from_str(message), origin);
+    }
+}
+
+/// Answers commands from allowed origins and tells the host about changes of state.
+pub fn listen(explainer: Explainer, options: EmbedOptions) {
+    let own_origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let for_messages = options.clone();
+    let handle = window_event_listener(leptos::ev::message, move |ev| {
+        if !for_messages.allows(&ev.origin(), &own_origin) {
+            return;
+        }
+        let data = ev.data();
+        let text = match data.as_string() {
+            Some(text) => text,
+            None => match js_sys::JSON::stringify(&data) {
+                Ok(text) => text.as_string().unwrap_or_default(),
+                Err(_) => return,
+            },
+        };
+        let Some(command) = Command::from_json(&text) else {
+            return;
+        };
+        match command {
+            Ok(command) => {
+                run(explainer, command);
+                post_to_host(&state_now(explainer).to_json(), &for_messages);
+            }
+            Err(error) => post_to_host(&error_json(&error), &for_messages),
+        }
+    });
+    // The listener lives as long as the page.
+    std::mem::forget(handle);
+    // Changes the host did not ask for (the run finished, a click inside the frame).
+    let watched = options.clone();
+    Effect::new(move |_| {
+        let _ = explainer.play.with(|p| (p.playing, p.finished));
+        let _ = explainer.branches.with(|b| b.current);
+        post_to_host(&state_now(explainer).to_json(), &watched);
+    });
+}
+
+fn run(explainer: Explainer, command: Command) {
+    match command {
+        Command::Play => {
+            if !explainer.play.with_untracked(|p| p.playing) {
+                explainer.toggle_play();
+            }
+        }
+        Command::Pause => {
+            if explainer.play.with_untracked(|p| p.playing) {
+                explainer.toggle_play();
+            }
+        }
+        Command::Seek { t_us } => explainer.seek(t_us),
+        Command::Inject(action) => explainer.inject(*action),
+        Command::State => {}
+    }
+}
