@@ -366,6 +366,9 @@ catalog! {
     ExportScenario => { en: "Export scenario", zh: "匯出情境", ja: "シナリオを書き出す" },
     ExportReport => { en: "Export report", zh: "匯出報告", ja: "レポートを書き出す" },
     ExportTrace => { en: "Export trace", zh: "匯出追蹤", ja: "トレースを書き出す" },
+    ExportExercise => { en: "Export exercise", zh: "匯出練習", ja: "演習を書き出す" },
+    ExportSettings => { en: "Export my settings", zh: "匯出我的設定", ja: "自分の設定を書き出す" },
+    ExportChart => { en: "Export chart", zh: "匯出圖表", ja: "グラフを書き出す" },
     // Time travel: the timeline and branches.
     TimelineLabel => { en: "Timeline", zh: "時間軸", ja: "タイムライン" },
     TimelineScrub => { en: "Simulated time: drag to travel", zh: "模擬時間：拖曳以穿梭", ja: "シミュレーション時刻：ドラッグで移動" },

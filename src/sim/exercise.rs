@@ -112,6 +112,8 @@ pub struct Exercise {
     pub allowed: Vec<String>,
     pub goal: Goal,
     pub hints: Vec<LocalText>,
+    /// The file as read, so the exercise can be exported in the same format.
+    pub source: Value,
 }
 
 /// The learner's changes: dotted path → JSON value.
@@ -210,7 +212,9 @@ impl Exercise {
             Some(brief) => LocalText::from_value(brief, "brief")?,
             None => LocalText::default(),
         };
+        let source = serde_json::from_str(text).unwrap_or(Value::Null);
         Ok(Exercise {
+            source,
             name: file.name,
             title: LocalText::from_value(&file.title, "title")?,
             brief,
@@ -219,6 +223,11 @@ impl Exercise {
             goal,
             hints,
         })
+    }
+
+    /// The exercise file again, pretty-printed: `from_json` reads it back to the same exercise.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.source).unwrap_or_default()
     }
 
     /// Reads a settings file: one JSON object from setting path to value.
@@ -347,6 +356,19 @@ mod tests {
         );
         let fix = Settings::from([("event.idempotent".to_string(), json!(true))]);
         assert!(exercise.check(&fix).unwrap().passed);
+    }
+
+    #[test]
+    fn an_exported_exercise_reads_back_the_same() {
+        for (name, _) in crate::sim::exercises::EXERCISES {
+            let exercise = crate::sim::exercises::exercise(name).unwrap();
+            let again = Exercise::from_json(&exercise.to_json()).unwrap();
+            assert_eq!(again.name, exercise.name);
+            assert_eq!(again.scenario, exercise.scenario);
+            assert_eq!(again.allowed, exercise.allowed);
+            assert_eq!(again.title, exercise.title);
+            assert_eq!(again.hints, exercise.hints);
+        }
     }
 
     #[test]

@@ -1,17 +1,28 @@
-//! The four charts, drawn with plotters on one canvas: both worlds on a shared simulated-time axis.
+//! The four charts, drawn with plotters on one canvas (both worlds on a shared simulated-time axis), and each exported as SVG or PNG.
 
 use super::animate::fit_to_css_box;
+use super::measured::Measured;
 use crate::i18n::{Key, Locale};
 use crate::live::charts::{ChartData, Series};
 use crate::sim::Simulation;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 const SYNC: RGBColor = RGBColor(0xb4, 0x53, 0x09);
 const EVENT: RGBColor = RGBColor(0x0f, 0x76, 0x6e);
 const MARK: RGBColor = RGBColor(0x64, 0x74, 0x8b);
 const FONT: &str = "system-ui, 'Noto Sans', 'Noto Sans CJK TC', 'Noto Sans CJK JP', sans-serif";
+
+/// How a chart is drawn: its scale, and whether it carries its own legend (an exported
+/// chart stands alone; on screen the page's legend serves all four).
+#[derive(Clone, Copy)]
+struct PanelStyle {
+    ratio: f64,
+    legend: bool,
+}
 
 struct Panel<'a> {
     title: Key,
@@ -26,27 +37,21 @@ fn peak(series: &[&Series]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Redraws every chart from the run's time series.
-pub fn draw_charts(canvas: &HtmlCanvasElement, sim: &Simulation, locale: Locale) {
-    let Some(ratio) = fit_to_css_box(canvas) else {
-        return;
-    };
-    let data = ChartData::of(sim);
-    let _ = draw(canvas, &data, locale, ratio);
-}
+/// The charts, in the order they are drawn and offered for export.
+pub const CHARTS: [Key; 4] = [
+    Key::ChartSuccess,
+    Key::ChartLatency,
+    Key::ChartLostDuplicated,
+    Key::ChartLag,
+];
 
-fn draw(
-    canvas: &HtmlCanvasElement,
-    data: &ChartData,
-    locale: Locale,
-    ratio: f64,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE)?;
+/// Size of an exported chart, in CSS pixels (PNGs are drawn at twice this).
+const EXPORT_SIZE: (u32, u32) = (720, 360);
+
+fn panels(data: &ChartData) -> [Panel<'_>; 4] {
     let [lost_sync, lost_event] = &data.lost_cumulative;
     let [dup_sync, dup_event] = &data.duplicated_cumulative;
-    let panels = [
+    [
         Panel {
             title: Key::ChartSuccess,
             lines: vec![
@@ -78,57 +83,207 @@ fn draw(
             lines: vec![(&data.lag, EVENT, false)],
             y_max: peak(&[&data.lag]),
         },
-    ];
-    let px = |size: f64| (size * ratio) as u32;
-    for (area, panel) in root.split_evenly((2, 2)).iter().zip(panels) {
-        let y_max = if panel.y_max > 0.0 {
-            panel.y_max * 1.1
-        } else {
-            1.0
-        };
-        let mut chart = ChartBuilder::on(area)
-            .caption(locale.text(panel.title), (FONT, px(13.0)))
-            .margin(px(6.0))
-            .x_label_area_size(px(20.0))
-            .y_label_area_size(px(44.0))
-            .build_cartesian_2d(0.0..data.span_s.max(1.0), 0.0..y_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(6)
-            .y_labels(4)
-            .light_line_style(RGBColor(0xee, 0xf0, 0xf3))
-            .label_style((FONT, px(11.0)))
-            .x_label_formatter(&|s| format!("{s:.0}s"))
-            .draw()?;
-        for (t, action) in &data.marks {
-            let label = crate::live::annotate::action_text(locale, action);
-            let line = MARK.stroke_width(px(1.0));
-            chart.draw_series(DashedLineSeries::new(
-                [(*t, 0.0), (*t, y_max)],
-                px(4.0),
-                px(3.0),
-                line,
-            ))?;
-            chart.draw_series(std::iter::once(Text::new(
-                label,
-                (*t, y_max * 0.97),
-                (FONT, px(10.0)).into_font().color(&MARK),
-            )))?;
-        }
-        for (series, colour, dashed) in panel.lines {
-            let style = colour.stroke_width(px(2.0));
-            if dashed {
-                chart.draw_series(DashedLineSeries::new(
-                    series.iter().copied(),
-                    px(5.0),
-                    px(4.0),
-                    style,
-                ))?;
-            } else {
-                chart.draw_series(LineSeries::new(series.iter().copied(), style))?;
-            }
-        }
+    ]
+}
+
+/// A detached canvas's 2D context: measures text for charts drawn elsewhere.
+fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+fn new_canvas(width: u32, height: u32) -> Option<HtmlCanvasElement> {
+    let canvas: HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    Some(canvas)
+}
+
+/// Redraws every chart from the run's time series.
+pub fn draw_charts(canvas: &HtmlCanvasElement, sim: &Simulation, locale: Locale) {
+    let Some(ratio) = fit_to_css_box(canvas) else {
+        return;
+    };
+    let data = ChartData::of(sim);
+    let _ = draw_all(canvas, &data, locale, ratio);
+}
+
+fn draw_all(
+    canvas: &HtmlCanvasElement,
+    data: &ChartData,
+    locale: Locale,
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
+    let ruler = context_of(canvas).ok_or("no 2d context")?;
+    let root = Measured { inner, ruler }.into_drawing_area();
+    root.fill(&WHITE)?;
+    for (area, panel) in root.split_evenly((2, 2)).iter().zip(panels(data)) {
+        draw_panel(
+            area,
+            panel,
+            data,
+            locale,
+            PanelStyle {
+                ratio,
+                legend: false,
+            },
+        )?;
     }
     root.present()?;
+    Ok(())
+}
+
+/// Chart `index` of [`CHARTS`] as a standalone SVG document.
+pub fn chart_svg(sim: &Simulation, index: usize, locale: Locale) -> Result<String, String> {
+    let data = ChartData::of(sim);
+    let panel = panels(&data)
+        .into_iter()
+        .nth(index)
+        .ok_or("no such chart")?;
+    let ruler = new_canvas(1, 1)
+        .as_ref()
+        .and_then(context_of)
+        .ok_or("no canvas to measure text")?;
+    let mut svg = String::new();
+    {
+        let inner = SVGBackend::with_string(&mut svg, EXPORT_SIZE);
+        let root = Measured { inner, ruler }.into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw_panel(
+            &root,
+            panel,
+            &data,
+            locale,
+            PanelStyle {
+                ratio: 1.0,
+                legend: true,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Chart `index` of [`CHARTS`] drawn on a new canvas at twice the export size, for a PNG.
+pub fn chart_canvas(
+    sim: &Simulation,
+    index: usize,
+    locale: Locale,
+) -> Result<HtmlCanvasElement, String> {
+    let data = ChartData::of(sim);
+    let panel = panels(&data)
+        .into_iter()
+        .nth(index)
+        .ok_or("no such chart")?;
+    let (width, height) = EXPORT_SIZE;
+    let canvas = new_canvas(width * 2, height * 2).ok_or("no canvas")?;
+    let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
+    let ruler = context_of(&canvas).ok_or("no 2d context")?;
+    let root = Measured { inner, ruler }.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    draw_panel(
+        &root,
+        panel,
+        &data,
+        locale,
+        PanelStyle {
+            ratio: 2.0,
+            legend: true,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())?;
+    Ok(canvas)
+}
+
+/// One chart in `area`; the style's ratio scales fonts and strokes (device pixels per CSS pixel).
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: Panel<'_>,
+    data: &ChartData,
+    locale: Locale,
+    style: PanelStyle,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let px = |size: f64| (size * style.ratio) as u32;
+    let y_max = if panel.y_max > 0.0 {
+        panel.y_max * 1.1
+    } else {
+        1.0
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(locale.text(panel.title), (FONT, px(13.0)))
+        .margin(px(6.0))
+        .margin_right(px(14.0))
+        .x_label_area_size(px(20.0))
+        .y_label_area_size(px(44.0))
+        .build_cartesian_2d(0.0..data.span_s.max(1.0), 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(4)
+        .light_line_style(RGBColor(0xee, 0xf0, 0xf3))
+        .label_style((FONT, px(11.0)))
+        .x_label_formatter(&|s| format!("{s:.0}s"))
+        .draw()?;
+    for (t, action) in &data.marks {
+        let label = crate::live::annotate::action_text(locale, action);
+        let line = MARK.stroke_width(px(1.0));
+        chart.draw_series(DashedLineSeries::new(
+            [(*t, 0.0), (*t, y_max)],
+            px(4.0),
+            px(3.0),
+            line,
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (*t, y_max * 0.97),
+            (FONT, px(10.0)).into_font().color(&MARK),
+        )))?;
+    }
+    let mut worlds = Vec::new();
+    for (series, colour, dashed) in panel.lines {
+        let line = colour.stroke_width(px(2.0));
+        if dashed {
+            chart.draw_series(DashedLineSeries::new(
+                series.iter().copied(),
+                px(5.0),
+                px(4.0),
+                line,
+            ))?;
+        } else {
+            chart.draw_series(LineSeries::new(series.iter().copied(), line))?;
+            worlds.push(colour);
+        }
+    }
+    if style.legend {
+        // A swatch and a name per world, top left inside the plot, clear of the fault labels.
+        let (x, y) = (px(62.0) as i32, px(40.0) as i32);
+        for (row, colour) in worlds.into_iter().enumerate() {
+            let y = y + row as i32 * px(16.0) as i32;
+            let name = locale.text(if colour == SYNC {
+                Key::LegendSync
+            } else {
+                Key::LegendEvent
+            });
+            area.draw(&PathElement::new(
+                [(x, y), (x + px(18.0) as i32, y)],
+                colour.stroke_width(px(3.0)),
+            ))?;
+            area.draw(&Text::new(
+                name,
+                (x + px(24.0) as i32, y - px(6.0) as i32),
+                (FONT, px(11.0)).into_font().color(&colour),
+            ))?;
+        }
+    }
     Ok(())
 }

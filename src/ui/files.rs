@@ -25,6 +25,18 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// Offers the resource at `url` (a `data:` URL) as a download named `name`.
+fn download_url(name: &str, url: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(url);
+    link.set_download(name);
+    link.click();
+    Ok(())
+}
+
 /// What the export buttons write.
 #[derive(Clone, Copy)]
 enum Export {
@@ -36,14 +48,24 @@ enum Export {
 
 impl Export {
     /// File name, MIME type and contents for the run as it stands.
-    fn file(self, sim: &crate::sim::Simulation) -> (String, &'static str, String) {
+    fn file(self, live: &crate::live::Live) -> (String, &'static str, String) {
+        let sim = live.player.sim();
         let name = &sim.scenario().name;
         match self {
-            Export::Scenario => (
-                format!("{name}.json"),
-                "application/json",
-                sim.scenario().to_json(),
-            ),
+            Export::Scenario => {
+                // The whole branch: the base's own faults, then every user action on it,
+                // including those after the playhead.
+                let mut scenario = sim.scenario().clone();
+                scenario.faults.truncate(live.timeline.base_faults());
+                scenario
+                    .faults
+                    .extend(live.timeline.current().actions.iter().cloned());
+                (
+                    format!("{name}.json"),
+                    "application/json",
+                    scenario.to_json(),
+                )
+            }
             Export::Report => (
                 format!("{name}-report.json"),
                 "application/json",
@@ -85,9 +107,7 @@ pub fn Files() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
     let export = move |kind: Export| {
-        let (name, mime, text) = explainer
-            .live
-            .with_value(|live| kind.file(live.player.sim()));
+        let (name, mime, text) = explainer.live.with_value(|live| kind.file(live));
         if let Err(error) = download(&name, mime, &text) {
             explainer
                 .notice
@@ -162,6 +182,112 @@ pub fn Files() -> impl IntoView {
                     {move || locale.get().text(Key::ExportTrace)}
                 </button>
             </div>
+            {move || explainer.attempt.with(Option::is_some).then(|| view! { <ExerciseExport /> })}
         </section>
+    }
+}
+
+/// The exercise being attempted as a file, and the learner's settings as a solution file
+/// (`ripple-sim --check NAME --solution FILE` reads it).
+#[component]
+fn ExerciseExport() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let save = move |settings_only: bool| {
+        let Some(attempt) = explainer.attempt.get_untracked() else {
+            return;
+        };
+        let name = attempt.exercise.name.clone();
+        let (file, text) = if settings_only {
+            (
+                format!("{name}-settings.json"),
+                serde_json::to_string_pretty(&attempt.settings).unwrap_or_default(),
+            )
+        } else {
+            (format!("{name}.exercise.json"), attempt.exercise.to_json())
+        };
+        if let Err(error) = download(&file, "application/json", &text) {
+            explainer
+                .notice
+                .set(Some(Notice::not_applied(&file, format!("{error:?}"))));
+        }
+    };
+    view! {
+        <div class="row">
+            <button type="button" data-testid="export-exercise" on:click=move |_| save(false)>
+                {move || locale.get().text(Key::ExportExercise)}
+            </button>
+            <button type="button" data-testid="export-settings" on:click=move |_| save(true)>
+                {move || locale.get().text(Key::ExportSettings)}
+            </button>
+        </div>
+    }
+}
+
+/// Exports one chart, as the run stands, as PNG or SVG.
+#[component]
+pub fn ChartExport() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let chosen = RwSignal::new(0usize);
+    let file_stem = move || {
+        let scenario = explainer.frame.with_untracked(|f| f.scenario.clone());
+        let chart =
+            ["success-rate", "p99-latency", "lost-duplicated", "lag"][chosen.get_untracked()];
+        format!("{scenario}-{chart}")
+    };
+    let fail = move |file: &str, error: String| {
+        explainer.notice.set(Some(Notice::not_applied(file, error)));
+    };
+    let save_svg = move |_| {
+        let file = format!("{}.svg", file_stem());
+        let l = locale.get_untracked();
+        let svg = explainer.live.with_value(|live| {
+            super::charts::chart_svg(live.player.sim(), chosen.get_untracked(), l)
+        });
+        match svg {
+            Ok(svg) => {
+                if let Err(error) = download(&file, "image/svg+xml", &svg) {
+                    fail(&file, format!("{error:?}"));
+                }
+            }
+            Err(error) => fail(&file, error),
+        }
+    };
+    let save_png = move |_| {
+        let file = format!("{}.png", file_stem());
+        let l = locale.get_untracked();
+        let canvas = explainer.live.with_value(|live| {
+            super::charts::chart_canvas(live.player.sim(), chosen.get_untracked(), l)
+        });
+        let url = canvas.and_then(|c| c.to_data_url().map_err(|e| format!("{e:?}")));
+        match url.and_then(|url| download_url(&file, &url).map_err(|e| format!("{e:?}"))) {
+            Ok(()) => {}
+            Err(error) => fail(&file, error),
+        }
+    };
+    let options = move || {
+        let l = locale.get();
+        super::charts::CHARTS
+            .iter()
+            .enumerate()
+            .map(|(index, key)| view! { <option value=index.to_string()>{l.text(*key)}</option> })
+            .collect_view()
+    };
+    view! {
+        <span class="chart-export">
+            <label>
+                <span>{move || locale.get().text(Key::ExportChart)}</span>
+                <select
+                    data-testid="export-chart"
+                    prop:value=move || chosen.get().to_string()
+                    on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))
+                >
+                    {options}
+                </select>
+            </label>
+            <button type="button" class="quiet" data-testid="export-png" on:click=save_png>"PNG"</button>
+            <button type="button" class="quiet" data-testid="export-svg" on:click=save_svg>"SVG"</button>
+        </span>
     }
 }

@@ -13,6 +13,7 @@ mod files;
 mod guide;
 mod icons;
 mod language;
+mod measured;
 mod panels;
 mod scoreboard;
 mod side;
@@ -118,6 +119,7 @@ pub fn App() -> impl IntoView {
                 <figcaption class="legend">
                     <span class="key sync">{tr(Key::LegendSync)}</span>
                     <span class="key event">{tr(Key::LegendEvent)}</span>
+                    <files::ChartExport />
                 </figcaption>
             </figure>
             <div class="tools">

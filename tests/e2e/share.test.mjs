@@ -123,3 +123,34 @@ test('an exported scenario runs in ripple-sim to the same trace hash; a malforme
   assertCleanRun(record, server.origin);
   await context.close();
 });
+
+test('each chart exports as SVG and PNG; an exercise and its settings export in the format ripple-sim reads', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=30&lang=ja`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  await page.waitForTimeout(700);
+  await page.getByTestId('export-chart').selectOption('3');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  assert.equal(svg.suggestedFilename(), 'killed-consumer-lag.svg');
+  const svgText = await readFile(await svg.path(), 'utf8');
+  assert.match(svgText, /^<svg[^>]*width="720"/);
+  assert.ok(svgText.includes('コンシューマーラグ'), 'the title is in the page language');
+  assert.ok((svgText.match(/<polyline/g) ?? []).length >= 1, 'the lag line is drawn');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  assert.equal(png.suggestedFilename(), 'killed-consumer-lag.png');
+  const pngBytes = await readFile(await png.path());
+  assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(pngBytes.length > 5_000, `a drawn chart, not a blank image (${pngBytes.length} bytes)`);
+
+  await page.getByTestId('exercise').selectOption('no-loss-no-duplicates');
+  await page.getByTestId('exercise-setting-event.idempotent').check();
+  const [exercise] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-exercise').click()]);
+  const [settings] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-settings').click()]);
+  const exerciseFile = await exercise.path();
+  const settingsFile = await settings.path();
+  assert.deepEqual(JSON.parse(await readFile(settingsFile, 'utf8')), { 'event.idempotent': true });
+  // ripple-sim reads both files back, and idempotent consumers solve this exercise.
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'ripple-sim', '--', '--check', exerciseFile, '--solution', settingsFile], { cwd: repoRoot, encoding: 'utf8' });
+  assert.match(out, /^no-loss-no-duplicates: PASS$/m, out);
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
