@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use ripple::live::embed::{Command, EmbedOptions};
 use ripple::live::share::SharedView;
 use ripple::sim::Scenario;
 use ripple::sim::exercise::Exercise;
@@ -99,6 +100,26 @@ proptest! {
         if let Err(e) = Exercise::settings_from_json(&text) { prop_assert!(!e.message.is_empty()); }
         if let Err(e) = Goal::parse(&text) { prop_assert!(!e.message.is_empty()); }
         if let Err(e) = SharedView::decode(&text) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
+        if let Err(e) = EmbedOptions::decode(&text) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
+        if let Some(Err(e)) = Command::from_json(&text) { prop_assert!(!e.message.is_empty() && !e.field.is_empty()); }
+    }
+
+    #[test]
+    fn near_valid_embed_options_and_commands_are_read_or_refused_with_a_message(
+        edits in proptest::collection::vec(edit(), 1..4), which in 0..4usize
+    ) {
+        let options = apply("?preset=killed-consumer&embed=1&panels=sync,charts&controls=play,timeline&autoplay=0&allow=http://127.0.0.1:9000", &edits);
+        if let Err(e) = EmbedOptions::decode(&options) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
+        let commands = [
+            r#"{"type":"ripple:play"}"#,
+            r#"{"type":"ripple:seek","t":12.5}"#,
+            r#"{"type":"ripple:inject","action":{"action":"slow","target":"email","factor":4}}"#,
+            r#"{"type":"ripple:inject","action":{"action":"configure","set":{"event.acks":"all"}}}"#,
+        ];
+        let command = apply(commands[which], &edits);
+        if let Some(Err(e)) = Command::from_json(&command) {
+            prop_assert!(!e.message.is_empty() && !e.field.is_empty(), "empty message for {command}");
+        }
     }
 
     #[test]

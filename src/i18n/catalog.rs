@@ -408,4 +408,5 @@ catalog! {
         ja: "ブランチ {this} とブランチ {other} の比較（どちらも {time} 時点）",
     },
     CompareMetric => { en: "Figure", zh: "指標", ja: "指標" },
+    CompareFaded => { en: "faded: branch {id}", zh: "淡色：分支 {id}", ja: "薄い線：ブランチ {id}" },
 }

@@ -49,6 +49,8 @@ struct LoopState {
     last_chart_ms: f64,
     charted_at_sim_ms: f64,
     charted_locale: Option<Locale>,
+    /// The branch the charts were last compared with, so choosing another redraws them.
+    charted_compare: Option<u32>,
 }
 
 /// The loop's own callback, which re-schedules itself every frame.
@@ -61,6 +63,7 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
         last_chart_ms: f64::NEG_INFINITY,
         charted_at_sim_ms: -1.0,
         charted_locale: None,
+        charted_compare: None,
     }));
     let callback: FrameCallback = Rc::new(RefCell::new(None));
     let next = callback.clone();
@@ -130,15 +133,26 @@ fn frame(
     }
     let sim_ms = explainer.frame.with_untracked(|f| f.now_ms);
     let current_locale = locale.get_untracked();
-    let stale = sim_ms != state.charted_at_sim_ms || state.charted_locale != Some(current_locale);
+    let compare = explainer.compare_with.get_untracked();
+    let stale = sim_ms != state.charted_at_sim_ms
+        || state.charted_locale != Some(current_locale)
+        || state.charted_compare != compare;
     if stale && wall_ms - state.last_chart_ms >= CHART_REDRAW_MS {
         state.last_chart_ms = wall_ms;
         state.charted_at_sim_ms = sim_ms;
         state.charted_locale = Some(current_locale);
+        state.charted_compare = compare;
         if let Some(canvas) = canvases.charts.get_untracked() {
-            explainer
-                .live
-                .with_value(|live| draw_charts(&canvas, live.player.sim(), current_locale));
+            explainer.live.with_value(|live| {
+                explainer.compared_charts.with_value(|compared| {
+                    draw_charts(
+                        &canvas,
+                        live.player.sim(),
+                        compared.as_ref(),
+                        current_locale,
+                    )
+                })
+            });
         }
     }
 }

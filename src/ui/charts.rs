@@ -103,18 +103,24 @@ fn new_canvas(width: u32, height: u32) -> Option<HtmlCanvasElement> {
     Some(canvas)
 }
 
-/// Redraws every chart from the run's time series.
-pub fn draw_charts(canvas: &HtmlCanvasElement, sim: &Simulation, locale: Locale) {
+/// Redraws every chart from the run's time series; a compared branch's lines are drawn faded.
+pub fn draw_charts(
+    canvas: &HtmlCanvasElement,
+    sim: &Simulation,
+    compared: Option<&ChartData>,
+    locale: Locale,
+) {
     let Some(ratio) = fit_to_css_box(canvas) else {
         return;
     };
     let data = ChartData::of(sim);
-    let _ = draw_all(canvas, &data, locale, ratio);
+    let _ = draw_all(canvas, &data, compared, locale, ratio);
 }
 
 fn draw_all(
     canvas: &HtmlCanvasElement,
     data: &ChartData,
+    compared: Option<&ChartData>,
     locale: Locale,
     ratio: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -122,17 +128,14 @@ fn draw_all(
     let ruler = context_of(canvas).ok_or("no 2d context")?;
     let root = Measured { inner, ruler }.into_drawing_area();
     root.fill(&WHITE)?;
-    for (area, panel) in root.split_evenly((2, 2)).iter().zip(panels(data)) {
-        draw_panel(
-            area,
-            panel,
-            data,
-            locale,
-            PanelStyle {
-                ratio,
-                legend: false,
-            },
-        )?;
+    let others = compared.map_or([None, None, None, None], |c| panels(c).map(Some));
+    let areas = root.split_evenly((2, 2));
+    for ((area, panel), other) in areas.iter().zip(panels(data)).zip(others) {
+        let style = PanelStyle {
+            ratio,
+            legend: false,
+        };
+        draw_panel(area, panel, other, data, locale, style)?;
     }
     root.present()?;
     Ok(())
@@ -157,6 +160,7 @@ pub fn chart_svg(sim: &Simulation, index: usize, locale: Locale) -> Result<Strin
         draw_panel(
             &root,
             panel,
+            None,
             &data,
             locale,
             PanelStyle {
@@ -190,6 +194,7 @@ pub fn chart_canvas(
     draw_panel(
         &root,
         panel,
+        None,
         &data,
         locale,
         PanelStyle {
@@ -206,6 +211,7 @@ pub fn chart_canvas(
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: Panel<'_>,
+    other: Option<Panel<'_>>,
     data: &ChartData,
     locale: Locale,
     style: PanelStyle,
@@ -214,11 +220,11 @@ where
     DB::ErrorType: 'static,
 {
     let px = |size: f64| (size * style.ratio) as u32;
-    let y_max = if panel.y_max > 0.0 {
-        panel.y_max * 1.1
-    } else {
-        1.0
-    };
+    // Both branches share the axes, so the taller of the two sets the scale.
+    let peak = other
+        .as_ref()
+        .map_or(panel.y_max, |o| o.y_max.max(panel.y_max));
+    let y_max = if peak > 0.0 { peak * 1.1 } else { 1.0 };
     let mut chart = ChartBuilder::on(area)
         .caption(locale.text(panel.title), (FONT, px(13.0)))
         .margin(px(6.0))
@@ -248,6 +254,13 @@ where
             (*t, y_max * 0.97),
             (FONT, px(10.0)).into_font().color(&MARK),
         )))?;
+    }
+    // The compared branch first and faded, so this branch's lines stay on top.
+    for (series, colour, dashed) in other.map(|o| o.lines).unwrap_or_default() {
+        let faded = colour
+            .mix(0.35)
+            .stroke_width(px(if dashed { 1.0 } else { 3.0 }));
+        chart.draw_series(LineSeries::new(series.iter().copied(), faded))?;
     }
     let mut worlds = Vec::new();
     for (series, colour, dashed) in panel.lines {

@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                 <figcaption class="legend">
                     <span class="key sync">{tr(Key::LegendSync)}</span>
                     <span class="key event">{tr(Key::LegendEvent)}</span>
+                    <timeline::ComparedKey />
                     <files::ChartExport />
                 </figcaption>
             </figure>

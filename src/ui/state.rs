@@ -207,6 +207,8 @@ pub struct Explainer {
     /// The branch whose scoreboards are shown beside this one's, and those scoreboards.
     pub compare_with: RwSignal<Option<u32>>,
     pub compared: RwSignal<Option<[Scoreboard; 2]>>,
+    /// The compared branch's chart series, drawn faded under this branch's.
+    pub compared_charts: StoredValue<Option<crate::live::charts::ChartData>>,
 }
 
 /// The preset the page opens with.
@@ -251,6 +253,7 @@ impl Explainer {
             in_past: RwSignal::new(false),
             compare_with: RwSignal::new(None),
             compared: RwSignal::new(None),
+            compared_charts: StoredValue::new(None),
         };
         // The first step shows at once, before anyone presses play.
         explainer.follow_story();
@@ -295,12 +298,14 @@ impl Explainer {
             if self.in_past.get_untracked() != in_past {
                 self.in_past.set(in_past);
             }
-            let compared = self
+            let other = self
                 .compare_with
                 .get_untracked()
                 .filter(|&id| id != live.timeline.current().id)
-                .and_then(|id| live.branch_state(id))
-                .map(|sim| Frame::of(&sim).scores);
+                .and_then(|id| live.branch_state(id));
+            let compared = other.as_ref().map(|sim| Frame::of(sim).scores);
+            self.compared_charts
+                .set_value(other.as_ref().map(crate::live::charts::ChartData::of));
             if self.compared.with_untracked(|c| *c != compared) {
                 self.compared.set(compared);
             }

@@ -272,3 +272,19 @@ fn Comparison() -> impl IntoView {
     };
     view! { {table} }
 }
+
+/// "Faded lines: branch 2" beside the chart legend, while comparing.
+#[component]
+pub fn ComparedKey() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    move || {
+        let other = explainer.compare_with.get()?;
+        explainer.compared.with(Option::is_some).then(|| {
+            let text = locale
+                .get()
+                .fill(Key::CompareFaded, &[("id", &other.to_string())]);
+            view! { <span class="key faded" data-testid="compare-key">{text}</span> }
+        })
+    }
+}

@@ -110,6 +110,9 @@ test('a change at t=10 s starts a branch; switching back finds the original unto
   assert.equal(lostRow[0], original.cells['sync-lost'], 'this branch, sync');
   assert.equal(lostRow[1], changed.cells['sync-lost'], 'the other branch, sync');
   assert.equal(lostRow[3], changed.cells['event-lost'], 'the other branch, event');
+  // The charts draw the compared branch faded under this one, and the legend says so.
+  assert.equal(await page.getByTestId('compare-key').textContent(), 'faded: branch 2');
+  await page.waitForTimeout(700);
   await page.getByTestId('timeline').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-branches.png'), fullPage: true });
   assertCleanRun(record, server.origin);
