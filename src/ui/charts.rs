@@ -141,36 +141,41 @@ fn draw_all(
     Ok(())
 }
 
-/// Chart `index` of [`CHARTS`] as a standalone SVG document.
-pub fn chart_svg(sim: &Simulation, index: usize, locale: Locale) -> Result<String, String> {
+/// Draws chart `index` of [`CHARTS`] alone, with its legend, on `backend` at `ratio`.
+fn draw_standalone<DB: DrawingBackend>(
+    backend: Measured<DB>,
+    sim: &Simulation,
+    index: usize,
+    locale: Locale,
+    ratio: f64,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
     let data = ChartData::of(sim);
     let panel = panels(&data)
         .into_iter()
         .nth(index)
         .ok_or("no such chart")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let style = PanelStyle {
+        ratio,
+        legend: true,
+    };
+    draw_panel(&root, panel, None, &data, locale, style).map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Chart `index` of [`CHARTS`] as a standalone SVG document.
+pub fn chart_svg(sim: &Simulation, index: usize, locale: Locale) -> Result<String, String> {
     let ruler = new_canvas(1, 1)
         .as_ref()
         .and_then(context_of)
         .ok_or("no canvas to measure text")?;
     let mut svg = String::new();
-    {
-        let inner = SVGBackend::with_string(&mut svg, EXPORT_SIZE);
-        let root = Measured { inner, ruler }.into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw_panel(
-            &root,
-            panel,
-            None,
-            &data,
-            locale,
-            PanelStyle {
-                ratio: 1.0,
-                legend: true,
-            },
-        )
-        .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    let inner = SVGBackend::with_string(&mut svg, EXPORT_SIZE);
+    draw_standalone(Measured { inner, ruler }, sim, index, locale, 1.0)?;
     Ok(svg)
 }
 
@@ -180,30 +185,11 @@ pub fn chart_canvas(
     index: usize,
     locale: Locale,
 ) -> Result<HtmlCanvasElement, String> {
-    let data = ChartData::of(sim);
-    let panel = panels(&data)
-        .into_iter()
-        .nth(index)
-        .ok_or("no such chart")?;
     let (width, height) = EXPORT_SIZE;
     let canvas = new_canvas(width * 2, height * 2).ok_or("no canvas")?;
     let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
     let ruler = context_of(&canvas).ok_or("no 2d context")?;
-    let root = Measured { inner, ruler }.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    draw_panel(
-        &root,
-        panel,
-        None,
-        &data,
-        locale,
-        PanelStyle {
-            ratio: 2.0,
-            legend: true,
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())?;
+    draw_standalone(Measured { inner, ruler }, sim, index, locale, 2.0)?;
     Ok(canvas)
 }
 

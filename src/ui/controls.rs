@@ -28,18 +28,7 @@ pub fn Controls() -> impl IntoView {
     let rate = move || explainer.settings.with(|s| s.rate_per_s).to_string();
     view! {
         <section class="controls" aria-label=move || locale.get().text(Key::ControlsLabel) data-testid="controls">
-            <button
-                type="button"
-                class="primary"
-                data-testid="play"
-                aria-pressed=move || play.with(|p| p.playing).to_string()
-                on:click=move |_| explainer.toggle_play()
-            >
-                {move || {
-                    let l = locale.get();
-                    if play.with(|p| p.playing) { l.text(Key::Pause) } else { l.text(Key::Play) }
-                }}
-            </button>
+            <PlayButton />
             <button type="button" data-testid="step" on:click=move |_| explainer.step(now_ms())>
                 {move || locale.get().text(Key::Step)}
             </button>
@@ -133,6 +122,28 @@ pub fn Controls() -> impl IntoView {
                 }}
             </span>
         </section>
+    }
+}
+
+/// Play or pause, saying which it will do.
+#[component]
+pub fn PlayButton() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let play = explainer.play;
+    view! {
+        <button
+            type="button"
+            class="primary"
+            data-testid="play"
+            aria-pressed=move || play.with(|p| p.playing).to_string()
+            on:click=move |_| explainer.toggle_play()
+        >
+            {move || {
+                let l = locale.get();
+                if play.with(|p| p.playing) { l.text(Key::Pause) } else { l.text(Key::Play) }
+            }}
+        </button>
     }
 }
 

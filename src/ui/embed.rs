@@ -1,14 +1,13 @@
 //! The compact embedded layout (`?embed=1`) and the postMessage bridge to the host page.
 
 use super::animate::Canvases;
-use super::controls::{Clock, NoticeBar};
+use super::controls::{Clock, NoticeBar, PlayButton};
 use super::state::{Explainer, Notice};
 use super::timeline::Scrubber;
-use super::{UiLocale, WorldPanel, location_search, scoreboard, stage, tr};
+use super::{UiLocale, location_search, tr};
 use crate::i18n::Key;
 use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json};
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
-use crate::sim::trace::World;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -64,22 +63,7 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
     let play = explainer.play;
     let parts = options.parts;
     let controls = options.controls;
-    let play_button = controls.play.then(|| {
-        view! {
-            <button
-                type="button"
-                class="primary"
-                data-testid="play"
-                aria-pressed=move || play.with(|p| p.playing).to_string()
-                on:click=move |_| explainer.toggle_play()
-            >
-                {move || {
-                    let l = locale.get();
-                    if play.with(|p| p.playing) { l.text(Key::Pause) } else { l.text(Key::Play) }
-                }}
-            </button>
-        }
-    });
+    let play_button = controls.play.then(|| view! { <PlayButton /> });
     let speed = controls.speed.then(|| {
         view! {
             <label class="speed">
@@ -99,34 +83,12 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
             </label>
         }
     });
-    let sync = parts.sync.then(|| {
-        view! {
-            <WorldPanel
-                testid="sync-panel"
-                world="sync"
-                title=Key::SyncPanelTitle
-                lede=Key::SyncPanelLede
-                watch=[Key::SyncPanelWatch1, Key::SyncPanelWatch2, Key::SyncPanelWatch3]
-            >
-                <stage::SyncStage canvas=canvases.sync />
-                <scoreboard::Scoreboard world=World::Sync />
-            </WorldPanel>
-        }
-    });
-    let event = parts.event.then(|| {
-        view! {
-            <WorldPanel
-                testid="event-panel"
-                world="event"
-                title=Key::EventPanelTitle
-                lede=Key::EventPanelLede
-                watch=[Key::EventPanelWatch1, Key::EventPanelWatch2, Key::EventPanelWatch3]
-            >
-                <stage::EventStage canvas=canvases.event />
-                <scoreboard::Scoreboard world=World::Event />
-            </WorldPanel>
-        }
-    });
+    let sync = parts
+        .sync
+        .then(|| view! { <super::panels::SyncWorld canvas=canvases.sync /> });
+    let event = parts
+        .event
+        .then(|| view! { <super::panels::EventWorld canvas=canvases.event /> });
     let charts = parts.charts.then(|| {
         view! {
             <figure class="charts" aria-label=tr(Key::ChartsLabel)>

@@ -91,26 +91,8 @@ pub fn App() -> impl IntoView {
             <guide::Annotations />
         </div>
         <main class="worlds" aria-label=tr(Key::PanelsLabel)>
-            <WorldPanel
-                testid="sync-panel"
-                world="sync"
-                title=Key::SyncPanelTitle
-                lede=Key::SyncPanelLede
-                watch=[Key::SyncPanelWatch1, Key::SyncPanelWatch2, Key::SyncPanelWatch3]
-            >
-                <stage::SyncStage canvas=canvases.sync />
-                <scoreboard::Scoreboard world=World::Sync />
-            </WorldPanel>
-            <WorldPanel
-                testid="event-panel"
-                world="event"
-                title=Key::EventPanelTitle
-                lede=Key::EventPanelLede
-                watch=[Key::EventPanelWatch1, Key::EventPanelWatch2, Key::EventPanelWatch3]
-            >
-                <stage::EventStage canvas=canvases.event />
-                <scoreboard::Scoreboard world=World::Event />
-            </WorldPanel>
+            <panels::SyncWorld canvas=canvases.sync />
+            <panels::EventWorld canvas=canvases.event />
         </main>
         <timeline::Timeline />
         <section class="lower">

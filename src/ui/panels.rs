@@ -2,6 +2,7 @@
 
 use super::tr;
 use crate::i18n::Key;
+use crate::sim::trace::World;
 use leptos::prelude::*;
 
 /// One world's panel. `world` is `"sync"` or `"event"` and picks the accent.
@@ -30,5 +31,39 @@ pub fn WorldPanel(
             </details>
             {children()}
         </section>
+    }
+}
+
+/// The synchronous world's panel: the call tree and its scoreboard.
+#[component]
+pub fn SyncWorld(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    view! {
+        <WorldPanel
+            testid="sync-panel"
+            world="sync"
+            title=Key::SyncPanelTitle
+            lede=Key::SyncPanelLede
+            watch=[Key::SyncPanelWatch1, Key::SyncPanelWatch2, Key::SyncPanelWatch3]
+        >
+            <super::stage::SyncStage canvas=canvas />
+            <super::scoreboard::Scoreboard world=World::Sync />
+        </WorldPanel>
+    }
+}
+
+/// The event-driven world's panel: the log, the groups and its scoreboard.
+#[component]
+pub fn EventWorld(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    view! {
+        <WorldPanel
+            testid="event-panel"
+            world="event"
+            title=Key::EventPanelTitle
+            lede=Key::EventPanelLede
+            watch=[Key::EventPanelWatch1, Key::EventPanelWatch2, Key::EventPanelWatch3]
+        >
+            <super::stage::EventStage canvas=canvas />
+            <super::scoreboard::Scoreboard world=World::Event />
+        </WorldPanel>
     }
 }
