@@ -35,28 +35,7 @@ pub fn Controls() -> impl IntoView {
             <button type="button" data-testid="reset" on:click=move |_| explainer.reset()>
                 {move || locale.get().text(Key::Reset)}
             </button>
-            <label class="speed">
-                <span>{move || locale.get().text(Key::Speed)}</span>
-                <input
-                    type="range"
-                    min="0"
-                    max=SPEED_STEPS.to_string()
-                    data-testid="speed"
-                    prop:value=move || position_of(play.with(|p| p.speed)).to_string()
-                    on:input=move |ev| {
-                        if let Ok(position) = event_target_value(&ev).parse::<u32>() {
-                            explainer.set_speed(speed_at(position));
-                        }
-                    }
-                />
-                <output data-testid="speed-value">
-                    {move || {
-                        let speed = play.with(|p| p.speed);
-                        let decimals = if speed < 10.0 { 1 } else { 0 };
-                        locale.get().fill(Key::SpeedValue, &[("n", &format_number(locale.get(), speed, decimals))])
-                    }}
-                </output>
-            </label>
+            <SpeedSlider />
             <label>
                 <span>{move || locale.get().text(Key::ScenarioLabel)}</span>
                 <select
@@ -122,6 +101,38 @@ pub fn Controls() -> impl IntoView {
                 }}
             </span>
         </section>
+    }
+}
+
+/// The speed slider (0.1× to 50×, log scale) and its value.
+#[component]
+pub fn SpeedSlider() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let play = explainer.play;
+    view! {
+        <label class="speed">
+            <span>{move || locale.get().text(Key::Speed)}</span>
+            <input
+                type="range"
+                min="0"
+                max=SPEED_STEPS.to_string()
+                data-testid="speed"
+                prop:value=move || position_of(play.with(|p| p.speed)).to_string()
+                on:input=move |ev| {
+                    if let Ok(position) = event_target_value(&ev).parse::<u32>() {
+                        explainer.set_speed(speed_at(position));
+                    }
+                }
+            />
+            <output data-testid="speed-value">
+                {move || {
+                    let speed = play.with(|p| p.speed);
+                    let decimals = if speed < 10.0 { 1 } else { 0 };
+                    locale.get().fill(Key::SpeedValue, &[("n", &format_number(locale.get(), speed, decimals))])
+                }}
+            </output>
+        </label>
     }
 }
 

@@ -1,13 +1,12 @@
 //! The compact embedded layout (`?embed=1`) and the postMessage bridge to the host page.
 
 use super::animate::Canvases;
-use super::controls::{Clock, NoticeBar, PlayButton};
+use super::controls::{Clock, NoticeBar, PlayButton, SpeedSlider};
 use super::state::{Explainer, Notice};
 use super::timeline::Scrubber;
-use super::{UiLocale, location_search, tr};
+use super::{location_search, tr};
 use crate::i18n::Key;
 use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json};
-use crate::live::player::{SPEED_STEPS, position_of, speed_at};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -59,30 +58,10 @@ fn full_app_url() -> String {
 #[component]
 pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
     let explainer = expect_context::<Explainer>();
-    let UiLocale(locale) = expect_context::<UiLocale>();
-    let play = explainer.play;
     let parts = options.parts;
     let controls = options.controls;
     let play_button = controls.play.then(|| view! { <PlayButton /> });
-    let speed = controls.speed.then(|| {
-        view! {
-            <label class="speed">
-                <span>{move || locale.get().text(Key::Speed)}</span>
-                <input
-                    type="range"
-                    min="0"
-                    max=SPEED_STEPS.to_string()
-                    data-testid="speed"
-                    prop:value=move || position_of(play.with(|p| p.speed)).to_string()
-                    on:input=move |ev| {
-                        if let Ok(position) = event_target_value(&ev).parse::<u32>() {
-                            explainer.set_speed(speed_at(position));
-                        }
-                    }
-                />
-            </label>
-        }
-    });
+    let speed = controls.speed.then(|| view! { <SpeedSlider /> });
     let sync = parts
         .sync
         .then(|| view! { <super::panels::SyncWorld canvas=canvases.sync /> });
