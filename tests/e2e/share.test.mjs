@@ -154,3 +154,27 @@ test('each chart exports as SVG and PNG; an exercise and its settings export in 
   assertCleanRun(record, server.origin);
   await context.close();
 });
+
+test('names and texts from an imported file are shown as text, never run as HTML', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  const markup = '<img src="x" onerror="window.pwned = 1"><b>bold</b>';
+  const exercise = {
+    name: 'markup-test',
+    title: { en: `Title ${markup}` },
+    brief: { en: `Brief ${markup}` },
+    scenario: 'killed-consumer',
+    allowed: ['event.idempotent'],
+    goal: 'event.effects.lost == 0',
+    hints: [`Hint ${markup}`],
+  };
+  await page.getByTestId('import-file').setInputFiles({ name: 'markup.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exercise)) });
+  await page.getByTestId('exercise-brief').waitFor();
+  assert.equal(await page.getByTestId('exercise-brief').textContent(), `Brief ${markup}`);
+  await page.getByTestId('exercise-hint-button').click();
+  assert.equal(await page.getByTestId('exercise-hint').textContent(), `Hint ${markup}`);
+  assert.equal(await page.locator('img[src="x"], b:text("bold")').count(), 0, 'no element was made from the text');
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
