@@ -31,7 +31,7 @@ pub fn action_text(locale: Locale, action: &crate::sim::Action) -> String {
         FaultAction::Scale => (Key::ActionScale, action.target.clone()),
         FaultAction::Configure => (Key::ActionConfigure, String::new()),
     };
-    let settings = super::charts::settings_text(action);
+    let settings = settings_text(action);
     locale.fill(
         key,
         &[
@@ -41,6 +41,23 @@ pub fn action_text(locale: Locale, action: &crate::sim::Action) -> String {
             ("settings", &settings),
         ],
     )
+}
+
+/// `configure` settings as short `name=value` pairs: `acks=all, idempotent=true`.
+fn settings_text(fault: &crate::sim::Action) -> String {
+    fault
+        .set
+        .iter()
+        .flatten()
+        .map(|(path, value)| {
+            let name = path.rsplit('.').next().unwrap_or(path);
+            let value = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            format!("{name}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Annotations kept on screen; older ones scroll away.

@@ -101,23 +101,6 @@ fn marks(sim: &Simulation, now_s: f64) -> Vec<(f64, Action)> {
     marks
 }
 
-/// `configure` settings as short `name=value` pairs: `acks=all, idempotent=true`.
-pub fn settings_text(fault: &crate::sim::scenario::FaultSpec) -> String {
-    fault
-        .set
-        .iter()
-        .flatten()
-        .map(|(path, value)| {
-            let name = path.rsplit('.').next().unwrap_or(path);
-            let value = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_string);
-            format!("{name}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,27 @@ use crate::sim::Action;
 use crate::sim::scenario::FaultSpec;
 use serde_json::{Value, json};
 
+/// The query parameters that shape an embed (the rest describe the view, as in a share link).
+pub const EMBED_PARAMS: [&str; 5] = ["embed", "panels", "controls", "autoplay", "allow"];
+
+/// `query` without the embed parameters, for the "open full app" link; the view's own
+/// parameters are kept exactly as written.
+pub fn without_embed_params(query: &str) -> String {
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            !pair.is_empty() && !EMBED_PARAMS.contains(&key)
+        })
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
+}
+
 /// Most origins an embed may allow.
 pub const MAX_ALLOWED_ORIGINS: usize = 16;
 
@@ -309,6 +330,17 @@ mod tests {
         assert!(!options.allows("http://127.0.0.1:9001", "http://127.0.0.1:8080"));
         assert!(!options.allows("null", "http://127.0.0.1:8080"));
         assert!(!EmbedOptions::decode("").unwrap().embed);
+    }
+
+    #[test]
+    fn the_full_app_link_keeps_the_view_and_drops_the_embed_options() {
+        assert_eq!(
+            without_embed_params(
+                "?preset=killed-consumer&embed=1&t=12.5&allow=http://a.example&lang=ja"
+            ),
+            "?preset=killed-consumer&t=12.5&lang=ja"
+        );
+        assert_eq!(without_embed_params("?embed=1&panels=sync"), "");
     }
 
     #[test]

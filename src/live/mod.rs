@@ -186,8 +186,9 @@ impl Live {
     }
 
     /// Branch `id` at the current time, for side-by-side comparison; the run is untouched.
-    pub fn branch_state(&self, id: u32) -> Option<Simulation> {
-        self.timeline.state_of(id, self.player.sim().now().as_us())
+    pub fn branch_state(&mut self, id: u32) -> Option<Simulation> {
+        let now_us = self.player.sim().now().as_us();
+        self.timeline.state_of(id, now_us)
     }
 
     /// A fault or restore on a service or `broker-N`.

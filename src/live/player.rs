@@ -191,7 +191,7 @@ impl Player {
         self.sim.inject(action)
     }
 
-    /// Runs straight to `until` (capped at the end), paused: how a shared link opens.
+    /// Runs straight to `until`, paused, replaying pending actions on the way (seeks and links).
     pub fn run_to(&mut self, until: SimTime) {
         self.playing = false;
         self.run_events(until, u64::MAX);

@@ -101,6 +101,12 @@ impl Branch {
             .find(|a| crate::sim::SimTime::from_ms_f64(a.at_ms).as_us() >= fork_us)
     }
 
+    /// Notes that this branch's run reached `sim`: moves the horizon, maybe snapshots.
+    fn record(&mut self, sim: &Simulation) {
+        self.horizon_us = self.horizon_us.max(sim.now().as_us());
+        self.snapshots.offer(sim);
+    }
+
     /// How many snapshots it holds (bounded by [`SNAPSHOTS_MAX`]).
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.taken.len()
@@ -160,9 +166,7 @@ impl Timeline {
 
     /// Notes that the current branch's run reached `sim`: moves the horizon, maybe snapshots.
     pub fn record(&mut self, sim: &Simulation) {
-        let branch = &mut self.branches[self.current];
-        branch.horizon_us = branch.horizon_us.max(sim.now().as_us());
-        branch.snapshots.offer(sim);
+        self.branches[self.current].record(sim);
     }
 
     /// Whether acting now would start a new branch: the current one has been played past now.
@@ -230,11 +234,20 @@ impl Timeline {
     }
 
     /// Branch `id` rebuilt at `t_us`, without touching the current run (for comparing).
-    pub fn state_of(&self, id: u32, t_us: u64) -> Option<Simulation> {
-        let branch = self.branch(id)?;
+    /// The way there is snapshotted on that branch, so comparing again as the current
+    /// run plays on costs one interval of simulation, not the whole gap.
+    pub fn state_of(&mut self, id: u32, t_us: u64) -> Option<Simulation> {
+        let index = self.branches.iter().position(|b| b.id == id)?;
+        let branch = &mut self.branches[index];
         let point = Self::restore_point_of(branch, self.base_faults, t_us);
         let mut player = super::player::Player::resumed(point.sim, point.pending);
-        player.run_to(crate::sim::SimTime::from_us(t_us));
+        while player.sim().now().as_us() < t_us {
+            let now_us = player.sim().now().as_us();
+            let next_us = (now_us + branch.snapshots.interval_us).min(t_us);
+            player.run_to(crate::sim::SimTime::from_us(next_us));
+            // Snapshots only: the horizon marks what the user has played, which this is not.
+            branch.snapshots.offer(player.sim());
+        }
         Some(player.into_sim())
     }
 

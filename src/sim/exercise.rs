@@ -261,26 +261,20 @@ impl Exercise {
 
     /// The scenario with the learner's settings applied, validated as any scenario is.
     pub fn scenario_with(&self, settings: &Settings) -> Result<Scenario, ScenarioError> {
-        let mut json = serde_json::to_value(&self.scenario).expect("scenarios serialise");
-        for (path, value) in settings {
-            if !self.allowed.contains(path) {
-                return Err(error(
-                    format!("settings.{path}"),
-                    format!(
-                        "is not a setting this exercise lets you change (it allows {})",
-                        self.allowed.join(", ")
-                    ),
-                ));
-            }
-            let slot = json_node_mut(&mut json, path).ok_or_else(|| {
-                error(
-                    format!("settings.{path}"),
-                    "the scenario has no such setting",
-                )
-            })?;
-            *slot = value.clone();
-        }
-        Scenario::from_json(&json.to_string()).map_err(|e| nested("settings", e))
+        self.scenario
+            .with_values(settings, |path| {
+                self.allowed
+                    .iter()
+                    .any(|a| a == path)
+                    .then_some(())
+                    .ok_or_else(|| {
+                        format!(
+                            "is not a setting this exercise lets you change (it allows {})",
+                            self.allowed.join(", ")
+                        )
+                    })
+            })
+            .map_err(|e| nested("settings", e))
     }
 
     /// Runs the scenario with `settings` to its end and judges the goal.

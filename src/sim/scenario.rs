@@ -643,21 +643,34 @@ impl Scenario {
         &self,
         set: &BTreeMap<String, serde_json::Value>,
     ) -> Result<Scenario, ScenarioError> {
-        let mut json = serde_json::to_value(Scenario {
+        let without_faults = Scenario {
             faults: Vec::new(),
             ..self.clone()
+        };
+        let patched = without_faults.with_values(set, |path| {
+            is_live_setting(path).then_some(()).ok_or_else(|| {
+                format!(
+                    "cannot change during a run (these can: {})",
+                    LIVE_SETTINGS.join(", ")
+                )
+            })
+        })?;
+        Ok(Scenario {
+            faults: self.faults.clone(),
+            ..patched
         })
-        .expect("scenarios always serialise");
+    }
+
+    /// This scenario with each value in `set` written at its dotted path, then read and
+    /// validated again. `may_change` refuses a path with its reason; errors name the path.
+    pub fn with_values(
+        &self,
+        set: &BTreeMap<String, serde_json::Value>,
+        may_change: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut json = serde_json::to_value(self).expect("scenarios always serialise");
         for (path, value) in set {
-            if !is_live_setting(path) {
-                return Err(error(
-                    path.clone(),
-                    format!(
-                        "cannot change during a run (these can: {})",
-                        LIVE_SETTINGS.join(", ")
-                    ),
-                ));
-            }
+            may_change(path).map_err(|reason| error(path.clone(), reason))?;
             let slot = json_node_mut(&mut json, path)
                 .ok_or_else(|| error(path.clone(), "the scenario has no such setting"))?;
             *slot = value.clone();
@@ -669,10 +682,7 @@ impl Scenario {
             )
         })?;
         patched.validate()?;
-        Ok(Scenario {
-            faults: self.faults.clone(),
-            ..patched
-        })
+        Ok(patched)
     }
 
     /// Fault indices in firing order: by time, ties in file order.

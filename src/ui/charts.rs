@@ -37,12 +37,12 @@ fn peak(series: &[&Series]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The charts, in the order they are drawn and offered for export.
-pub const CHARTS: [Key; 4] = [
-    Key::ChartSuccess,
-    Key::ChartLatency,
-    Key::ChartLostDuplicated,
-    Key::ChartLag,
+/// The charts, in the order they are drawn and offered for export: title, and file name part.
+pub const CHARTS: [(Key, &str); 4] = [
+    (Key::ChartSuccess, "success-rate"),
+    (Key::ChartLatency, "p99-latency"),
+    (Key::ChartLostDuplicated, "lost-duplicated"),
+    (Key::ChartLag, "lag"),
 ];
 
 /// Size of an exported chart, in CSS pixels (PNGs are drawn at twice this).

@@ -6,7 +6,7 @@ use super::state::{Explainer, Notice};
 use super::timeline::Scrubber;
 use super::{location_search, tr};
 use crate::i18n::Key;
-use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json};
+use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json, without_embed_params};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -32,25 +32,11 @@ fn full_app_url() -> String {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return String::new();
     };
-    let embed_only = ["embed", "panels", "controls", "autoplay", "allow"];
-    let search = location_search();
-    let query: Vec<&str> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| {
-            let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-            !pair.is_empty() && !embed_only.contains(&key)
-        })
-        .collect();
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", query.join("&"))
-    };
     format!(
-        "{}{}{query}",
+        "{}{}{}",
         location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default()
+        location.pathname().unwrap_or_default(),
+        without_embed_params(&location_search())
     )
 }
 

@@ -232,8 +232,7 @@ pub fn ChartExport() -> impl IntoView {
     let chosen = RwSignal::new(0usize);
     let file_stem = move || {
         let scenario = explainer.frame.with_untracked(|f| f.scenario.clone());
-        let chart =
-            ["success-rate", "p99-latency", "lost-duplicated", "lag"][chosen.get_untracked()];
+        let (_, chart) = super::charts::CHARTS[chosen.get_untracked()];
         format!("{scenario}-{chart}")
     };
     let fail = move |file: &str, error: String| {
@@ -271,7 +270,7 @@ pub fn ChartExport() -> impl IntoView {
         super::charts::CHARTS
             .iter()
             .enumerate()
-            .map(|(index, key)| view! { <option value=index.to_string()>{l.text(*key)}</option> })
+            .map(|(index, (key, _))| view! { <option value=index.to_string()>{l.text(*key)}</option> })
             .collect_view()
     };
     view! {

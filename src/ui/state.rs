@@ -281,7 +281,7 @@ impl Explainer {
 
     /// Re-reads settings, branches, horizon and the compared branch, setting only what changed.
     fn refresh_timeline(&self) {
-        self.live.with_value(|live| {
+        self.live.update_value(|live| {
             let settings = LiveSettings::of(live.player.sim().scenario());
             if self.settings.with_untracked(|s| *s != settings) {
                 self.settings.set(settings);
@@ -343,14 +343,11 @@ impl Explainer {
 
     /// Rebuilds the annotations for the moment shown: a seek can go before a fault settled.
     fn restart_notes(&self) {
-        self.annotations.set_value(Annotations::default());
-        self.live.with_value(|live| {
-            self.annotations.update_value(|a| {
-                a.update(live.player.sim());
-            });
-        });
-        self.notes
-            .set(self.annotations.with_value(|a| a.shown().to_vec()));
+        let mut annotations = Annotations::default();
+        self.live
+            .with_value(|live| annotations.update(live.player.sim()));
+        self.notes.set(annotations.shown().to_vec());
+        self.annotations.set_value(annotations);
     }
 
     /// Moves the narration on and adds annotations, from the run's time and settled faults.
@@ -472,17 +469,13 @@ impl Explainer {
     }
 
     pub fn fault(&self, action: FaultAction, target: &str, factor: Option<f64>) {
-        if self.apply(|live| live.fault(action, target, factor)) {
-            let change = self
-                .narration
-                .try_update_value(|n| n.on_action(action, target))
-                .unwrap_or(Change::Nothing);
-            self.show_guide_change(change);
-            self.refresh();
-        }
+        self.inject(Action {
+            factor,
+            ..Action::new(action, target)
+        });
     }
 
-    /// Applies any action to both worlds now (the embed API's `inject`).
+    /// Applies any action to both worlds now, and lets the guide know (the menu and the embed API).
     pub fn inject(&self, action: Action) {
         let (kind, target) = (action.action, action.target.clone());
         if self.apply(|live| live.act(action)) {
