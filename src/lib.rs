@@ -8,6 +8,7 @@
 pub mod i18n;
 pub mod live;
 pub mod sim;
+pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -105,7 +105,7 @@ fn presets_are_listed() {
 #[test]
 fn bad_input_exits_2_with_one_line_naming_the_problem() {
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (vec![temp_file("malformed.json", r#"{"services": [{"name": "a""#).display().to_string()], "EOF"),
+        (vec![temp_file("malformed.json", r#"{"services": [{"name": "a""#).display().to_string()], "ends too early"),
         (vec![temp_file("unknown.json", r#"{"services": [{"name": "a"}], "colour": 1}"#).display().to_string()], "unknown field `colour`"),
         (vec![temp_file("negative.json", r#"{"services": [{"name": "a", "workers": -3}]}"#).display().to_string()], "services[0].workers"),
         (vec![temp_file("absurd.json", r#"{"services": [{"name": "a"}], "event": {"partitions": 100000}}"#).display().to_string()], "event.partitions"),

@@ -95,12 +95,12 @@ proptest! {
     #[test]
     fn random_bytes_never_panic_any_decoder(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let text = String::from_utf8_lossy(&bytes);
-        if let Err(e) = Scenario::from_json(&text) { prop_assert!(!e.message.is_empty()); }
-        if let Err(e) = Exercise::from_json(&text) { prop_assert!(!e.message.is_empty()); }
-        if let Err(e) = Exercise::settings_from_json(&text) { prop_assert!(!e.message.is_empty()); }
-        if let Err(e) = Goal::parse(&text) { prop_assert!(!e.message.is_empty()); }
-        if let Err(e) = SharedView::decode(&text) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
-        if let Err(e) = EmbedOptions::decode(&text) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
+        if let Err(e) = Scenario::from_json(&text) { prop_assert!(!e.message().is_empty()); }
+        if let Err(e) = Exercise::from_json(&text) { prop_assert!(!e.message().is_empty()); }
+        if let Err(e) = Exercise::settings_from_json(&text) { prop_assert!(!e.message().is_empty()); }
+        if let Err(e) = Goal::parse(&text) { prop_assert!(!e.message().is_empty()); }
+        if let Err(e) = SharedView::decode(&text) { prop_assert!(!e.message().is_empty() && !e.param.is_empty()); }
+        if let Err(e) = EmbedOptions::decode(&text) { prop_assert!(!e.message().is_empty() && !e.param.is_empty()); }
         if let Some(Err(e)) = Command::from_json(&text) { prop_assert!(!e.message.is_empty() && !e.field.is_empty()); }
     }
 
@@ -109,7 +109,7 @@ proptest! {
         edits in proptest::collection::vec(edit(), 1..4), which in 0..4usize
     ) {
         let options = apply("?preset=killed-consumer&embed=1&panels=sync,charts&controls=play,timeline&autoplay=0&allow=http://127.0.0.1:9000", &edits);
-        if let Err(e) = EmbedOptions::decode(&options) { prop_assert!(!e.message.is_empty() && !e.param.is_empty()); }
+        if let Err(e) = EmbedOptions::decode(&options) { prop_assert!(!e.message().is_empty() && !e.param.is_empty()); }
         let commands = [
             r#"{"type":"ripple:play"}"#,
             r#"{"type":"ripple:seek","t":12.5}"#,
@@ -129,7 +129,7 @@ proptest! {
         let text = apply(PRESETS[preset].1, &edits);
         match Scenario::from_json(&text) {
             Ok(scenario) => prop_assert!(scenario.validate().is_ok()),
-            Err(e) => prop_assert!(!e.message.is_empty(), "empty message for {text}"),
+            Err(e) => prop_assert!(!e.message().is_empty(), "empty message for {text}"),
         }
     }
 
@@ -139,7 +139,7 @@ proptest! {
     ) {
         let text = apply(EXERCISES[exercise].1, &edits);
         if let Err(e) = Exercise::from_json(&text) {
-            prop_assert!(!e.message.is_empty(), "empty message for {text}");
+            prop_assert!(!e.message().is_empty(), "empty message for {text}");
         }
     }
 
@@ -148,7 +148,7 @@ proptest! {
         edits in proptest::collection::vec(edit(), 1..4), which in 0..3usize
     ) {
         let goal = apply("event.effects.lost == 0 && sync.latency_ms.p99 < 1000.5 || event.max_lag >= 10", &edits);
-        if let Err(e) = Goal::parse(&goal) { prop_assert!(!e.message.is_empty()); }
+        if let Err(e) = Goal::parse(&goal) { prop_assert!(!e.message().is_empty()); }
         let links = [
             "?preset=killed-consumer&t=12.5",
             "?preset=signup&seed=99&a=W3siYXRfbXMiOjIwMDAwLjEyMywiYWN0aW9uIjoia2lsbCIsInRhcmdldCI6ImFuYWx5dGljcyJ9XQ&t=25.000017&lang=ja",
@@ -157,7 +157,7 @@ proptest! {
         let link = apply(links[which], &edits);
         match SharedView::decode(&link) {
             Ok(view) => { let _ = view.encode(); }
-            Err(e) => prop_assert!(!e.message.is_empty() && !e.param.is_empty()),
+            Err(e) => prop_assert!(!e.message().is_empty() && !e.param.is_empty()),
         }
     }
 }

@@ -7,8 +7,10 @@
 //! UI keeps the current [`Locale`] in a signal.
 
 mod catalog;
+mod problems;
 
 pub use catalog::Key;
+pub use problems::problem_text;
 
 /// A language the app speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -89,6 +91,11 @@ impl Locale {
         key.text(self)
     }
 
+    /// A refusal from the core in this language, with its values.
+    pub fn problem(self, problem: &crate::sim::Problem) -> String {
+        problem_text(problem, self)
+    }
+
     /// Fills a template's `{name}` placeholders. Unknown placeholders are left visible,
     /// so a missing argument shows up in a screenshot instead of vanishing.
     pub fn fill(self, key: Key, args: &[(&str, &str)]) -> String {
@@ -103,48 +110,7 @@ pub struct LocaleChoice {
     pub rejected_param: Option<String>,
 }
 
-/// Replaces `{name}` in `template` with the matching value from `args`.
-pub fn fill_template(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args.iter().find(|(arg, _)| *arg == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The names of the `{placeholders}` in a template, in order of appearance.
-pub fn placeholders(template: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        names.push(&after[..close]);
-        rest = &after[close + 1..];
-    }
-    names
-}
+pub use crate::template::{fill_template, placeholders};
 
 /// Formats a number with thousands separators and a fixed count of decimals.
 ///

@@ -7,8 +7,8 @@
 //! the sender's origin, and posts what it returns.
 
 use super::share::{ShareError, error, query_pairs};
-use crate::sim::Action;
 use crate::sim::scenario::FaultSpec;
+use crate::sim::{Action, Problem};
 use serde_json::{Value, json};
 
 /// The query parameters that shape an embed (the rest describe the view, as in a share link).
@@ -90,7 +90,12 @@ fn flag(param: &str, value: &str) -> Result<bool, ShareError> {
     match value {
         "1" | "true" | "" => Ok(true),
         "0" | "false" => Ok(false),
-        _ => Err(error(param, format!("`{value}` is not 1 or 0"))),
+        _ => Err(error(
+            param,
+            Problem::NotOneOrZero {
+                got: value.to_string(),
+            },
+        )),
     }
 }
 
@@ -104,14 +109,19 @@ fn words<'v>(param: &str, value: &'v str, known: &[&str]) -> Result<Vec<&'v str>
     if words.is_empty() {
         return Err(error(
             param,
-            format!("names nothing (use {})", known.join(", ")),
+            Problem::NamesNothing {
+                known: known.join(", "),
+            },
         ));
     }
     for word in &words {
         if !known.contains(word) {
             return Err(error(
                 param,
-                format!("`{word}` is not one of {}", known.join(", ")),
+                Problem::NotOneOf {
+                    got: word.to_string(),
+                    known: known.join(", "),
+                },
             ));
         }
     }
@@ -161,15 +171,12 @@ impl EmbedOptions {
                         .filter(|o| !o.is_empty())
                         .collect();
                     if let Some(bad) = origins.iter().find(|o| !is_origin(o)) {
-                        return Err(error(
-                            "allow",
-                            format!("`{bad}` is not an origin such as https://docs.example.com"),
-                        ));
+                        return Err(error("allow", Problem::NotAnOrigin { got: bad.clone() }));
                     }
                     if origins.len() > MAX_ALLOWED_ORIGINS {
                         return Err(error(
                             "allow",
-                            format!("lists more than {MAX_ALLOWED_ORIGINS} origins"),
+                            Problem::too_many(MAX_ALLOWED_ORIGINS, origins.len()),
                         ));
                     }
                     options.allow = origins;
@@ -201,17 +208,17 @@ pub enum Command {
     State,
 }
 
-/// A refused message: what was wrong, for the host's console.
+/// A refused message: what was wrong, in English, for the host developer's console.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommandError {
     pub field: String,
     pub message: String,
 }
 
-fn refuse(field: &str, message: impl Into<String>) -> CommandError {
+fn refuse(field: &str, problem: Problem) -> CommandError {
     CommandError {
         field: field.to_string(),
-        message: message.into(),
+        message: problem.to_string(),
     }
 }
 
@@ -240,28 +247,35 @@ impl Command {
                     .get("t")
                     .and_then(Value::as_f64)
                     .filter(|t| t.is_finite() && *t >= 0.0 && *t <= 1.0e9)
-                    .ok_or_else(|| refuse("t", "must be a time in seconds, such as 12.5"))?;
+                    .ok_or_else(|| {
+                        refuse(
+                            "t",
+                            Problem::NotSeconds {
+                                got: value.get("t").map(Value::to_string).unwrap_or_default(),
+                            },
+                        )
+                    })?;
                 Ok(Command::Seek {
                     t_us: (t * 1e6).round() as u64,
                 })
             }
             "inject" => {
-                let mut action = value.get("action").cloned().ok_or_else(|| {
-                    refuse(
-                        "action",
-                        "is missing, e.g. {\"action\": \"kill\", \"target\": \"analytics\"}",
-                    )
-                })?;
+                let mut action = value
+                    .get("action")
+                    .cloned()
+                    .ok_or_else(|| refuse("action", Problem::ActionMissing {}))?;
                 if let Some(object) = action.as_object_mut() {
                     object.entry("at_ms").or_insert(json!(0.0));
                 }
-                let action: FaultSpec =
-                    serde_json::from_value(action).map_err(|e| refuse("action", e.to_string()))?;
+                let action: FaultSpec = serde_json::from_value(action)
+                    .map_err(|e| refuse("action", Problem::from_json_error(&e)))?;
                 Ok(Command::Inject(Box::new(action)))
             }
             other => Err(refuse(
                 "type",
-                format!("`{PREFIX}{other}` is not a command (play, pause, seek, inject, state)"),
+                Problem::NotACommand {
+                    got: format!("{PREFIX}{other}"),
+                },
             )),
         }
     }

@@ -222,7 +222,7 @@ impl Live {
         }))
         .map_err(|e| ScenarioError {
             field: "service".into(),
-            message: e.to_string(),
+            problem: crate::sim::Problem::from_json_error(&e),
         })?;
         self.act(FaultSpec {
             service: Some(service),

@@ -7,7 +7,7 @@
 //! hash, same scoreboards. Decoding never panics; every error names the parameter.
 
 use crate::sim::scenario::FaultSpec;
-use crate::sim::{Scenario, presets};
+use crate::sim::{Problem, Scenario, presets};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -35,19 +35,26 @@ pub struct SharedView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShareError {
     pub param: String,
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl ShareError {
+    /// What is wrong, in English (the browser translates [`ShareError::problem`]).
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl std::fmt::Display for ShareError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.param, self.message)
+        write!(f, "{}: {}", self.param, self.problem)
     }
 }
 
-pub(crate) fn error(param: &str, message: impl Into<String>) -> ShareError {
+pub(crate) fn error(param: &str, problem: Problem) -> ShareError {
     ShareError {
         param: param.to_string(),
-        message: message.into(),
+        problem,
     }
 }
 
@@ -75,7 +82,7 @@ fn parse_seconds(text: &str) -> Option<u64> {
     whole.checked_mul(1_000_000)?.checked_add(fraction)
 }
 
-fn percent_decode(text: &str) -> Result<String, String> {
+fn percent_decode(text: &str) -> Result<String, Problem> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -86,7 +93,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
                     .get(i + 1..i + 3)
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or("a `%` is not followed by two hex digits")?;
+                    .ok_or(Problem::BadPercentEscape {})?;
                 out.push(hex);
                 i += 3;
             }
@@ -100,7 +107,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
             }
         }
     }
-    String::from_utf8(out).map_err(|_| "is not UTF-8 text".to_string())
+    String::from_utf8(out).map_err(|_| Problem::NotUtf8 {})
 }
 
 /// A query string's `key=value` pairs, percent-decoded; an over-long query or a bad escape is named.
@@ -108,7 +115,9 @@ pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ShareError> {
     if query.len() > MAX_QUERY_CHARS {
         return Err(error(
             "url",
-            format!("is longer than {MAX_QUERY_CHARS} characters"),
+            Problem::TooLong {
+                max: MAX_QUERY_CHARS.to_string(),
+            },
         ));
     }
     let mut pairs = Vec::new();
@@ -142,10 +151,17 @@ fn percent_encode(text: &str) -> String {
 fn json_param<T: serde::de::DeserializeOwned>(param: &str, value: &str) -> Result<T, ShareError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(value.trim_end_matches('='))
-        .map_err(|e| error(param, format!("is not URL-safe base64 ({e})")))?;
+        .map_err(|_| error(param, Problem::NotBase64 {}))?;
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| error(param, format!("{}: {}", e.path(), e.inner())))
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let param = if path == "." {
+            param.to_string()
+        } else {
+            format!("{param}: {path}")
+        };
+        error(&param, Problem::from_json_error(e.inner()))
+    })
 }
 
 fn to_base64(json: &str) -> String {
@@ -164,10 +180,10 @@ impl SharedView {
                         let known: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
                         return Err(error(
                             "preset",
-                            format!(
-                                "no preset is called `{value}` (presets: {})",
-                                known.join(", ")
-                            ),
+                            Problem::NoSuchPreset {
+                                name: value,
+                                presets: known.join(", "),
+                            },
                         ));
                     }
                     view.preset = Some(value);
@@ -176,28 +192,35 @@ impl SharedView {
                     view.seed = Some(value.trim().parse().map_err(|_| {
                         error(
                             "seed",
-                            format!("`{value}` is not a whole number from 0 to {}", u64::MAX),
+                            Problem::NotAWholeNumber {
+                                got: value.clone(),
+                                max: u64::MAX.to_string(),
+                            },
                         )
                     })?)
                 }
                 "t" => {
-                    view.t_us = Some(parse_seconds(&value).ok_or_else(|| {
-                        error(
-                            "t",
-                            format!("`{value}` is not a time in seconds such as 12.5"),
-                        )
-                    })?)
+                    view.t_us =
+                        Some(parse_seconds(&value).ok_or_else(|| {
+                            error("t", Problem::NotSeconds { got: value.clone() })
+                        })?)
                 }
                 "s" => {
                     let value: serde_json::Value = json_param("s", &value)?;
-                    let scenario = Scenario::from_json(&value.to_string())
-                        .map_err(|e| error("s", e.to_string()))?;
+                    let scenario = Scenario::from_json(&value.to_string()).map_err(|e| {
+                        let param = if e.field.is_empty() {
+                            "s".to_string()
+                        } else {
+                            format!("s: {}", e.field)
+                        };
+                        error(&param, e.problem)
+                    })?;
                     view.scenario = Some(scenario);
                 }
                 "a" => {
                     let actions: Vec<FaultSpec> = json_param("a", &value)?;
                     if actions.len() > MAX_ACTIONS {
-                        return Err(error("a", format!("holds more than {MAX_ACTIONS} actions")));
+                        return Err(error("a", Problem::too_many(MAX_ACTIONS, actions.len())));
                     }
                     view.actions = actions;
                 }

@@ -1,5 +1,6 @@
 //! Service-time and delay distributions, as written in scenario JSON and as sampled.
 
+use super::problem::Problem;
 use super::rng::SimRng;
 use super::time::SimTime;
 use rand_distr::{Distribution, Exp, LogNormal};
@@ -31,13 +32,10 @@ pub enum DurationDist {
 
 impl DurationDist {
     /// Checks the parameters; the error says which one is wrong and why.
-    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+    pub fn validate(&self) -> Result<(), (&'static str, Problem)> {
         let sane = |name: &'static str, value: f64| {
             if !value.is_finite() || !(0.0..=3_600_000.0).contains(&value) {
-                Err((
-                    name,
-                    format!("must be a number of milliseconds from 0 to 3600000, got {value}"),
-                ))
+                Err((name, Problem::range(0, 3_600_000, value)))
             } else {
                 Ok(())
             }
@@ -48,14 +46,26 @@ impl DurationDist {
                 sane("min", min)?;
                 sane("max", max)?;
                 if max < min {
-                    return Err(("max", format!("must not be below min ({min}), got {max}")));
+                    return Err((
+                        "max",
+                        Problem::NotBelow {
+                            other: "min".into(),
+                            min: min.to_string(),
+                            got: max.to_string(),
+                        },
+                    ));
                 }
                 Ok(())
             }
             DurationDist::Exponential { mean } => {
                 sane("mean", mean)?;
                 if mean <= 0.0 {
-                    return Err(("mean", "must be above 0".to_string()));
+                    return Err((
+                        "mean",
+                        Problem::AboveZero {
+                            got: mean.to_string(),
+                        },
+                    ));
                 }
                 Ok(())
             }
@@ -63,12 +73,21 @@ impl DurationDist {
                 sane("median", median)?;
                 sane("p99", p99)?;
                 if median <= 0.0 {
-                    return Err(("median", "must be above 0".to_string()));
+                    return Err((
+                        "median",
+                        Problem::AboveZero {
+                            got: median.to_string(),
+                        },
+                    ));
                 }
                 if p99 <= median {
                     return Err((
                         "p99",
-                        format!("must be above the median ({median}), got {p99}"),
+                        Problem::Above {
+                            other: "median".into(),
+                            min: median.to_string(),
+                            got: p99.to_string(),
+                        },
                     ));
                 }
                 Ok(())

@@ -22,8 +22,9 @@
 use super::engine::Simulation;
 use super::goal::{ConditionResult, Goal};
 use super::presets;
+use super::problem::Problem;
 use super::report::Report;
-use super::scenario::{Scenario, ScenarioError, display_path, json_node_mut, tidy_serde_message};
+use super::scenario::{Scenario, ScenarioError, error, json_node_mut, serde_error};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -65,22 +66,21 @@ impl LocalText {
                 let mut by_tag = BTreeMap::new();
                 for (tag, text) in map {
                     let Value::String(text) = text else {
-                        return Err(error(format!("{field}.{tag}"), "must be a string"));
+                        return Err(error(
+                            format!("{field}.{tag}"),
+                            Problem::ExpectedText {
+                                got: text.to_string(),
+                            },
+                        ));
                     };
                     by_tag.insert(tag.clone(), text.clone());
                 }
                 if !by_tag.contains_key("en") {
-                    return Err(error(
-                        field,
-                        "needs an `en` text, the fallback for other languages",
-                    ));
+                    return Err(error(field, Problem::NeedsEnglishText {}));
                 }
                 Ok(LocalText { by_tag })
             }
-            _ => Err(error(
-                field,
-                "must be a string, or a map from language tag to string",
-            )),
+            _ => Err(error(field, Problem::TextOrTranslations {})),
         }
     }
 }
@@ -137,20 +137,13 @@ impl fmt::Display for Verdict {
     }
 }
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-    ScenarioError {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 fn nested(prefix: &str, inner: ScenarioError) -> ScenarioError {
     let field = if inner.field.is_empty() {
         prefix.to_string()
     } else {
         format!("{prefix}.{}", inner.field)
     };
-    error(field, inner.message)
+    error(field, inner.problem)
 }
 
 impl Exercise {
@@ -158,31 +151,34 @@ impl Exercise {
     /// names only metrics the report has, and every allowed setting exists.
     pub fn from_json(text: &str) -> Result<Exercise, ScenarioError> {
         if text.len() > MAX_FILE_BYTES {
-            return Err(error("", format!("is larger than {MAX_FILE_BYTES} bytes")));
+            return Err(error(
+                "",
+                Problem::FileTooLarge {
+                    max: MAX_FILE_BYTES.to_string(),
+                },
+            ));
         }
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let file: ExerciseFile =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-                error(
-                    display_path(err.path()),
-                    tidy_serde_message(&err.inner().to_string()),
-                )
-            })?;
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| serde_error(&err))?;
         deserializer
             .end()
-            .map_err(|err| error("", format!("unexpected text after the exercise ({err})")))?;
+            .map_err(|err| error("", Problem::from_json_error(&err)))?;
         if file.name.trim().is_empty() {
-            return Err(error("name", "must not be empty"));
+            return Err(error("name", Problem::NotEmpty {}));
         }
         let scenario = resolve_scenario(&file.scenario)?;
         if file.allowed.len() > MAX_ALLOWED {
             return Err(error(
                 "allowed",
-                format!("lists more than {MAX_ALLOWED} settings"),
+                Problem::too_many(MAX_ALLOWED, file.allowed.len()),
             ));
         }
         if file.hints.len() > MAX_HINTS {
-            return Err(error("hints", format!("has more than {MAX_HINTS} hints")));
+            return Err(error(
+                "hints",
+                Problem::too_many(MAX_HINTS, file.hints.len()),
+            ));
         }
         let mut scenario_json = serde_json::to_value(&scenario).expect("scenarios serialise");
         for (index, path) in file.allowed.iter().enumerate() {
@@ -191,17 +187,17 @@ impl Exercise {
             if !settable || json_node_mut(&mut scenario_json, path).is_none() {
                 return Err(error(
                     format!("allowed[{index}]"),
-                    format!("`{path}` is not a setting of this scenario"),
+                    Problem::NotAScenarioSetting { path: path.clone() },
                 ));
             }
         }
-        let goal = Goal::parse(&file.goal).map_err(|e| error("goal", e.message))?;
+        let goal = Goal::parse(&file.goal).map_err(|e| error("goal", e.problem))?;
         let empty_report = Simulation::new(scenario.clone())
             .map_err(|e| nested("scenario", e))?
             .report()
             .metrics_json();
         goal.check_paths(&empty_report)
-            .map_err(|e| error("goal", e.message))?;
+            .map_err(|e| error("goal", e.problem))?;
         let hints = file
             .hints
             .iter()
@@ -233,13 +229,19 @@ impl Exercise {
     /// Reads a settings file: one JSON object from setting path to value.
     pub fn settings_from_json(text: &str) -> Result<Settings, ScenarioError> {
         if text.len() > MAX_FILE_BYTES {
-            return Err(error("", format!("is larger than {MAX_FILE_BYTES} bytes")));
+            return Err(error(
+                "",
+                Problem::FileTooLarge {
+                    max: MAX_FILE_BYTES.to_string(),
+                },
+            ));
         }
         serde_json::from_str::<Settings>(text).map_err(|e| {
-            error(
-                "",
-                format!("settings must be one JSON object from setting to value ({e})"),
-            )
+            let problem = match e.classify() {
+                serde_json::error::Category::Data => Problem::SettingsObject {},
+                _ => Problem::from_json_error(&e),
+            };
+            error("", problem)
         })
     }
 
@@ -267,11 +269,8 @@ impl Exercise {
                     .iter()
                     .any(|a| a == path)
                     .then_some(())
-                    .ok_or_else(|| {
-                        format!(
-                            "is not a setting this exercise lets you change (it allows {})",
-                            self.allowed.join(", ")
-                        )
+                    .ok_or_else(|| Problem::NotAllowedSetting {
+                        allowed: self.allowed.join(", "),
                     })
             })
             .map_err(|e| nested("settings", e))
@@ -286,7 +285,7 @@ impl Exercise {
         let outcome = self
             .goal
             .evaluate(&report.metrics_json())
-            .map_err(|e| error("goal", e.message))?;
+            .map_err(|e| error("goal", e.problem))?;
         Ok(Verdict {
             passed: outcome.passed,
             conditions: outcome.conditions,
@@ -302,19 +301,16 @@ fn resolve_scenario(value: &Value) -> Result<Scenario, ScenarioError> {
             let known: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
             error(
                 "scenario",
-                format!(
-                    "no preset is called `{name}` (presets: {})",
-                    known.join(", ")
-                ),
+                Problem::NoSuchPreset {
+                    name: name.clone(),
+                    presets: known.join(", "),
+                },
             )
         }),
         Value::Object(_) => {
             Scenario::from_json(&value.to_string()).map_err(|e| nested("scenario", e))
         }
-        _ => Err(error(
-            "scenario",
-            "must be a preset name or a scenario object",
-        )),
+        _ => Err(error("scenario", Problem::PresetOrScenario {})),
     }
 }
 
@@ -417,7 +413,7 @@ mod tests {
         };
         let err = refused("event.acks", json!("0"));
         assert_eq!(err.field, "settings.event.acks");
-        assert!(err.message.contains("event.idempotent"), "{err}");
+        assert!(err.message().contains("event.idempotent"), "{err}");
         let err = refused("event.commit", json!("sometimes"));
         assert_eq!(err.field, "settings.event.commit", "{err}");
         let err = refused("services.analytics.workers", json!(-1));

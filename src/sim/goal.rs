@@ -7,6 +7,7 @@
 //! or a dotted path into the JSON report that `ripple-sim` prints, for example
 //! `event.groups.email.idle` or `effects_by_service.analytics.event.lost`.
 
+use super::problem::Problem;
 use serde_json::Value;
 use std::fmt;
 
@@ -97,21 +98,26 @@ pub struct Goal {
 /// Why a goal could not be read or checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoalError {
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl GoalError {
+    /// What is wrong, in English (the browser translates [`GoalError::problem`]).
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl fmt::Display for GoalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.problem.fmt(f)
     }
 }
 
 impl std::error::Error for GoalError {}
 
-fn goal_error(message: impl Into<String>) -> GoalError {
-    GoalError {
-        message: message.into(),
-    }
+fn goal_error(problem: Problem) -> GoalError {
+    GoalError { problem }
 }
 
 /// One comparison's outcome, with the values it saw.
@@ -174,9 +180,9 @@ impl Goal {
     /// Parses a goal, naming the character where reading stopped.
     pub fn parse(text: &str) -> Result<Goal, GoalError> {
         if text.chars().count() > MAX_GOAL_CHARS {
-            return Err(goal_error(format!(
-                "is longer than {MAX_GOAL_CHARS} characters"
-            )));
+            return Err(goal_error(Problem::TooLong {
+                max: MAX_GOAL_CHARS.to_string(),
+            }));
         }
         let mut parser = Parser { text, at: 0 };
         let mut any_of = vec![vec![parser.comparison()?]];
@@ -191,7 +197,7 @@ impl Goal {
             } else if parser.eat("||") || parser.eat_word("or") {
                 any_of.push(vec![parser.comparison()?]);
             } else {
-                return Err(parser.error("expected `&&`, `||` or the end of the goal"));
+                return Err(parser.error(Expected::Join));
             }
         }
         Ok(Goal { any_of })
@@ -278,19 +284,17 @@ pub fn lookup(report: &Value, path: &str) -> Result<f64, GoalError> {
                 Value::Object(map) => map.keys().map(String::as_str).collect(),
                 _ => Vec::new(),
             };
-            let place = if walked.is_empty() {
-                "the report".to_string()
+            let (path, step, known) = (path.to_string(), step.to_string(), known.join(", "));
+            return Err(goal_error(if walked.is_empty() {
+                Problem::NotAMetric { path, step, known }
             } else {
-                format!("`{walked}`")
-            };
-            let hint = if known.is_empty() {
-                String::new()
-            } else {
-                format!("; it has {}", known.join(", "))
-            };
-            return Err(goal_error(format!(
-                "`{path}` is not a report metric: {place} has no `{step}`{hint}"
-            )));
+                Problem::NotAMetricInside {
+                    path,
+                    place: walked,
+                    step,
+                    known,
+                }
+            }));
         };
         if !walked.is_empty() {
             walked.push('.');
@@ -299,14 +303,25 @@ pub fn lookup(report: &Value, path: &str) -> Result<f64, GoalError> {
         here = next;
     }
     match here {
-        Value::Number(n) => n
-            .as_f64()
-            .ok_or_else(|| goal_error(format!("`{path}` is not a finite number"))),
+        Value::Number(n) => n.as_f64().ok_or_else(|| {
+            goal_error(Problem::MetricNotFinite {
+                path: path.to_string(),
+            })
+        }),
         Value::Bool(b) => Ok(if *b { 1.0 } else { 0.0 }),
-        _ => Err(goal_error(format!(
-            "`{path}` is a group of metrics, not a number; name one inside it"
-        ))),
+        _ => Err(goal_error(Problem::MetricIsGroup {
+            path: path.to_string(),
+        })),
     }
+}
+
+/// What the parser was looking for when it stopped.
+enum Expected {
+    Join,
+    Operator,
+    Number,
+    Metric,
+    Operand,
 }
 
 struct Parser<'a> {
@@ -352,15 +367,20 @@ impl<'a> Parser<'a> {
         whole_word
     }
 
-    fn error(&self, what: &str) -> GoalError {
-        let column = self.text[..self.at].chars().count() + 1;
+    /// What was expected where reading stopped, with the character and what is there.
+    fn error(&self, expected: Expected) -> GoalError {
+        let column = (self.text[..self.at].chars().count() + 1).to_string();
         let found: String = self.rest().chars().take(12).collect();
-        let found = if found.is_empty() {
-            "the end".to_string()
-        } else {
-            format!("`{found}`")
-        };
-        goal_error(format!("{what} at character {column}, found {found}"))
+        if found.is_empty() {
+            return goal_error(Problem::GoalEndsEarly { column });
+        }
+        goal_error(match expected {
+            Expected::Join => Problem::GoalExpectedJoin { column, found },
+            Expected::Operator => Problem::GoalExpectedOperator { column, found },
+            Expected::Number => Problem::GoalExpectedNumber { column, found },
+            Expected::Metric => Problem::GoalExpectedMetric { column, found },
+            Expected::Operand => Problem::GoalExpectedOperand { column, found },
+        })
     }
 
     fn comparison(&mut self) -> Result<Comparison, GoalError> {
@@ -371,7 +391,7 @@ impl<'a> Parser<'a> {
             .find(|(symbol, _)| self.rest().starts_with(symbol))
             .map(|&(symbol, op)| (symbol, op));
         let Some((symbol, op)) = op else {
-            return Err(self.error("expected one of == != < <= > >="));
+            return Err(self.error(Expected::Operator));
         };
         self.at += symbol.len();
         let right = self.operand()?;
@@ -392,7 +412,7 @@ impl<'a> Parser<'a> {
                     .parse()
                     .ok()
                     .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| self.error("expected a number"))?;
+                    .ok_or_else(|| self.error(Expected::Number))?;
                 self.at += length;
                 Ok(Operand::Number(value))
             }
@@ -404,13 +424,13 @@ impl<'a> Parser<'a> {
                             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 });
                 if !valid {
-                    return Err(self.error("expected a metric path such as `sync.failed`"));
+                    return Err(self.error(Expected::Metric));
                 }
                 let path = word.to_string();
                 self.at += length;
                 Ok(Operand::Metric(path))
             }
-            _ => Err(self.error("expected a metric path or a number")),
+            _ => Err(self.error(Expected::Operand)),
         }
     }
 }
@@ -464,11 +484,11 @@ mod tests {
     #[test]
     fn parse_errors_point_at_the_character() {
         let err = Goal::parse("sync.failed = 0").unwrap_err();
-        assert!(err.message.contains("character 13"), "{err}");
+        assert!(err.message().contains("character 13"), "{err}");
         let err = Goal::parse("sync.failed > ").unwrap_err();
-        assert!(err.message.contains("found the end"), "{err}");
+        assert!(err.message().contains("ends too early"), "{err}");
         let err = Goal::parse("sync.failed > 0 extra").unwrap_err();
-        assert!(err.message.contains("`&&`"), "{err}");
+        assert!(err.message().contains("`&&`"), "{err}");
         assert!(Goal::parse("").is_err());
         assert!(Goal::parse(&"a".repeat(MAX_GOAL_CHARS + 1)).is_err());
     }
@@ -477,13 +497,13 @@ mod tests {
     fn unknown_paths_name_what_exists() {
         let goal = Goal::parse("event.effects.lots == 0").unwrap();
         let err = goal.check_paths(&report()).unwrap_err();
-        assert!(err.message.contains("no `lots`"), "{err}");
-        assert!(err.message.contains("duplicated"), "{err}");
+        assert!(err.message().contains("no `lots`"), "{err}");
+        assert!(err.message().contains("duplicated"), "{err}");
         let err = Goal::parse("event.effects > 0")
             .unwrap()
             .evaluate(&report())
             .unwrap_err();
-        assert!(err.message.contains("group of metrics"), "{err}");
+        assert!(err.message().contains("group of metrics"), "{err}");
         assert!(
             Goal::parse("note == 1")
                 .unwrap()

@@ -5,6 +5,7 @@
 //! about, in the same path syntax the README documents (`services[1].workers`).
 
 use super::dist::DurationDist;
+use super::problem::Problem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -558,25 +559,32 @@ mod defaults {
 pub struct ScenarioError {
     /// The path of the field, e.g. `services[1].workers`; empty for the document itself.
     pub field: String,
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl ScenarioError {
+    /// What is wrong, in English (the browser translates [`ScenarioError::problem`]).
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.field.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{}", self.problem)
         } else {
-            write!(f, "{}: {}", self.field, self.message)
+            write!(f, "{}: {}", self.field, self.problem)
         }
     }
 }
 
 impl std::error::Error for ScenarioError {}
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+pub(crate) fn error(field: impl Into<String>, problem: Problem) -> ScenarioError {
     ScenarioError {
         field: field.into(),
-        message: message.into(),
+        problem,
     }
 }
 
@@ -599,13 +607,12 @@ pub(super) fn display_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Drops serde_json's " at line 3 column 7" so the field path leads the message; the
-/// position is kept in parentheses because it still helps in a large file.
-pub(super) fn tidy_serde_message(raw: &str) -> String {
-    match raw.rfind(" at line ") {
-        Some(index) => format!("{} ({})", &raw[..index], raw[index + 1..].trim()),
-        None => raw.to_string(),
-    }
+/// A serde_path_to_error failure as a scenario error: the path, and the coded problem.
+pub(super) fn serde_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ScenarioError {
+    error(
+        display_path(err.path()),
+        Problem::from_json_error(err.inner()),
+    )
 }
 
 impl Scenario {
@@ -613,19 +620,10 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let scenario: Scenario =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-                let field = display_path(err.path());
-                error(field, tidy_serde_message(&err.inner().to_string()))
-            })?;
-        deserializer.end().map_err(|err| {
-            error(
-                "",
-                format!(
-                    "unexpected text after the scenario: {}",
-                    tidy_serde_message(&err.to_string())
-                ),
-            )
-        })?;
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| serde_error(&err))?;
+        deserializer
+            .end()
+            .map_err(|err| error("", Problem::from_json_error(&err)))?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -648,12 +646,11 @@ impl Scenario {
             ..self.clone()
         };
         let patched = without_faults.with_values(set, |path| {
-            is_live_setting(path).then_some(()).ok_or_else(|| {
-                format!(
-                    "cannot change during a run (these can: {})",
-                    LIVE_SETTINGS.join(", ")
-                )
-            })
+            is_live_setting(path)
+                .then_some(())
+                .ok_or_else(|| Problem::NotLiveSetting {
+                    settings: LIVE_SETTINGS.join(", "),
+                })
         })?;
         Ok(Scenario {
             faults: self.faults.clone(),
@@ -666,21 +663,17 @@ impl Scenario {
     pub fn with_values(
         &self,
         set: &BTreeMap<String, serde_json::Value>,
-        may_change: impl Fn(&str) -> Result<(), String>,
+        may_change: impl Fn(&str) -> Result<(), Problem>,
     ) -> Result<Scenario, ScenarioError> {
         let mut json = serde_json::to_value(self).expect("scenarios always serialise");
         for (path, value) in set {
             may_change(path).map_err(|reason| error(path.clone(), reason))?;
             let slot = json_node_mut(&mut json, path)
-                .ok_or_else(|| error(path.clone(), "the scenario has no such setting"))?;
+                .ok_or_else(|| error(path.clone(), Problem::NoSuchSetting {}))?;
             *slot = value.clone();
         }
-        let patched: Scenario = serde_path_to_error::deserialize(json).map_err(|err| {
-            error(
-                display_path(err.path()),
-                tidy_serde_message(&err.inner().to_string()),
-            )
-        })?;
+        let patched: Scenario =
+            serde_path_to_error::deserialize(json).map_err(|err| serde_error(&err))?;
         patched.validate()?;
         Ok(patched)
     }
@@ -707,11 +700,7 @@ impl Scenario {
         if self.duration_ms == 0 || self.duration_ms > limits::MAX_DURATION_MS {
             return Err(error(
                 "duration_ms",
-                format!(
-                    "must be from 1 to {} (24 hours), got {}",
-                    limits::MAX_DURATION_MS,
-                    self.duration_ms
-                ),
+                Problem::range(1, limits::MAX_DURATION_MS, self.duration_ms),
             ));
         }
         check_range("network_latency_ms", self.network_latency_ms, 0.0, 60_000.0)?;
@@ -722,7 +711,7 @@ impl Scenario {
         self.validate_event()?;
         self.validate_faults()?;
         if !self.expect.is_empty() {
-            super::goal::Goal::parse(&self.expect).map_err(|e| error("expect", e.message))?;
+            super::goal::Goal::parse(&self.expect).map_err(|e| error("expect", e.problem))?;
         }
         Ok(())
     }
@@ -751,7 +740,13 @@ impl Scenario {
             }
         }
         if self.workload.users == 0 {
-            return Err(error("workload.users", "must be at least 1"));
+            return Err(error(
+                "workload.users",
+                Problem::AtLeast {
+                    min: "1".into(),
+                    got: "0".into(),
+                },
+            ));
         }
         Ok(())
     }
@@ -761,7 +756,7 @@ impl Scenario {
         if kinds.len() > limits::MAX_KINDS {
             return Err(error(
                 "workload.kinds",
-                format!("at most {} kinds, got {}", limits::MAX_KINDS, kinds.len()),
+                Problem::too_many(limits::MAX_KINDS, kinds.len()),
             ));
         }
         for (index, kind) in kinds.iter().enumerate() {
@@ -770,7 +765,9 @@ impl Scenario {
             if kinds[..index].iter().any(|k| k.name == kind.name) {
                 return Err(error(
                     format!("{at}.name"),
-                    format!("`{}` is used twice", kind.name),
+                    Problem::UsedTwice {
+                        name: kind.name.clone(),
+                    },
                 ));
             }
             check_range(&format!("{at}.weight"), kind.weight, 0.0, 1e9)?;
@@ -779,13 +776,15 @@ impl Scenario {
                     None => {
                         return Err(error(
                             format!("{at}.touches[{t}]"),
-                            format!("no service is named `{touched}`"),
+                            Problem::NoSuchService {
+                                name: touched.clone(),
+                            },
                         ));
                     }
                     Some(0) => {
                         return Err(error(
                             format!("{at}.touches[{t}]"),
-                            "the entry service handles every request; list only the services it calls",
+                            Problem::EntryInTouches {},
                         ));
                     }
                     Some(_) => {}
@@ -793,10 +792,7 @@ impl Scenario {
             }
         }
         if !kinds.is_empty() && kinds.iter().all(|k| k.weight == 0.0) {
-            return Err(error(
-                "workload.kinds",
-                "at least one kind needs a weight above 0",
-            ));
+            return Err(error("workload.kinds", Problem::NoKindWeight {}));
         }
         Ok(())
     }
@@ -819,11 +815,7 @@ impl Scenario {
         if retry.max_retries > limits::MAX_RETRIES {
             return Err(error(
                 "sync.retry.max_retries",
-                format!(
-                    "must be from 0 to {}, got {}",
-                    limits::MAX_RETRIES,
-                    retry.max_retries
-                ),
+                Problem::range(0, limits::MAX_RETRIES, retry.max_retries),
             ));
         }
         check_range(
@@ -843,7 +835,7 @@ impl Scenario {
         if breaker.failure_threshold == 0 || breaker.failure_threshold > 1_000 {
             return Err(error(
                 "sync.circuit_breaker.failure_threshold",
-                "must be from 1 to 1000",
+                Problem::range(1, 1_000, breaker.failure_threshold),
             ));
         }
         check_range(
@@ -858,10 +850,7 @@ impl Scenario {
         let event = &self.event;
         let count = |field: &str, value: u32, min: u32, max: u32| {
             if value < min || value > max {
-                Err(error(
-                    field,
-                    format!("must be from {min} to {max}, got {value}"),
-                ))
+                Err(error(field, Problem::range(min, max, value)))
             } else {
                 Ok(())
             }
@@ -880,10 +869,10 @@ impl Scenario {
             event.brokers,
         )
         .map_err(|e| {
-            error(
-                e.field,
-                format!("{} (it cannot exceed event.brokers)", e.message),
-            )
+            let Problem::Range { min, max, got } = e.problem else {
+                return e;
+            };
+            error(e.field, Problem::RangeBelowBrokers { min, max, got })
         })?;
         check_range("event.retention_ms", event.retention_ms, 1.0, 1e12)?;
         check_range(
@@ -898,7 +887,12 @@ impl Scenario {
                 for (group, n) in map {
                     let field = format!("event.consumers.{group}");
                     if self.service_index(group).is_none() {
-                        return Err(error(field, format!("no service is named `{group}`")));
+                        return Err(error(
+                            field,
+                            Problem::NoSuchService {
+                                name: group.clone(),
+                            },
+                        ));
                     }
                     count(&field, *n, 0, limits::MAX_INSTANCES)?;
                 }
@@ -947,11 +941,7 @@ impl Scenario {
         if self.faults.len() > limits::MAX_FAULTS {
             return Err(error(
                 "faults",
-                format!(
-                    "at most {} entries, got {}",
-                    limits::MAX_FAULTS,
-                    self.faults.len()
-                ),
+                Problem::too_many(limits::MAX_FAULTS, self.faults.len()),
             ));
         }
         // Services that exist at each point of the timeline, in time order.
@@ -972,19 +962,16 @@ impl Scenario {
             let target_error = || {
                 error(
                     format!("{at}.target"),
-                    format!(
-                        "`{target}` is neither a service nor a broker (broker-0 to broker-{})",
-                        self.event.brokers - 1
-                    ),
+                    Problem::NotATarget {
+                        target: target.to_string(),
+                        last_broker: (self.event.brokers - 1).to_string(),
+                    },
                 )
             };
             match fault.action {
                 FaultAction::Kill | FaultAction::Hang | FaultAction::Restore => match broker {
                     Some(Ok(b)) if b < self.event.brokers && fault.action == FaultAction::Hang => {
-                        return Err(error(
-                            format!("{at}.action"),
-                            "brokers can be killed and restored, not hung",
-                        ));
+                        return Err(error(format!("{at}.action"), Problem::BrokerCannotHang {}));
                     }
                     Some(Ok(b)) if b < self.event.brokers => {}
                     Some(_) => return Err(target_error()),
@@ -996,7 +983,7 @@ impl Scenario {
                         return Err(target_error());
                     }
                     let factor = fault.factor.ok_or_else(|| {
-                        error(format!("{at}.factor"), "`slow` needs a factor, e.g. 5")
+                        error(format!("{at}.factor"), Problem::SlowNeedsFactor {})
                     })?;
                     check_range(&format!("{at}.factor"), factor, 1.0, 1_000.0)?;
                 }
@@ -1006,18 +993,18 @@ impl Scenario {
                     if !group_ok {
                         return Err(error(
                             format!("{at}.target"),
-                            format!(
-                                "`{target}` is not a consumer group (a service the entry calls)"
-                            ),
+                            Problem::NotAGroup {
+                                target: target.to_string(),
+                            },
                         ));
                     }
                     let instances = fault.instances.ok_or_else(|| {
-                        error(format!("{at}.instances"), "`scale` needs an instance count")
+                        error(format!("{at}.instances"), Problem::ScaleNeedsInstances {})
                     })?;
                     if instances > limits::MAX_INSTANCES {
                         return Err(error(
                             format!("{at}.instances"),
-                            format!("must be from 0 to {}", limits::MAX_INSTANCES),
+                            Problem::range(0, limits::MAX_INSTANCES, instances),
                         ));
                     }
                 }
@@ -1025,31 +1012,32 @@ impl Scenario {
                     if !known_service {
                         return Err(error(
                             format!("{at}.target"),
-                            format!("the caller `{target}` is not a service"),
+                            Problem::CallerNotAService {
+                                target: target.to_string(),
+                            },
                         ));
                     }
                     let spec = fault.service.as_ref().ok_or_else(|| {
-                        error(
-                            format!("{at}.service"),
-                            "`add_service` needs the new service",
-                        )
+                        error(format!("{at}.service"), Problem::AddNeedsService {})
                     })?;
                     if names.len() >= limits::MAX_SERVICES {
                         return Err(error(
                             format!("{at}.service"),
-                            format!("at most {} services in all", limits::MAX_SERVICES),
+                            Problem::too_many(limits::MAX_SERVICES, names.len() + 1),
                         ));
                     }
                     if names.contains(&spec.name) {
                         return Err(error(
                             format!("{at}.service.name"),
-                            format!("`{}` already exists", spec.name),
+                            Problem::AlreadyExists {
+                                name: spec.name.clone(),
+                            },
                         ));
                     }
                     if !spec.calls.is_empty() {
                         return Err(error(
                             format!("{at}.service.calls"),
-                            "an added service starts as a leaf with no calls",
+                            Problem::AddedServiceHasCalls {},
                         ));
                     }
                     validate_service_fields(&format!("{at}.service"), spec)?;
@@ -1061,20 +1049,19 @@ impl Scenario {
                         .as_ref()
                         .filter(|set| !set.is_empty())
                         .ok_or_else(|| {
-                            error(
-                                format!("{at}.set"),
-                                "`configure` needs settings, e.g. {\"event.acks\": \"all\"}",
-                            )
+                            error(format!("{at}.set"), Problem::ConfigureNeedsSettings {})
                         })?;
                     self.configured(set).map_err(|inner| {
-                        error(format!("{at}.set.{}", inner.field), inner.message)
+                        error(format!("{at}.set.{}", inner.field), inner.problem)
                     })?;
                 }
                 FaultAction::RemoveService => {
                     if !known_service || names.first().is_some_and(|n| n == target) {
                         return Err(error(
                             format!("{at}.target"),
-                            format!("`{target}` is not a removable service"),
+                            Problem::NotRemovable {
+                                target: target.to_string(),
+                            },
                         ));
                     }
                 }
@@ -1106,10 +1093,7 @@ fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), Scenar
     if value.is_finite() && value >= min && value <= max {
         Ok(())
     } else {
-        Err(error(
-            field,
-            format!("must be from {min} to {max}, got {value}"),
-        ))
+        Err(error(field, Problem::range(min, max, value)))
     }
 }
 
@@ -1125,7 +1109,9 @@ fn check_name(field: &str, name: &str) -> Result<(), ScenarioError> {
     } else {
         Err(error(
             field,
-            format!("`{name}` must be 1 to 32 letters, digits, - or _, and not start with broker-"),
+            Problem::BadName {
+                name: name.to_string(),
+            },
         ))
     }
 }
@@ -1135,27 +1121,19 @@ fn validate_service_fields(at: &str, service: &ServiceSpec) -> Result<(), Scenar
     if service.workers == 0 || service.workers > limits::MAX_WORKERS {
         return Err(error(
             format!("{at}.workers"),
-            format!(
-                "must be from 1 to {}, got {}",
-                limits::MAX_WORKERS,
-                service.workers
-            ),
+            Problem::range(1, limits::MAX_WORKERS, service.workers),
         ));
     }
     if service.queue_capacity > limits::MAX_QUEUE {
         return Err(error(
             format!("{at}.queue_capacity"),
-            format!(
-                "must be from 0 to {}, got {}",
-                limits::MAX_QUEUE,
-                service.queue_capacity
-            ),
+            Problem::range(0, limits::MAX_QUEUE, service.queue_capacity),
         ));
     }
     service
         .service_time_ms
         .validate()
-        .map_err(|(param, message)| error(format!("{at}.service_time_ms.{param}"), message))?;
+        .map_err(|(param, problem)| error(format!("{at}.service_time_ms.{param}"), problem))?;
     check_range(&format!("{at}.error_rate"), service.error_rate, 0.0, 1.0)
 }
 
@@ -1163,16 +1141,12 @@ fn validate_service_fields(at: &str, service: &ServiceSpec) -> Result<(), Scenar
 /// no service called twice, no cycle, nothing unreachable.
 fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
     if services.is_empty() {
-        return Err(error("services", "needs at least the entry service"));
+        return Err(error("services", Problem::NeedsEntry {}));
     }
     if services.len() > limits::MAX_SERVICES {
         return Err(error(
             "services",
-            format!(
-                "at most {} services, got {}",
-                limits::MAX_SERVICES,
-                services.len()
-            ),
+            Problem::too_many(limits::MAX_SERVICES, services.len()),
         ));
     }
     for (index, service) in services.iter().enumerate() {
@@ -1181,7 +1155,9 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
         if services[..index].iter().any(|s| s.name == service.name) {
             return Err(error(
                 format!("{at}.name"),
-                format!("`{}` is used twice", service.name),
+                Problem::UsedTwice {
+                    name: service.name.clone(),
+                },
             ));
         }
     }
@@ -1191,21 +1167,33 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
         for (c, callee) in service.calls.iter().enumerate() {
             let field = format!("services[{index}].calls[{c}]");
             let Some(target) = index_of(callee) else {
-                return Err(error(field, format!("no service is named `{callee}`")));
+                return Err(error(
+                    field,
+                    Problem::NoSuchService {
+                        name: callee.clone(),
+                    },
+                ));
             };
             if target == 0 || target == index {
-                return Err(error(field, format!("`{callee}` would make a call cycle")));
+                return Err(error(
+                    field,
+                    Problem::CallCycle {
+                        name: callee.clone(),
+                    },
+                ));
             }
             if let Some(previous) = caller[target] {
-                let message = if previous == index {
-                    format!("`{callee}` is listed twice")
+                let problem = if previous == index {
+                    Problem::CallListedTwice {
+                        name: callee.clone(),
+                    }
                 } else {
-                    format!(
-                        "`{callee}` is already called by `{}`; services form a tree",
-                        services[previous].name
-                    )
+                    Problem::AlreadyCalled {
+                        name: callee.clone(),
+                        caller: services[previous].name.clone(),
+                    }
                 };
-                return Err(error(field, message));
+                return Err(error(field, problem));
             }
             caller[target] = Some(index);
         }
@@ -1222,10 +1210,9 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
                 None => {
                     return Err(error(
                         format!("services[{start}]"),
-                        format!(
-                            "`{}` is not called by any service reachable from the entry",
-                            services[start].name
-                        ),
+                        Problem::Unreachable {
+                            name: services[start].name.clone(),
+                        },
                     ));
                 }
             }
@@ -1233,7 +1220,7 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
             if steps > services.len() {
                 return Err(error(
                     format!("services[{start}].calls"),
-                    "the calls form a cycle",
+                    Problem::CallsFormCycle {},
                 ));
             }
         }
@@ -1244,6 +1231,7 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::ProblemCode;
 
     const MINIMAL: &str =
         r#"{"services": [{"name": "signup", "calls": ["email"]}, {"name": "email"}]}"#;
@@ -1275,7 +1263,7 @@ mod tests {
     fn unknown_fields_are_named_with_their_path() {
         let err = error_for(r#"{"services": [{"name": "a", "wrokers": 3}]}"#);
         assert_eq!(err.field, "services[0].wrokers");
-        assert!(err.message.contains("unknown field `wrokers`"), "{err}");
+        assert!(err.message().contains("unknown field `wrokers`"), "{err}");
     }
 
     #[test]
@@ -1293,13 +1281,13 @@ mod tests {
     #[test]
     fn malformed_json_is_reported_not_panicked() {
         let err = error_for(r#"{"services": [{"name": "a"}"#);
-        assert!(err.message.contains("EOF"), "{err}");
-        assert!(error_for("").message.contains("EOF"));
+        assert_eq!(err.problem.code(), ProblemCode::JsonEndsEarly, "{err}");
+        assert!(err.message().contains("line 1, column 27"), "{err}");
+        assert_eq!(error_for("").problem.code(), ProblemCode::JsonEndsEarly);
         let trailing = error_for(r#"{"services": [{"name": "a"}]} trailing"#);
-        assert!(
-            trailing
-                .message
-                .contains("unexpected text after the scenario"),
+        assert_eq!(
+            trailing.problem.code(),
+            ProblemCode::JsonTrailing,
             "{trailing}"
         );
     }
@@ -1331,20 +1319,20 @@ mod tests {
     fn topology_must_be_a_tree() {
         let cycle = r#"{"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]}, {"name": "c", "calls": ["b"]}]}"#;
         assert!(
-            error_for(cycle).message.contains("already called by"),
+            error_for(cycle).message().contains("already called by"),
             "{}",
             error_for(cycle)
         );
         let self_call =
             r#"{"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["b"]}]}"#;
-        assert!(error_for(self_call).message.contains("cycle"));
+        assert!(error_for(self_call).message().contains("cycle"));
         let orphan = r#"{"services": [{"name": "a"}, {"name": "b"}]}"#;
         assert_eq!(error_for(orphan).field, "services[1]");
         let unknown = r#"{"services": [{"name": "a", "calls": ["zz"]}]}"#;
         assert_eq!(error_for(unknown).field, "services[0].calls[0]");
         let entry_called =
             r#"{"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["a"]}]}"#;
-        assert!(error_for(entry_called).message.contains("cycle"));
+        assert!(error_for(entry_called).message().contains("cycle"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::state::{Explainer, Notice, Target};
 use super::{focus_element, focus_target, now_ms};
 use crate::i18n::{Key, format_duration_ms, format_number};
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
+use crate::sim::Problem;
 use crate::sim::scenario::FaultAction;
 use crate::sim::trace::World;
 use leptos::prelude::*;
@@ -55,13 +56,14 @@ pub fn Controls() -> impl IntoView {
                     data-testid="seed"
                     prop:value=seed
                     on:change=move |ev| {
-                        match event_target_value(&ev).trim().parse::<u64>() {
+                        let text = event_target_value(&ev);
+                        match text.trim().parse::<u64>() {
                             Ok(seed) => {
                                 let mut scenario = explainer.base.get_untracked();
                                 scenario.seed = seed;
                                 explainer.restart(scenario);
                             }
-                            Err(error) => explainer.notice.set(Some(Notice::not_applied("seed", error))),
+                            Err(_) => explainer.notice.set(Some(Notice::not_applied("seed", not_a_whole_number(&text)))),
                         }
                     }
                 />
@@ -79,9 +81,9 @@ pub fn Controls() -> impl IntoView {
                         let text = event_target_value(&ev);
                         match text.trim().parse::<f64>() {
                             Ok(rate) => explainer.configure("workload.arrivals.rate_per_s", serde_json::json!(rate)),
-                            Err(error) => explainer
+                            Err(_) => explainer
                                 .notice
-                                .set(Some(Notice::not_applied("workload.arrivals.rate_per_s", error))),
+                                .set(Some(Notice::not_applied("workload.arrivals.rate_per_s", not_a_number(&text)))),
                         }
                     }
                 />
@@ -303,9 +305,7 @@ pub fn NoticeBar() -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     move || {
         explainer.notice.get().map(|notice| {
-            let args: Vec<(&str, &str)> =
-                notice.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let text = locale.get().fill(notice.key, &args);
+            let text = notice.text(locale.get());
             view! {
                 <p class="notice" role="alert" data-testid="notice">{text}</p>
             }
@@ -419,5 +419,20 @@ fn ShareLink() -> impl IntoView {
                     aria-label=move || locale.get().text(label) />
             }
         })}
+    }
+}
+
+/// The refusal for text that should have been a number.
+pub(crate) fn not_a_number(text: &str) -> Problem {
+    Problem::NotANumber {
+        got: text.trim().to_string(),
+    }
+}
+
+/// The refusal for text that should have been a whole number such as a seed or a request id.
+pub(crate) fn not_a_whole_number(text: &str) -> Problem {
+    Problem::NotAWholeNumber {
+        got: text.trim().to_string(),
+        max: u64::MAX.to_string(),
     }
 }

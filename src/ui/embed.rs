@@ -17,7 +17,7 @@ pub fn options_from_url(explainer: Explainer) -> EmbedOptions {
         Err(error) => {
             explainer
                 .notice
-                .set(Some(Notice::not_applied(&error.param, error.message)));
+                .set(Some(Notice::not_applied(&error.param, error.problem)));
             // `embed=1` was asked for even if another option was bad: keep the compact layout.
             EmbedOptions {
                 embed: location_search().contains("embed=1"),

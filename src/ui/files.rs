@@ -3,8 +3,8 @@
 use super::UiLocale;
 use super::state::{Explainer, Notice};
 use crate::i18n::Key;
-use crate::sim::Scenario;
 use crate::sim::exercise::Exercise;
+use crate::sim::{Problem, Scenario};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -111,7 +111,8 @@ pub fn Files() -> impl IntoView {
         if let Err(error) = download(&name, mime, &text) {
             explainer
                 .notice
-                .set(Some(Notice::not_applied(&name, format!("{error:?}"))));
+                .set(Some(Notice::not_applied(&name, Problem::NotSaved {})));
+            log_js_error(&error);
         }
     };
     let import = move |ev: leptos::ev::Event| {
@@ -134,13 +135,16 @@ pub fn Files() -> impl IntoView {
             let Some(text) = text else {
                 explainer
                     .notice
-                    .set(Some(Notice::not_applied(&name, "cannot be read as text")));
+                    .set(Some(Notice::not_applied(&name, Problem::NotText {})));
                 return;
             };
             if text.len() > crate::sim::exercise::MAX_FILE_BYTES {
-                explainer
-                    .notice
-                    .set(Some(Notice::not_applied(&name, "is larger than 1 MB")));
+                explainer.notice.set(Some(Notice::not_applied(
+                    &name,
+                    Problem::FileTooLarge {
+                        max: crate::sim::exercise::MAX_FILE_BYTES.to_string(),
+                    },
+                )));
                 return;
             }
             match read_import(&text) {
@@ -158,7 +162,7 @@ pub fn Files() -> impl IntoView {
                     };
                     explainer
                         .notice
-                        .set(Some(Notice::not_applied(&field, error.message)));
+                        .set(Some(Notice::not_applied(&field, error.problem)));
                 }
             }
         });
@@ -209,7 +213,8 @@ fn ExerciseExport() -> impl IntoView {
         if let Err(error) = download(&file, "application/json", &text) {
             explainer
                 .notice
-                .set(Some(Notice::not_applied(&file, format!("{error:?}"))));
+                .set(Some(Notice::not_applied(&file, Problem::NotSaved {})));
+            log_js_error(&error);
         }
     };
     view! {
@@ -235,8 +240,11 @@ pub fn ChartExport() -> impl IntoView {
         let (_, chart) = super::charts::CHARTS[chosen.get_untracked()];
         format!("{scenario}-{chart}")
     };
-    let fail = move |file: &str, error: String| {
-        explainer.notice.set(Some(Notice::not_applied(file, error)));
+    let fail = move |file: &str, error: JsValue| {
+        log_js_error(&error);
+        explainer
+            .notice
+            .set(Some(Notice::not_applied(file, Problem::NotSaved {})));
     };
     let save_svg = move |_| {
         let file = format!("{}.svg", file_stem());
@@ -247,10 +255,10 @@ pub fn ChartExport() -> impl IntoView {
         match svg {
             Ok(svg) => {
                 if let Err(error) = download(&file, "image/svg+xml", &svg) {
-                    fail(&file, format!("{error:?}"));
+                    fail(&file, error);
                 }
             }
-            Err(error) => fail(&file, error),
+            Err(error) => fail(&file, JsValue::from_str(&error)),
         }
     };
     let save_png = move |_| {
@@ -259,8 +267,10 @@ pub fn ChartExport() -> impl IntoView {
         let canvas = explainer.live.with_value(|live| {
             super::charts::chart_canvas(live.player.sim(), chosen.get_untracked(), l)
         });
-        let url = canvas.and_then(|c| c.to_data_url().map_err(|e| format!("{e:?}")));
-        match url.and_then(|url| download_url(&file, &url).map_err(|e| format!("{e:?}"))) {
+        let url = canvas
+            .map_err(|e| JsValue::from_str(&e))
+            .and_then(|c| c.to_data_url());
+        match url.and_then(|url| download_url(&file, &url)) {
             Ok(()) => {}
             Err(error) => fail(&file, error),
         }
@@ -289,4 +299,9 @@ pub fn ChartExport() -> impl IntoView {
             <button type="button" class="quiet" data-testid="export-svg" on:click=save_svg>"SVG"</button>
         </span>
     }
+}
+
+/// The browser's own reason a save failed, for a developer's console; the reader gets a notice.
+fn log_js_error(error: &JsValue) {
+    web_sys::console::error_1(error);
 }

@@ -139,7 +139,7 @@ fn choices(path: &str) -> Option<&'static [&'static str]> {
 }
 
 /// Reads what the learner typed into a setting field as JSON of the setting's kind.
-fn typed_value(current: &Value, text: &str) -> Result<Value, String> {
+fn typed_value(current: &Value, text: &str) -> Result<Value, crate::sim::Problem> {
     match current {
         Value::Number(_) => text
             .trim()
@@ -153,7 +153,7 @@ fn typed_value(current: &Value, text: &str) -> Result<Value, String> {
                     serde_json::Number::from_f64(v).map(Value::Number)
                 }
             })
-            .ok_or_else(|| format!("`{text}` is not a number")),
+            .ok_or_else(|| super::controls::not_a_number(text)),
         _ => Ok(Value::String(text.to_string())),
     }
 }
@@ -203,7 +203,7 @@ fn setting_control(explainer: Explainer, path: String, value: Value) -> AnyView 
                     <input type="text" class="narrow" data-testid=testid prop:value=shown
                         on:change=move |ev| match typed_value(&other, &event_target_value(&ev)) {
                             Ok(value) => explainer.set_exercise_setting(&path, value),
-                            Err(message) => explainer.notice.set(Some(super::state::Notice::not_applied(&path, message))),
+                            Err(problem) => explainer.notice.set(Some(super::state::Notice::not_applied(&path, problem))),
                         } />
                 </label>
             }

@@ -43,7 +43,8 @@ pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
 /// The whole app: header, controls, the two world panels, charts and tools.
 #[component]
 pub fn App() -> impl IntoView {
-    let (locale, set_locale) = signal(initial_locale());
+    let choice = initial_locale();
+    let (locale, set_locale) = signal(choice.locale);
     provide_context(UiLocale(locale));
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
@@ -54,6 +55,19 @@ pub fn App() -> impl IntoView {
         explainer.without_guide();
     }
     open_link(explainer);
+    if let Some(rejected) = choice.rejected_param {
+        // The link's other parameters were read; an unknown language is named, not a failure.
+        let known: Vec<&str> = Locale::ALL.iter().map(|l| l.tag()).collect();
+        explainer.notice.update(|notice| {
+            notice.get_or_insert(state::Notice::not_applied(
+                "lang",
+                crate::sim::Problem::NotOneOf {
+                    got: rejected,
+                    known: known.join(", "),
+                },
+            ));
+        });
+    }
     embed::listen(explainer, options.clone());
     if options.autoplay {
         explainer.toggle_play();
@@ -172,13 +186,13 @@ fn open_link(explainer: Explainer) {
         Ok(view) => explainer.open_shared(&view),
         Err(error) => explainer.notice.set(Some(state::Notice::not_applied(
             &error.param,
-            error.message,
+            error.problem,
         ))),
     }
 }
 
-/// `?lang=` first, then the browser's language.
-fn initial_locale() -> Locale {
+/// `?lang=` first, then the browser's language; an unknown `?lang=` is kept to be named.
+fn initial_locale() -> crate::i18n::LocaleChoice {
     let window = web_sys::window();
     let lang_param = window
         .as_ref()
@@ -186,7 +200,7 @@ fn initial_locale() -> Locale {
         .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
         .and_then(|params| params.get("lang"));
     let browser_language = window.as_ref().and_then(|w| w.navigator().language());
-    Locale::choose(lang_param.as_deref(), browser_language.as_deref()).locale
+    Locale::choose(lang_param.as_deref(), browser_language.as_deref())
 }
 
 /// Keeps `<html lang>` and the title in step so screen readers pick the right voice.

@@ -1,6 +1,7 @@
 //! The tools beside the charts: add a consumer, change settings, follow one request.
 
 use super::UiLocale;
+use super::controls::{not_a_number, not_a_whole_number};
 use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
 use crate::live::NewConsumer;
@@ -18,12 +19,14 @@ pub fn AddConsumer() -> impl IntoView {
     let earliest = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let service_time_ms = match time_ms.get_untracked().trim().parse::<f64>() {
+        let typed = time_ms.get_untracked();
+        let service_time_ms = match typed.trim().parse::<f64>() {
             Ok(value) => value,
-            Err(error) => {
-                explainer
-                    .notice
-                    .set(Some(Notice::not_applied("service.service_time_ms", error)));
+            Err(_) => {
+                explainer.notice.set(Some(Notice::not_applied(
+                    "service.service_time_ms",
+                    not_a_number(&typed),
+                )));
                 return;
             }
         };
@@ -73,9 +76,14 @@ pub fn Settings() -> impl IntoView {
     let base = move |read: fn(&LiveSettings) -> String| move || explainer.settings.with(read);
     let flag = move |read: fn(&LiveSettings) -> bool| move || explainer.settings.with(read);
     let number_setting = move |path: &'static str, scale: f64| {
-        move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>() {
-            Ok(value) => explainer.configure(path, json_number(value * scale)),
-            Err(error) => explainer.notice.set(Some(Notice::not_applied(path, error))),
+        move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            match text.trim().parse::<f64>() {
+                Ok(value) => explainer.configure(path, json_number(value * scale)),
+                Err(_) => explainer
+                    .notice
+                    .set(Some(Notice::not_applied(path, not_a_number(&text)))),
+            }
         }
     };
     let choice = move |path: &'static str| {
@@ -256,11 +264,13 @@ pub fn Follow() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match typed.get_untracked().trim().parse::<u64>() {
+        let text = typed.get_untracked();
+        match text.trim().parse::<u64>() {
             Ok(id) => explainer.following.set(Some(id)),
-            Err(error) => explainer
-                .notice
-                .set(Some(Notice::not_applied("request", error))),
+            Err(_) => explainer.notice.set(Some(Notice::not_applied(
+                "request",
+                not_a_whole_number(&text),
+            ))),
         }
     };
     let steps = move || {

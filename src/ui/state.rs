@@ -16,7 +16,7 @@ use crate::sim::exercise::{Exercise, Settings};
 use crate::sim::goal::ConditionResult;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::{EventSettings, FaultAction, SyncSettings};
-use crate::sim::{Action, Scenario, ScenarioError};
+use crate::sim::{Action, Problem, Scenario, ScenarioError};
 use leptos::prelude::*;
 
 /// What the action menu acts on.
@@ -26,23 +26,32 @@ pub enum Target {
     Broker(usize),
 }
 
-/// A message for the user: a catalog template plus its arguments.
+/// Something the user typed or did that was refused: which field, and the core's reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
-    pub key: Key,
-    pub args: Vec<(&'static str, String)>,
+    pub field: String,
+    pub problem: Problem,
 }
 
 impl Notice {
-    /// "Not applied: FIELD: MESSAGE", for anything the user typed or did that was refused.
-    pub fn not_applied(field: &str, message: impl ToString) -> Notice {
+    /// "Not applied: FIELD: REASON"; the reason is translated when shown, not now,
+    /// so switching the language re-words a notice already on screen.
+    pub fn not_applied(field: &str, problem: Problem) -> Notice {
         Notice {
-            key: Key::NotApplied,
-            args: vec![
-                ("field", field.to_string()),
-                ("message", message.to_string()),
-            ],
+            field: field.to_string(),
+            problem,
         }
+    }
+
+    /// The notice in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        locale.fill(
+            Key::NotApplied,
+            &[
+                ("field", &self.field),
+                ("message", &locale.problem(&self.problem)),
+            ],
+        )
     }
 }
 
@@ -440,7 +449,7 @@ impl Explainer {
         self.notice.set(
             result
                 .err()
-                .map(|error| Notice::not_applied(&error.field, error.message)),
+                .map(|error| Notice::not_applied(&error.field, error.problem)),
         );
         self.refresh();
         ok
@@ -606,7 +615,7 @@ impl Explainer {
             }
             Err(error) => self
                 .notice
-                .set(Some(Notice::not_applied(&error.field, error.message))),
+                .set(Some(Notice::not_applied(&error.field, error.problem))),
         }
     }
 
@@ -626,7 +635,7 @@ impl Explainer {
             }
             Err(error) => self
                 .notice
-                .set(Some(Notice::not_applied(&error.field, error.message))),
+                .set(Some(Notice::not_applied(&error.field, error.problem))),
         }
     }
 

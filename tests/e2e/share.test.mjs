@@ -86,6 +86,39 @@ test('a bad link names the parameter and opens the default view', async () => {
   await context.close();
 });
 
+test('a refusal reads in the reader\'s language, and is re-worded when the language changes', async () => {
+  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=soon&lang=zh-Hant`);
+  await page.getByTestId('sync-node-analytics').waitFor();
+  const notice = page.getByTestId('notice');
+  assert.equal(await notice.textContent(), '未套用：t：`soon` 不是以秒為單位的時間，例如 12.5');
+  await page.getByTestId('lang-ja').click();
+  assert.equal(await notice.textContent(), '適用されませんでした：t：`soon` は 12.5 のような秒単位の時刻ではありません');
+
+  // A file refused by the core's own validation: the field path, then the reason in Japanese with the file's value.
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'broken.json', mimeType: 'application/json',
+    buffer: Buffer.from('{"services": [{"name": "entry", "workers": 0}]}'),
+  });
+  await page.locator('[data-testid=notice]', { hasText: 'services[0].workers' }).waitFor();
+  assert.match(await notice.textContent(), /^適用されませんでした：broken\.json: services\[0\]\.workers：1〜\d+ の範囲で指定してください（指定値：0）$/);
+  // Malformed JSON is named by position, not in serde's English.
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from('{"services": [{"name": "entry"'),
+  });
+  await page.locator('[data-testid=notice]', { hasText: 'cut.json' }).waitFor();
+  assert.match(await notice.textContent(), /JSON が 1 行 \d+ 列で途切れています$/);
+  await page.getByTestId('lang-en').click();
+  assert.match(await notice.textContent(), /^Not applied: cut\.json: services\[0\]: the JSON ends too early, at line 1, column \d+$/);
+  assertCleanRun(record, server.origin);
+  await context.close();
+
+  const unknown = await openPage(browser, `${server.origin}/?lang=fr`);
+  await unknown.page.getByTestId('sync-node-analytics').waitFor();
+  assert.equal(await unknown.page.getByTestId('notice').textContent(), 'Not applied: lang: `fr` is not one of en, zh-Hant, ja');
+  assertCleanRun(unknown.record, server.origin);
+  await unknown.context.close();
+});
+
 test('an exported scenario runs in ripple-sim to the same trace hash; a malformed import is named and changes nothing', async () => {
   const { page, context, record } = await openPage(browser, `${server.origin}/`);
   await page.getByTestId('sync-node-analytics').waitFor();
