@@ -7,7 +7,7 @@
 //! the sender's origin, and posts what it returns.
 
 use super::share::{ShareError, error, query_pairs};
-use crate::sim::scenario::FaultSpec;
+use crate::sim::scenario::{FaultSpec, read_value};
 use crate::sim::{Action, Problem};
 use serde_json::{Value, json};
 
@@ -267,8 +267,14 @@ impl Command {
                 if let Some(object) = action.as_object_mut() {
                     object.entry("at_ms").or_insert(json!(0.0));
                 }
-                let action: FaultSpec = serde_json::from_value(action)
-                    .map_err(|e| refuse("action", Problem::from_json_error(&e)))?;
+                let action: FaultSpec = read_value(action).map_err(|e| {
+                    let field = if e.field.is_empty() {
+                        "action".to_string()
+                    } else {
+                        format!("action.{}", e.field)
+                    };
+                    refuse(&field, e.problem)
+                })?;
                 Ok(Command::Inject(Box::new(action)))
             }
             other => Err(refuse(
@@ -402,7 +408,7 @@ mod tests {
             read(r#"{"type":"ripple:inject","action":{"action":"explode","target":"x"}}"#)
                 .unwrap_err()
                 .field,
-            "action"
+            "action.action"
         );
         assert_eq!(
             read(r#"{"type":"ripple:rewind"}"#).unwrap_err().field,

@@ -215,14 +215,14 @@ impl Live {
     /// Adds a consumer under the entry service: a redeploy in the sync world, a subscription in the event world.
     pub fn add_consumer(&mut self, consumer: &NewConsumer) -> Result<(), ScenarioError> {
         let entry = self.player.sim().topology().name(0).to_string();
-        let service: ServiceSpec = serde_json::from_value(serde_json::json!({
+        let service: ServiceSpec = crate::sim::scenario::read_value(serde_json::json!({
             "name": consumer.name.trim(),
             "effect": format!("{} done", consumer.name.trim()),
             "service_time_ms": { "kind": "exponential", "mean": consumer.service_time_ms },
         }))
         .map_err(|e| ScenarioError {
-            field: "service".into(),
-            problem: crate::sim::Problem::from_json_error(&e),
+            field: format!("service.{}", e.field),
+            ..e
         })?;
         self.act(FaultSpec {
             service: Some(service),

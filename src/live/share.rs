@@ -6,7 +6,7 @@
 //! with microsecond precision, so a link reproduces the exact run: same trace
 //! hash, same scoreboards. Decoding never panics; every error names the parameter.
 
-use crate::sim::scenario::FaultSpec;
+use crate::sim::scenario::{FaultSpec, read_json};
 use crate::sim::{Problem, Scenario, presets};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -152,15 +152,14 @@ fn json_param<T: serde::de::DeserializeOwned>(param: &str, value: &str) -> Resul
     let bytes = URL_SAFE_NO_PAD
         .decode(value.trim_end_matches('='))
         .map_err(|_| error(param, Problem::NotBase64 {}))?;
-    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let param = if path == "." {
+    let text = String::from_utf8(bytes).map_err(|_| error(param, Problem::NotUtf8 {}))?;
+    read_json(&text).map_err(|e| {
+        let param = if e.field.is_empty() {
             param.to_string()
         } else {
-            format!("{param}: {path}")
+            format!("{param}: {}", e.field)
         };
-        error(&param, Problem::from_json_error(e.inner()))
+        error(&param, e.problem)
     })
 }
 

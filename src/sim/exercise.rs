@@ -24,7 +24,7 @@ use super::goal::{ConditionResult, Goal};
 use super::presets;
 use super::problem::Problem;
 use super::report::Report;
-use super::scenario::{Scenario, ScenarioError, error, json_node_mut, serde_error};
+use super::scenario::{Scenario, ScenarioError, error, json_node_mut, read_value};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -158,12 +158,9 @@ impl Exercise {
                 },
             ));
         }
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let file: ExerciseFile =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| serde_error(&err))?;
-        deserializer
-            .end()
-            .map_err(|err| error("", Problem::from_json_error(&err)))?;
+        let source: Value =
+            serde_json::from_str(text).map_err(|err| error("", Problem::from_json_error(&err)))?;
+        let file: ExerciseFile = read_value(source.clone())?;
         if file.name.trim().is_empty() {
             return Err(error("name", Problem::NotEmpty {}));
         }
@@ -208,7 +205,6 @@ impl Exercise {
             Some(brief) => LocalText::from_value(brief, "brief")?,
             None => LocalText::default(),
         };
-        let source = serde_json::from_str(text).unwrap_or(Value::Null);
         Ok(Exercise {
             source,
             name: file.name,
@@ -236,13 +232,12 @@ impl Exercise {
                 },
             ));
         }
-        serde_json::from_str::<Settings>(text).map_err(|e| {
-            let problem = match e.classify() {
-                serde_json::error::Category::Data => Problem::SettingsObject {},
-                _ => Problem::from_json_error(&e),
-            };
-            error("", problem)
-        })
+        let value: Value =
+            serde_json::from_str(text).map_err(|err| error("", Problem::from_json_error(&err)))?;
+        match value {
+            Value::Object(map) => Ok(map.into_iter().collect()),
+            _ => Err(error("", Problem::SettingsObject {})),
+        }
     }
 
     /// The starting value of each allowed setting, for the UI's controls.
