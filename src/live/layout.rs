@@ -12,7 +12,29 @@ pub struct Point {
     pub y: f32,
 }
 
+/// A rectangle in panel coordinates.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl Rect {
+    pub fn contains(&self, at: Point) -> bool {
+        at.x >= self.x
+            && at.x <= self.x + self.width
+            && at.y >= self.y
+            && at.y <= self.y + self.height
+    }
+}
+
 pub const PANEL_WIDTH: f32 = 640.0;
+/// The caption under a service box ("166 done", a group's lag).
+pub const CAPTION_HEIGHT: f32 = 15.0;
+/// The leader and end-offset labels to the right of a partition strip.
+pub const PARTITION_LABEL_WIDTH: f32 = 36.0;
 pub const NODE_WIDTH: f32 = 104.0;
 pub const NODE_HEIGHT: f32 = 52.0;
 const COLUMN_GAP: f32 = 148.0;
@@ -87,7 +109,35 @@ fn place_rows(topology: &Topology, service: usize, next_row: &mut f32, rows: &mu
     row
 }
 
+/// A service box centred on `at`, with its caption underneath.
+fn service_box(at: Point) -> Rect {
+    Rect {
+        x: at.x - NODE_WIDTH / 2.0,
+        y: at.y - NODE_HEIGHT / 2.0,
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT + CAPTION_HEIGHT,
+    }
+}
+
+/// The users icon and its label, drawn around `at`.
+fn users_box(at: Point) -> Rect {
+    Rect {
+        x: at.x - 16.0,
+        y: at.y - 16.0,
+        width: 32.0,
+        height: 48.0,
+    }
+}
+
 impl SyncLayout {
+    /// Where text is drawn. Dots pass behind these, so a busy edge never hides a
+    /// service's name, load or count.
+    pub fn text_boxes(&self) -> Vec<Rect> {
+        std::iter::once(users_box(self.user))
+            .chain(self.nodes.iter().flatten().map(|&at| service_box(at)))
+            .collect()
+    }
+
     pub fn new(topology: &Topology) -> SyncLayout {
         let mut rows = vec![0.0; topology.len()];
         let mut next_row = 0.0;
@@ -122,6 +172,28 @@ fn present_edges(topology: &Topology, keep: impl Fn(usize) -> bool) -> Vec<(usiz
 }
 
 impl EventLayout {
+    /// Where text is drawn (see [`SyncLayout::text_boxes`]): the users, the producer, the
+    /// groups and their services, and each partition's leader and end-offset labels.
+    pub fn text_boxes(&self) -> Vec<Rect> {
+        let producer = Rect {
+            x: self.producer.x - 34.0,
+            y: self.producer.y - 24.0,
+            width: 68.0,
+            height: 48.0,
+        };
+        let partition_labels = self.partitions.iter().map(|origin| Rect {
+            x: origin.x + PARTITION_WIDTH + 2.0,
+            y: origin.y,
+            width: PARTITION_LABEL_WIDTH,
+            height: PARTITION_HEIGHT,
+        });
+        [users_box(self.user), producer]
+            .into_iter()
+            .chain(self.nodes.iter().flatten().map(|&at| service_box(at)))
+            .chain(partition_labels)
+            .collect()
+    }
+
     pub fn new(topology: &Topology, partitions: usize, brokers: usize) -> EventLayout {
         let partition_rows: Vec<Point> = (0..partitions)
             .map(|p| Point {
@@ -251,6 +323,44 @@ mod tests {
             vec![(1, 2)],
             "only calls inside a group are drawn as edges"
         );
+    }
+
+    #[test]
+    fn text_boxes_cover_every_name_and_label_and_leave_the_edges_open() {
+        let sync = SyncLayout::new(&signup());
+        let boxes = sync.text_boxes();
+        for at in sync.nodes.iter().flatten() {
+            let caption = Point {
+                x: at.x - NODE_WIDTH / 2.0 + 4.0,
+                y: at.y + NODE_HEIGHT / 2.0 + 10.0,
+            };
+            assert!(boxes.iter().any(|b| b.contains(*at) && b.contains(caption)));
+        }
+        // The middle of the elbow from signup to email is free for dots.
+        let (from, to) = (sync.nodes[0].unwrap(), sync.nodes[1].unwrap());
+        let mid = Point {
+            x: (from.x + to.x) / 2.0,
+            y: to.y,
+        };
+        assert!(!boxes.iter().any(|b| b.contains(mid)));
+
+        let event = EventLayout::new(&signup(), 6, 3);
+        let boxes = event.text_boxes();
+        assert_eq!(
+            boxes.len(),
+            2 + 4 + 6,
+            "users, producer, four services, six label columns"
+        );
+        for origin in &event.partitions {
+            let leader_label = Point {
+                x: origin.x + PARTITION_WIDTH + 10.0,
+                y: origin.y + 8.0,
+            };
+            assert!(boxes.iter().any(|b| b.contains(leader_label)));
+            // The strip's cells stay open: an event is seen landing in its partition.
+            let cell = event.cell_centre(0, 9, 10);
+            assert!(!boxes.iter().any(|b| b.contains(cell)));
+        }
     }
 
     #[test]

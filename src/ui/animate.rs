@@ -5,7 +5,7 @@ use super::charts::draw_charts;
 use super::now_ms;
 use super::state::Explainer;
 use crate::i18n::Locale;
-use crate::live::layout::{PANEL_WIDTH, Point};
+use crate::live::layout::{PANEL_WIDTH, Point, Rect};
 use crate::live::particles::{Particles, Style};
 use crate::sim::trace::World;
 use leptos::prelude::*;
@@ -110,8 +110,14 @@ fn frame(
     let dots = explainer
         .live
         .with_value(|live| dots_by_style(&live.particles, wall_ms));
-    draw_dots(canvases.sync, &dots[World::Sync.index()]);
-    draw_dots(canvases.event, &dots[World::Event.index()]);
+    let (sync_text, event_text) = explainer.shape.with_untracked(|shape| {
+        (
+            shape.geometry.sync.text_boxes(),
+            shape.geometry.event.text_boxes(),
+        )
+    });
+    draw_dots(canvases.sync, &dots[World::Sync.index()], &sync_text);
+    draw_dots(canvases.event, &dots[World::Event.index()], &event_text);
     if advance.finished || advance.behind != explainer.play.with_untracked(|p| p.behind) {
         explainer.play.update(|p| {
             p.behind = advance.behind;
@@ -212,13 +218,19 @@ fn dots_by_style(particles: &Particles, wall_ms: f64) -> DotsByStyle {
     dots
 }
 
-fn draw_dots(canvas: NodeRef<leptos::html::Canvas>, dots: &[Vec<Point>; STYLES.len()]) {
+fn draw_dots(
+    canvas: NodeRef<leptos::html::Canvas>,
+    dots: &[Vec<Point>; STYLES.len()],
+    text_boxes: &[Rect],
+) {
     let Some(canvas) = canvas.get_untracked() else {
         return;
     };
     let Some(context) = prepare(&canvas, f64::from(PANEL_WIDTH)) else {
         return;
     };
+    context.save();
+    clip_out(&context, &canvas, text_boxes);
     // One path per colour: thousands of dots cost a handful of fill calls.
     for ((style, colour), points) in STYLES.iter().zip(dots) {
         let radius = if *style == Style::Failure { 4.0 } else { 3.0 };
@@ -236,4 +248,22 @@ fn draw_dots(canvas: NodeRef<leptos::html::Canvas>, dots: &[Vec<Point>; STYLES.l
         context.set_fill_style_str(colour);
         context.fill();
     }
+    context.restore();
+}
+
+/// Limits drawing to the panel minus `boxes` (even-odd rule), so dots pass behind text.
+fn clip_out(context: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement, boxes: &[Rect]) {
+    let css_width = f64::from(canvas.client_width()).max(1.0);
+    let height = f64::from(canvas.client_height()) * f64::from(PANEL_WIDTH) / css_width;
+    context.begin_path();
+    context.rect(0.0, 0.0, f64::from(PANEL_WIDTH), height);
+    for b in boxes {
+        context.rect(
+            f64::from(b.x),
+            f64::from(b.y),
+            f64::from(b.width),
+            f64::from(b.height),
+        );
+    }
+    context.clip_with_canvas_winding_rule(web_sys::CanvasWindingRule::Evenodd);
 }

@@ -177,6 +177,43 @@ test('switching language keeps the run: same clock, same trace hash', async () =
   await context.close();
 });
 
+test('clicking a moving dot follows its request in both worlds', async () => {
+  const { page, context, record } = await openApp();
+  await page.getByTestId('play').click();
+  // Find the centre of a call dot on the sync canvas and click the stage right there, in one
+  // task, as a pointer would: the page maps the point back to the dot's request.
+  const clicked = await page.waitForFunction(() => {
+    const canvas = document.querySelector('[data-testid=sync-panel] canvas.dots');
+    const { width, height } = canvas;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const isCall = (x, y) => {
+      const i = (y * width + x) * 4;
+      return pixels[i] === 0x25 && pixels[i + 1] === 0x63 && pixels[i + 2] === 0xeb && pixels[i + 3] === 255;
+    };
+    for (let y = 2; y < height - 2; y += 1) {
+      for (let x = 2; x < width - 2; x += 1) {
+        if (isCall(x, y) && isCall(x - 1, y) && isCall(x + 1, y) && isCall(x, y - 1) && isCall(x, y + 1)) {
+          const box = canvas.getBoundingClientRect();
+          const clientX = box.left + (x + 0.5) * box.width / width;
+          const clientY = box.top + (y + 0.5) * box.height / height;
+          const under = document.elementFromPoint(clientX, clientY);
+          under.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX, clientY }));
+          return { clientX, clientY };
+        }
+      }
+    }
+    return null;
+  }, null, { timeout: 20_000 });
+  assert.ok(await clicked.jsonValue(), 'a call dot was on screen');
+  await page.getByTestId('journey').waitFor();
+  const id = (await page.getByTestId('journey').locator('p').first().textContent()).trim();
+  assert.match(id, /^#\d+$/);
+  assert.match(await page.getByTestId('journey-sync').textContent(), /arrives/);
+  assert.match(await page.getByTestId('journey-event').textContent(), /appended at partition \d+, offset \d+/);
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
 test('a followed request shows its journey in both worlds', async () => {
   const { page, context, record } = await openApp();
   for (let i = 0; i < 20; i += 1) await page.getByTestId('step').click();
