@@ -80,6 +80,56 @@ fn the_cli_prints_the_verdict_and_exits_zero_or_one() {
 }
 
 #[test]
+fn a_workshop_check_speaks_its_language() {
+    let name = "no-loss-no-duplicates";
+    let (code, out, _) = ripple_sim(&["--check", name, "--lang", "ja"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("まだです：1 個の条件を満たしていません。"),
+        "{out}"
+    );
+    assert!(
+        out.contains("不成立: event.effects.duplicated == 0 (event.effects.duplicated は "),
+        "{out}"
+    );
+    let solution = solution_path(name);
+    let (code, out, _) = ripple_sim(&[
+        "--check",
+        name,
+        "--solution",
+        &solution,
+        "--lang",
+        "zh-Hant",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("通過：所有條件都成立。"), "{out}");
+
+    // A refused solution names the field, and says why in the workshop's language.
+    let dir = std::env::temp_dir().join(format!("ripple-lang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_allowed = dir.join("not-allowed.json");
+    std::fs::write(&not_allowed, r#"{"event.acks": "0"}"#).unwrap();
+    let path = not_allowed.to_str().unwrap();
+    let (code, _, err) = ripple_sim(&["--check", name, "--solution", path, "--lang", "ja"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("settings.event.acks: この演習では変えられない設定です"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+
+    let (code, _, err) = ripple_sim(&["--check", name, "--lang", "fr"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--lang: `fr` is not one of en, zh-Hant, ja"),
+        "{err}"
+    );
+    let (code, _, err) = ripple_sim(&["--preset", "signup", "--lang", "ja"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--lang goes with --check"), "{err}");
+}
+
+#[test]
 fn bad_exercises_and_settings_exit_two_naming_the_field() {
     let dir = std::env::temp_dir().join(format!("ripple-exercise-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -2,17 +2,19 @@
 //!
 //! Usage: `ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]`,
 //! `ripple-sim --preset NAME [...]`, `ripple-sim --list-presets`,
-//! `ripple-sim --check EXERCISE.json [--solution SETTINGS.json] [--seed N]` or
+//! `ripple-sim --check EXERCISE.json [--solution SETTINGS.json] [--seed N] [--lang TAG]` or
 //! `ripple-sim --list-exercises`.
-//! A check prints the verdict and exits 0 on pass, 1 on fail. Bad input of any
-//! kind exits with code 2 and one line naming what is wrong.
+//! A check prints the verdict and exits 0 on pass, 1 on fail; `--lang zh-Hant` or `ja`
+//! words the verdict and any refusal of the files for a workshop in that language.
+//! Bad input of any kind exits with code 2 and one line naming what is wrong.
 
-use ripple::sim::exercise::{Exercise, Settings};
-use ripple::sim::{Scenario, SimTime, Simulation, exercises, presets};
+use ripple::i18n::{Locale, condition_line, verdict_headline};
+use ripple::sim::exercise::{Exercise, Settings, Verdict};
+use ripple::sim::{Scenario, ScenarioError, SimTime, Simulation, exercises, presets};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N]\n       ripple-sim --list-exercises";
+const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -26,6 +28,8 @@ struct Options {
     seed: Option<u64>,
     duration_ms: Option<u64>,
     trace: Option<String>,
+    /// The language of a check's verdict; None prints the plain English PASS/FAIL form.
+    lang: Option<Locale>,
 }
 
 fn parse_number(flag: &str, value: Option<String>) -> Result<u64, String> {
@@ -66,6 +70,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
                 options.duration_ms = Some(parse_number("--duration-ms", args.next())?)
             }
             "--trace" => options.trace = Some(args.next().ok_or("--trace needs a file name")?),
+            "--lang" => {
+                let tag = args.next().ok_or("--lang needs en, zh-Hant or ja")?;
+                options.lang = Some(
+                    Locale::from_tag(&tag)
+                        .ok_or_else(|| format!("--lang: `{tag}` is not one of en, zh-Hant, ja"))?,
+                );
+            }
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             file => {
                 if options.file.replace(file.to_string()).is_some() {
@@ -87,6 +98,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
     if options.solution.is_some() && options.check.is_none() {
         return Err("--solution goes with --check".to_string());
     }
+    if options.lang.is_some() && options.check.is_none() {
+        // Reports are JSON for programs; only a check's verdict is read by people.
+        return Err("--lang goes with --check".to_string());
+    }
     if options.check.is_some() && (options.trace.is_some() || options.duration_ms.is_some()) {
         return Err(
             "--check runs the exercise as written: --trace and --duration-ms do not apply"
@@ -96,8 +111,33 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
     Ok(options)
 }
 
+/// A refusal from the core, in the check's language (English by default).
+fn refusal(locale: Option<Locale>, source: &str, error: &ScenarioError) -> String {
+    let reason = locale.unwrap_or_default().problem(&error.problem);
+    if error.field.is_empty() {
+        format!("{source}: {reason}")
+    } else {
+        format!("{source}: {}: {reason}", error.field)
+    }
+}
+
+/// The verdict as printed: the plain English form, or the workshop's words in `locale`.
+fn verdict_text(name: &str, verdict: &Verdict, locale: Option<Locale>) -> String {
+    let Some(locale) = locale else {
+        return format!("{name}: {verdict}");
+    };
+    let mut text = format!(
+        "{name}: {}\n",
+        verdict_headline(locale, &verdict.conditions)
+    );
+    for condition in &verdict.conditions {
+        text.push_str(&format!("  {}\n", condition_line(locale, condition)));
+    }
+    text
+}
+
 /// An exercise from a file, or a shipped one by name.
-fn load_exercise(source: &str) -> Result<Exercise, String> {
+fn load_exercise(source: &str, locale: Option<Locale>) -> Result<Exercise, String> {
     let text = match std::fs::read_to_string(source) {
         Ok(text) => text,
         Err(e) => match exercises::source(source) {
@@ -109,32 +149,34 @@ fn load_exercise(source: &str) -> Result<Exercise, String> {
             }
         },
     };
-    Exercise::from_json(&text).map_err(|e| format!("{source}: {e}"))
+    Exercise::from_json(&text).map_err(|e| refusal(locale, source, &e))
 }
 
-fn load_settings(path: Option<&str>) -> Result<Settings, String> {
+fn load_settings(path: Option<&str>, locale: Option<Locale>) -> Result<Settings, String> {
     let Some(path) = path else {
         return Ok(Settings::new());
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("--solution {path}: cannot read: {e}"))?;
-    Exercise::settings_from_json(&text).map_err(|e| format!("{path}: {e}"))
+    Exercise::settings_from_json(&text).map_err(|e| refusal(locale, path, &e))
 }
 
 /// Judges an exercise: 0 pass, 1 fail, 2 bad input.
 fn check(options: &Options) -> ExitCode {
-    let verdict =
-        load_exercise(options.check.as_deref().unwrap_or_default()).and_then(|mut exercise| {
-            if let Some(seed) = options.seed {
-                exercise.scenario.seed = seed;
-            }
-            let settings = load_settings(options.solution.as_deref())?;
-            let verdict = exercise.check(&settings).map_err(|e| e.to_string())?;
-            Ok((exercise.name, verdict))
-        });
+    let source = options.check.as_deref().unwrap_or_default();
+    let verdict = load_exercise(source, options.lang).and_then(|mut exercise| {
+        if let Some(seed) = options.seed {
+            exercise.scenario.seed = seed;
+        }
+        let settings = load_settings(options.solution.as_deref(), options.lang)?;
+        let verdict = exercise
+            .check(&settings)
+            .map_err(|e| refusal(options.lang, source, &e))?;
+        Ok((exercise.name, verdict))
+    });
     match verdict {
         Ok((name, verdict)) => {
-            let code = print_stdout(&format!("{name}: {verdict}"));
+            let code = print_stdout(&verdict_text(&name, &verdict, options.lang));
             if code != ExitCode::SUCCESS {
                 code
             } else if verdict.passed {

@@ -8,9 +8,11 @@
 
 mod catalog;
 mod problems;
+mod verdict;
 
 pub use catalog::Key;
 pub use problems::problem_text;
+pub use verdict::{condition_line, verdict_headline};
 
 /// A language the app speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]

@@ -2,11 +2,11 @@
 
 use super::UiLocale;
 use super::state::{Attempt, Explainer};
-use crate::i18n::{Key, Locale, format_number};
+use crate::i18n::{Key, Locale, condition_line, verdict_headline};
 use crate::live::narration::guide;
 use crate::sim::exercise::Exercise;
 use crate::sim::exercises::EXERCISES;
-use crate::sim::goal::{ConditionResult, Operand, show_number};
+use crate::sim::goal::show_number;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -212,36 +212,6 @@ fn setting_control(explainer: Explainer, path: String, value: Value) -> AnyView 
     }
 }
 
-fn condition_line(l: Locale, condition: &ConditionResult) -> String {
-    let values: Vec<String> = [
-        (&condition.comparison.left, condition.left_value),
-        (&condition.comparison.right, condition.right_value),
-    ]
-    .into_iter()
-    .filter_map(|(operand, value)| match operand {
-        Operand::Metric(path) => {
-            let shown = if value.fract() == 0.0 {
-                format_number(l, value, 0)
-            } else {
-                show_number(value)
-            };
-            Some(l.fill(Key::ConditionValue, &[("metric", path), ("value", &shown)]))
-        }
-        Operand::Number(_) => None,
-    })
-    .collect();
-    let mark = l.text(if condition.holds {
-        Key::ConditionHolds
-    } else {
-        Key::ConditionFails
-    });
-    if values.is_empty() {
-        format!("{mark}: {}", condition.comparison)
-    } else {
-        format!("{mark}: {} ({})", condition.comparison, values.join(", "))
-    }
-}
-
 /// The workshop: choose an exercise, change the allowed settings, check the goal.
 #[component]
 pub fn Workshop() -> impl IntoView {
@@ -306,12 +276,7 @@ fn attempt_view(explainer: Explainer, l: Locale, attempt: Attempt) -> impl IntoV
         .collect_view();
     let more_hints = attempt.hints_shown < exercise.hints.len();
     let verdict = attempt.verdict.as_ref().map(|verdict| {
-        let failed = verdict.conditions.iter().filter(|c| !c.holds).count();
-        let headline = if verdict.passed {
-            l.text(Key::WorkshopPassed).to_string()
-        } else {
-            l.fill(Key::WorkshopFailed, &[("count", &failed.to_string())])
-        };
+        let headline = verdict_headline(l, &verdict.conditions);
         let lines = verdict
             .conditions
             .iter()
