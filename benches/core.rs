@@ -101,7 +101,7 @@ fn simpy_customers_per_second(customers: u64) -> Option<f64> {
 
 fn main() {
     // `cargo bench` passes --bench; nothing else is accepted.
-    let mm1_run = time_run(&mm1(2_000_000), 3);
+    let mm1_run = time_run(&mm1(2_000_000), 10);
     println!(
         "M/M/1 (both worlds, 100,000 customers): {} simulated events, {} events, {} customers (goal >= 10 M events/s)",
         mm1_run.events,
@@ -110,7 +110,7 @@ fn main() {
     );
     let mut default = presets::preset("signup").expect("default preset");
     default.duration_ms = 600_000;
-    let default_run = time_run(&default, 3);
+    let default_run = time_run(&default, 10);
     println!(
         "default scenario `signup` (10 simulated minutes): {} events, {} events (goal >= 1 M events/s)",
         default_run.events,
