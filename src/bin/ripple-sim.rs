@@ -8,7 +8,7 @@
 //! words the verdict and any refusal of the files for a workshop in that language.
 //! Bad input of any kind exits with code 2 and one line naming what is wrong.
 
-use ripple::i18n::{Locale, condition_line, verdict_headline};
+use ripple::i18n::{Locale, condition_line, unknown_language, verdict_headline};
 use ripple::sim::exercise::{Exercise, Settings, Verdict};
 use ripple::sim::{Scenario, ScenarioError, SimTime, Simulation, exercises, presets};
 use std::io::{BufWriter, Write};
@@ -74,7 +74,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
                 let tag = args.next().ok_or("--lang needs en, zh-Hant or ja")?;
                 options.lang = Some(
                     Locale::from_tag(&tag)
-                        .ok_or_else(|| format!("--lang: `{tag}` is not one of en, zh-Hant, ja"))?,
+                        .ok_or_else(|| format!("--lang: {}", unknown_language(&tag)))?,
                 );
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -112,13 +112,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
 }
 
 /// A refusal from the core, in the check's language (English by default).
-fn refusal(locale: Option<Locale>, source: &str, error: &ScenarioError) -> String {
+fn refusal(locale: Option<Locale>, source: &str, error: ScenarioError) -> String {
+    let error = error.within(source, ": ");
     let reason = locale.unwrap_or_default().problem(&error.problem);
-    if error.field.is_empty() {
-        format!("{source}: {reason}")
-    } else {
-        format!("{source}: {}: {reason}", error.field)
-    }
+    format!("{}: {reason}", error.field)
 }
 
 /// The verdict as printed: the plain English form, or the workshop's words in `locale`.
@@ -149,7 +146,7 @@ fn load_exercise(source: &str, locale: Option<Locale>) -> Result<Exercise, Strin
             }
         },
     };
-    Exercise::from_json(&text).map_err(|e| refusal(locale, source, &e))
+    Exercise::from_json(&text).map_err(|e| refusal(locale, source, e))
 }
 
 fn load_settings(path: Option<&str>, locale: Option<Locale>) -> Result<Settings, String> {
@@ -158,7 +155,7 @@ fn load_settings(path: Option<&str>, locale: Option<Locale>) -> Result<Settings,
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("--solution {path}: cannot read: {e}"))?;
-    Exercise::settings_from_json(&text).map_err(|e| refusal(locale, path, &e))
+    Exercise::settings_from_json(&text).map_err(|e| refusal(locale, path, e))
 }
 
 /// Judges an exercise: 0 pass, 1 fail, 2 bad input.
@@ -171,7 +168,7 @@ fn check(options: &Options) -> ExitCode {
         let settings = load_settings(options.solution.as_deref(), options.lang)?;
         let verdict = exercise
             .check(&settings)
-            .map_err(|e| refusal(options.lang, source, &e))?;
+            .map_err(|e| refusal(options.lang, source, e))?;
         Ok((exercise.name, verdict))
     });
     match verdict {

@@ -105,6 +105,15 @@ impl Locale {
     }
 }
 
+/// The refusal for a language tag Ripple does not speak, listing the ones it does.
+pub fn unknown_language(tag: &str) -> crate::sim::Problem {
+    let known: Vec<&str> = Locale::ALL.iter().map(|l| l.tag()).collect();
+    crate::sim::Problem::NotOneOf {
+        got: tag.to_string(),
+        known: known.join(", "),
+    }
+}
+
 /// The outcome of [`Locale::choose`]: the locale, and a `?lang=` value that was not understood.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocaleChoice {

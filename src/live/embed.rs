@@ -268,12 +268,8 @@ impl Command {
                     object.entry("at_ms").or_insert(json!(0.0));
                 }
                 let action: FaultSpec = read_value(action).map_err(|e| {
-                    let field = if e.field.is_empty() {
-                        "action".to_string()
-                    } else {
-                        format!("action.{}", e.field)
-                    };
-                    refuse(&field, e.problem)
+                    let e = e.within("action", ".");
+                    refuse(&e.field, e.problem)
                 })?;
                 Ok(Command::Inject(Box::new(action)))
             }

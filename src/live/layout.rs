@@ -37,6 +37,9 @@ pub const CAPTION_HEIGHT: f32 = 15.0;
 pub const PARTITION_LABEL_WIDTH: f32 = 36.0;
 pub const NODE_WIDTH: f32 = 104.0;
 pub const NODE_HEIGHT: f32 = 52.0;
+/// The entry drawn as the event world's producer: a smaller box.
+pub const PRODUCER_WIDTH: f32 = 68.0;
+pub const PRODUCER_HEIGHT: f32 = 48.0;
 const COLUMN_GAP: f32 = 148.0;
 const ROW_HEIGHT: f32 = 72.0;
 const TOP: f32 = 56.0;
@@ -176,10 +179,10 @@ impl EventLayout {
     /// groups and their services, and each partition's leader and end-offset labels.
     pub fn text_boxes(&self) -> Vec<Rect> {
         let producer = Rect {
-            x: self.producer.x - 34.0,
-            y: self.producer.y - 24.0,
-            width: 68.0,
-            height: 48.0,
+            x: self.producer.x - PRODUCER_WIDTH / 2.0,
+            y: self.producer.y - PRODUCER_HEIGHT / 2.0,
+            width: PRODUCER_WIDTH,
+            height: PRODUCER_HEIGHT,
         };
         let partition_labels = self.partitions.iter().map(|origin| Rect {
             x: origin.x + PARTITION_WIDTH + 2.0,
@@ -351,14 +354,14 @@ mod tests {
             2 + 4 + 6,
             "users, producer, four services, six label columns"
         );
-        for origin in &event.partitions {
+        for (p, origin) in event.partitions.iter().enumerate() {
             let leader_label = Point {
                 x: origin.x + PARTITION_WIDTH + 10.0,
                 y: origin.y + 8.0,
             };
             assert!(boxes.iter().any(|b| b.contains(leader_label)));
             // The strip's cells stay open: an event is seen landing in its partition.
-            let cell = event.cell_centre(0, 9, 10);
+            let cell = event.cell_centre(p, 9, 10);
             assert!(!boxes.iter().any(|b| b.contains(cell)));
         }
     }

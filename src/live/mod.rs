@@ -220,10 +220,7 @@ impl Live {
             "effect": format!("{} done", consumer.name.trim()),
             "service_time_ms": { "kind": "exponential", "mean": consumer.service_time_ms },
         }))
-        .map_err(|e| ScenarioError {
-            field: format!("service.{}", e.field),
-            ..e
-        })?;
+        .map_err(|e| e.within("service", "."))?;
         self.act(FaultSpec {
             service: Some(service),
             start_from: Some(consumer.start_from),

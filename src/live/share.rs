@@ -153,14 +153,13 @@ fn json_param<T: serde::de::DeserializeOwned>(param: &str, value: &str) -> Resul
         .decode(value.trim_end_matches('='))
         .map_err(|_| error(param, Problem::NotBase64 {}))?;
     let text = String::from_utf8(bytes).map_err(|_| error(param, Problem::NotUtf8 {}))?;
-    read_json(&text).map_err(|e| {
-        let param = if e.field.is_empty() {
-            param.to_string()
-        } else {
-            format!("{param}: {}", e.field)
-        };
-        error(&param, e.problem)
-    })
+    read_json(&text).map_err(|e| within_param(param, e))
+}
+
+/// A scenario error found inside a parameter's JSON, named as `param: field`.
+fn within_param(param: &str, inner: crate::sim::ScenarioError) -> ShareError {
+    let inner = inner.within(param, ": ");
+    error(&inner.field, inner.problem)
 }
 
 fn to_base64(json: &str) -> String {
@@ -206,14 +205,8 @@ impl SharedView {
                 }
                 "s" => {
                     let value: serde_json::Value = json_param("s", &value)?;
-                    let scenario = Scenario::from_json(&value.to_string()).map_err(|e| {
-                        let param = if e.field.is_empty() {
-                            "s".to_string()
-                        } else {
-                            format!("s: {}", e.field)
-                        };
-                        error(&param, e.problem)
-                    })?;
+                    let scenario = Scenario::from_json(&value.to_string())
+                        .map_err(|e| within_param("s", e))?;
                     view.scenario = Some(scenario);
                 }
                 "a" => {

@@ -137,15 +137,6 @@ impl fmt::Display for Verdict {
     }
 }
 
-fn nested(prefix: &str, inner: ScenarioError) -> ScenarioError {
-    let field = if inner.field.is_empty() {
-        prefix.to_string()
-    } else {
-        format!("{prefix}.{}", inner.field)
-    };
-    error(field, inner.problem)
-}
-
 impl Exercise {
     /// Reads and checks an exercise file: its scenario is valid, its goal parses and
     /// names only metrics the report has, and every allowed setting exists.
@@ -190,7 +181,7 @@ impl Exercise {
         }
         let goal = Goal::parse(&file.goal).map_err(|e| error("goal", e.problem))?;
         let empty_report = Simulation::new(scenario.clone())
-            .map_err(|e| nested("scenario", e))?
+            .map_err(|e| e.within("scenario", "."))?
             .report()
             .metrics_json();
         goal.check_paths(&empty_report)
@@ -268,13 +259,13 @@ impl Exercise {
                         allowed: self.allowed.join(", "),
                     })
             })
-            .map_err(|e| nested("settings", e))
+            .map_err(|e| e.within("settings", "."))
     }
 
     /// Runs the scenario with `settings` to its end and judges the goal.
     pub fn check(&self, settings: &Settings) -> Result<Verdict, ScenarioError> {
         let scenario = self.scenario_with(settings)?;
-        let mut sim = Simulation::new(scenario).map_err(|e| nested("settings", e))?;
+        let mut sim = Simulation::new(scenario).map_err(|e| e.within("settings", "."))?;
         sim.run_to_end();
         let report = sim.report();
         let outcome = self
@@ -303,7 +294,7 @@ fn resolve_scenario(value: &Value) -> Result<Scenario, ScenarioError> {
             )
         }),
         Value::Object(_) => {
-            Scenario::from_json(&value.to_string()).map_err(|e| nested("scenario", e))
+            Scenario::from_json(&value.to_string()).map_err(|e| e.within("scenario", "."))
         }
         _ => Err(error("scenario", Problem::PresetOrScenario {})),
     }

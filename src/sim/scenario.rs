@@ -568,6 +568,17 @@ impl ScenarioError {
     pub fn message(&self) -> String {
         self.problem.to_string()
     }
+
+    /// The same error with its field path under `prefix`, joined by `separator`
+    /// (`.` inside a JSON document, `: ` after a file or URL parameter name).
+    pub fn within(self, prefix: &str, separator: &str) -> ScenarioError {
+        let field = if self.field.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}{separator}{}", self.field)
+        };
+        error(field, self.problem)
+    }
 }
 
 impl fmt::Display for ScenarioError {

@@ -110,14 +110,12 @@ fn frame(
     let dots = explainer
         .live
         .with_value(|live| dots_by_style(&live.particles, wall_ms));
-    let (sync_text, event_text) = explainer.shape.with_untracked(|shape| {
-        (
-            shape.geometry.sync.text_boxes(),
-            shape.geometry.event.text_boxes(),
-        )
+    explainer.shape.with_untracked(|shape| {
+        for (world, canvas) in [(World::Sync, canvases.sync), (World::Event, canvases.event)] {
+            let index = world.index();
+            draw_dots(canvas, &dots[index], &shape.text_boxes[index]);
+        }
     });
-    draw_dots(canvases.sync, &dots[World::Sync.index()], &sync_text);
-    draw_dots(canvases.event, &dots[World::Event.index()], &event_text);
     if advance.finished || advance.behind != explainer.play.with_untracked(|p| p.behind) {
         explainer.play.update(|p| {
             p.behind = advance.behind;

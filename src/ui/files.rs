@@ -155,14 +155,10 @@ pub fn Files() -> impl IntoView {
                 }
                 Ok(Imported::Exercise(exercise)) => explainer.open_exercise(*exercise),
                 Err(error) => {
-                    let field = if error.field.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{name}: {}", error.field)
-                    };
+                    let error = error.within(&name, ": ");
                     explainer
                         .notice
-                        .set(Some(Notice::not_applied(&field, error.problem)));
+                        .set(Some(Notice::not_applied(&error.field, error.problem)));
                 }
             }
         });

@@ -57,14 +57,10 @@ pub fn App() -> impl IntoView {
     open_link(explainer);
     if let Some(rejected) = choice.rejected_param {
         // The link's other parameters were read; an unknown language is named, not a failure.
-        let known: Vec<&str> = Locale::ALL.iter().map(|l| l.tag()).collect();
         explainer.notice.update(|notice| {
             notice.get_or_insert(state::Notice::not_applied(
                 "lang",
-                crate::sim::Problem::NotOneOf {
-                    got: rejected,
-                    known: known.join(", "),
-                },
+                crate::i18n::unknown_language(&rejected),
             ));
         });
     }

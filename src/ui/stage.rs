@@ -8,7 +8,8 @@ use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_number};
 use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
 use crate::live::layout::{
-    CELLS_SHOWN, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH, Point,
+    CELLS_SHOWN, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH,
+    PRODUCER_HEIGHT, PRODUCER_WIDTH, Point,
 };
 use crate::sim::trace::World;
 use leptos::ev::KeyboardEvent;
@@ -436,7 +437,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     aria-label=move || locale.get().text(Key::EventPanelTitle)
                 >
                     {user_icon(user)}
-                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - 34.0, y: producer_at.y }) />
+                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y }) />
                     <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
                     </text>
@@ -481,7 +482,7 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
         <g
             id=target_id(World::Event, target)
             class=move || format!("svc producer state-{}{}", with_node(frame, World::Event, 0, |n| n.state().css()).unwrap_or("up"), if selected() { " selected" } else { "" })
-            transform=format!("translate({} {})", at.x - 34.0, at.y - 24.0)
+            transform=format!("translate({} {})", at.x - PRODUCER_WIDTH / 2.0, at.y - PRODUCER_HEIGHT / 2.0)
             tabindex="0"
             role="button"
             data-testid=format!("event-node-{name}")
@@ -492,10 +493,10 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
             }
             on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
         >
-            <rect class="svc-box" width=68 height=48 rx=8 />
-            {killed_cross(4.0, 4.0, 64.0, 44.0)}
-            <text class="svc-name" x=34 y=18 text-anchor="middle">{name.clone()}</text>
-            <text class="svc-load" x=34 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
+            <rect class="svc-box" width=PRODUCER_WIDTH height=PRODUCER_HEIGHT rx=8 />
+            {killed_cross(4.0, 4.0, PRODUCER_WIDTH - 4.0, PRODUCER_HEIGHT - 4.0)}
+            <text class="svc-name" x=PRODUCER_WIDTH / 2.0 y=18 text-anchor="middle">{name.clone()}</text>
+            <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
         </g>
     }
 }

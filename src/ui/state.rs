@@ -9,6 +9,7 @@
 use crate::i18n::Key;
 use crate::live::annotate::{Annotation, Annotations};
 use crate::live::frame::{Frame, Scoreboard};
+use crate::live::layout::Rect;
 use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
 use crate::live::{Live, NewConsumer};
@@ -60,6 +61,8 @@ impl Notice {
 pub struct Shape {
     pub version: u64,
     pub geometry: Geometry,
+    /// Where each world's drawing has text (by `World::index`), which the dots pass behind.
+    pub text_boxes: [Vec<Rect>; 2],
     pub names: Vec<String>,
     /// Service indices that are consumer groups (direct children of the entry).
     pub groups: Vec<usize>,
@@ -71,6 +74,10 @@ impl Shape {
         Shape {
             version: live.layout_version(),
             geometry: live.geometry().clone(),
+            text_boxes: [
+                live.geometry().sync.text_boxes(),
+                live.geometry().event.text_boxes(),
+            ],
             names: (0..topology.len())
                 .map(|s| topology.name(s).to_string())
                 .collect(),
