@@ -221,7 +221,7 @@ fn partition_views(sim: &Simulation) -> Vec<PartitionView> {
                 .filter_map(|offset| {
                     partition.entry(offset).map(|entry| CellView {
                         offset,
-                        poison: entry.poison,
+                        poison: entry.poison(),
                         committed_by_replicas: offset < partition.high_watermark,
                     })
                 })

@@ -287,7 +287,7 @@ impl Simulation {
         instance.busy = Some(InFlight {
             partition: p as u16,
             offset,
-            request: entry.request,
+            request: entry.request(),
             attempts: 0,
         });
         let redelivery = offset < group.fetched_high[p];
@@ -300,7 +300,7 @@ impl Simulation {
             group.committed[p] = offset + 1;
         }
         let fetched = TraceKind::Fetched {
-            request: entry.request,
+            request: entry.request(),
             group: service as u8,
             instance: index as u8,
             partition: p as u16,
@@ -334,7 +334,7 @@ impl Simulation {
         let p = in_flight.partition as usize;
         let poison = self.log.partitions[p]
             .entry(in_flight.offset)
-            .is_some_and(|e| e.poison);
+            .is_some_and(|e| e.poison());
         if poison {
             self.processing_failed(service, index);
             return;
@@ -399,7 +399,7 @@ impl Simulation {
         group.processed += 1;
         let published_at = self.log.partitions[p]
             .entry(in_flight.offset)
-            .map(|entry| entry.appended_at);
+            .map(|entry| entry.appended_at());
         let Some(group) = self.group_mut(service) else {
             return;
         };

@@ -845,7 +845,7 @@ impl Simulation {
             if !answered {
                 return false;
             }
-            match record.event_position {
+            match record.event_position() {
                 None => true,
                 Some((partition, offset)) => {
                     groups.iter().flatten().filter(|g| g.subscribed).all(|g| {

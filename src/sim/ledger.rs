@@ -9,18 +9,51 @@ use super::metrics::{LatencyHistogram, LatencySummary};
 use super::time::SimTime;
 use super::trace::{Reason, World};
 use serde::Serialize;
-use std::collections::VecDeque;
+use super::chunked::{ChunkRef, Chunked};
+use std::collections::BTreeMap;
 
 pub use super::scenario::limits::MAX_SERVICES;
 
-/// Requests kept open at once; past this the oldest is folded as it stands.
+/// Requests kept open at once; past this the oldest is folded as it stands, and counted.
 pub const MAX_OPEN_REQUESTS: usize = 250_000;
+/// Open requests per shared chunk (see [`Chunked`]): 32 KiB of records.
+const RECORDS_PER_CHUNK: usize = 512;
+/// Stuck requests set aside at most; past this a stuck front holds the window as before.
+pub const MAX_STRAGGLERS: usize = 4_096;
 
-/// One effect's state: how many times it happened, and why it is lost if it never did.
+/// One effect's state in one byte: pending, done once, done more than once, or lost (with why).
+///
+/// A late completion turns a lost effect into a done one, so the states are exclusive.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cell {
-    pub count: u8,
-    pub lost: Option<Reason>,
+pub struct Cell(u8);
+
+const CELL_PENDING: u8 = 0;
+const CELL_ONCE: u8 = 1;
+const CELL_MORE: u8 = 2;
+const CELL_LOST: u8 = 3;
+
+impl Cell {
+    const PENDING: Cell = Cell(CELL_PENDING);
+
+    /// How many times the effect happened, capped at 2 ("more than once").
+    pub fn count(self) -> u8 {
+        match self.0 {
+            CELL_ONCE => 1,
+            CELL_MORE => 2,
+            _ => 0,
+        }
+    }
+
+    fn lost_reason(self) -> Option<Reason> {
+        self.0
+            .checked_sub(CELL_LOST)
+            .and_then(|i| Reason::ALL.get(i as usize).copied())
+    }
+
+    fn done(&mut self) -> u8 {
+        self.0 = if self.count() == 0 { CELL_ONCE } else { CELL_MORE };
+        self.count()
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -32,28 +65,51 @@ pub enum Outcome {
     Failed,
 }
 
-/// A request's fate in one world.
-#[derive(Clone, Debug, Default)]
+/// A request's fate in one world (19 bytes: latency goes to the totals when the user is answered).
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Fate {
     pub outcome: Outcome,
-    pub latency_us: u64,
-    pub cells: [Cell; MAX_SERVICES],
     /// Jobs of this request still alive in this world; it cannot settle before they end.
     pub outstanding: u16,
+    pub cells: [Cell; MAX_SERVICES],
 }
 
-/// One user request, as both worlds saw it.
-#[derive(Clone, Debug)]
+/// No event position yet: the event has not been appended (or was truncated away).
+const NO_OFFSET: u64 = u64::MAX;
+
+/// One user request, as both worlds saw it: 64 bytes, kept small because a backlog
+/// holds hundreds of thousands of them, in every time-travel snapshot.
+#[derive(Clone, Copy, Debug)]
 pub struct Record {
     pub arrival: SimTime,
-    pub kind: u8,
+    event_offset: u64,
     /// The user id, the event's key: it picks the partition.
     pub user: u32,
+    event_partition: u16,
     /// Bit `s` set: service `s` is expected to produce an effect for this request.
     pub expected: u16,
+    pub kind: u8,
     pub fates: [Fate; 2],
+}
+
+impl Record {
     /// Where the event world's log holds this request's event, once appended.
-    pub event_position: Option<(u16, u64)>,
+    pub fn event_position(&self) -> Option<(u16, u64)> {
+        (self.event_offset != NO_OFFSET).then_some((self.event_partition, self.event_offset))
+    }
+
+    /// Whether anything about it is still to happen in either world.
+    fn has_pending(&self) -> bool {
+        self.fates.iter().any(|f| {
+            f.outcome == Outcome::Pending
+                || f.outstanding > 0
+                || set_bits(self.expected).any(|s| f.cells[s] == Cell::PENDING)
+        })
+    }
+
+    pub fn set_event_position(&mut self, position: Option<(u16, u64)>) {
+        (self.event_partition, self.event_offset) = position.unwrap_or((0, NO_OFFSET));
+    }
 }
 
 /// How one effect ended up.
@@ -67,7 +123,7 @@ pub enum EffectFate {
 
 impl Cell {
     pub fn fate(self) -> EffectFate {
-        match (self.count, self.lost) {
+        match (self.count(), self.lost_reason()) {
             (1, _) => EffectFate::DoneOnce,
             (2.., _) => EffectFate::Duplicated,
             (0, Some(reason)) => EffectFate::Lost(reason),
@@ -176,8 +232,13 @@ pub struct WorldSummary {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     first_open: u64,
-    open: VecDeque<Record>,
+    open: Chunked<Record, RECORDS_PER_CHUNK>,
     totals: [WorldTotals; 2],
+    /// Requests folded before they settled because the open window was full: their
+    /// pending effects stay pending in the totals. Shown as a reached cap.
+    folded_unsettled: u64,
+    /// Unsettled requests set aside from the window's front (see [`Ledger::fold_settled`]).
+    stragglers: BTreeMap<u64, Record>,
 }
 
 /// Whether a request is inconsistent in a world: told success but an effect was lost,
@@ -188,7 +249,7 @@ fn is_inconsistent(fate: &Fate, expected: u16) -> bool {
         Outcome::Succeeded => {
             expected_cells().any(|s| matches!(fate.cells[s].fate(), EffectFate::Lost(_)))
         }
-        Outcome::Failed => expected_cells().any(|s| fate.cells[s].count > 0),
+        Outcome::Failed => expected_cells().any(|s| fate.cells[s].count() > 0),
         Outcome::Pending => false,
     }
 }
@@ -211,16 +272,19 @@ impl Ledger {
     /// Opens the next request; ids are handed out in order from 0.
     pub fn open(&mut self, arrival: SimTime, kind: u8, expected: u16, user: u32) -> u64 {
         if self.open.len() >= MAX_OPEN_REQUESTS {
+            let unsettled = self.open.front().is_some_and(Record::has_pending);
+            self.folded_unsettled += u64::from(unsettled);
             self.fold_front();
         }
         let id = self.first_open + self.open.len() as u64;
         self.open.push_back(Record {
             arrival,
-            kind,
+            event_offset: NO_OFFSET,
             user,
+            event_partition: 0,
             expected,
+            kind,
             fates: Default::default(),
-            event_position: None,
         });
         for totals in &mut self.totals {
             totals.requests += 1;
@@ -230,13 +294,17 @@ impl Ledger {
     }
 
     pub fn record(&self, id: u64) -> Option<&Record> {
-        id.checked_sub(self.first_open)
-            .and_then(|i| self.open.get(i as usize))
+        match id.checked_sub(self.first_open) {
+            Some(i) => self.open.get(i as usize),
+            None => self.stragglers.get(&id),
+        }
     }
 
     pub fn record_mut(&mut self, id: u64) -> Option<&mut Record> {
-        id.checked_sub(self.first_open)
-            .and_then(|i| self.open.get_mut(i as usize))
+        match id.checked_sub(self.first_open) {
+            Some(i) => self.open.get_mut(i as usize),
+            None => self.stragglers.get_mut(&id),
+        }
     }
 
     /// Counts a service's work for a request; returns the new count if the effect was expected.
@@ -250,15 +318,13 @@ impl Ledger {
         if record.expected & (1 << service) == 0 {
             return None;
         }
-        let cell = &mut record.fates[world.index()].cells[service];
-        cell.count = cell.count.saturating_add(1);
-        Some(cell.count)
+        Some(record.fates[world.index()].cells[service].done())
     }
 
     /// Whether the effect has already happened (what an idempotent consumer checks).
     pub fn already_applied(&self, world: World, id: u64, service: usize) -> bool {
         self.record(id)
-            .is_some_and(|r| r.fates[world.index()].cells[service].count > 0)
+            .is_some_and(|r| r.fates[world.index()].cells[service].count() > 0)
     }
 
     /// Marks an expected, not yet done effect as lost; returns true if this changed it.
@@ -270,8 +336,8 @@ impl Ledger {
             return false;
         }
         let cell = &mut record.fates[world.index()].cells[service];
-        if cell.count == 0 && cell.lost.is_none() {
-            cell.lost = Some(reason);
+        if *cell == Cell::PENDING {
+            *cell = Cell(CELL_LOST + reason as u8);
             true
         } else {
             false
@@ -292,7 +358,6 @@ impl Ledger {
         } else {
             Outcome::Failed
         };
-        fate.latency_us = latency_us;
         let kind = record.kind;
         let totals = &mut self.totals[world.index()];
         let per_kind = kind_counts(&mut totals.by_kind, kind);
@@ -320,13 +385,37 @@ impl Ledger {
         }
     }
 
-    /// Folds settled requests from the front of the window into the totals.
+    /// Folds settled requests into the totals: set-aside stragglers, then the window's front.
+    ///
+    /// An unsettled front with a settled request behind it (a job held by a hung service,
+    /// say) is set aside, so one stuck request does not keep every later one in memory.
     pub fn fold_settled(&mut self, settled: impl Fn(u64, &Record) -> bool) {
+        let done: Vec<u64> = self
+            .stragglers
+            .iter()
+            .filter(|(id, r)| settled(**id, r))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in done {
+            if let Some(record) = self.stragglers.remove(&id) {
+                self.fold(&record);
+            }
+        }
         while let Some(front) = self.open.front() {
-            if !settled(self.first_open, front) {
+            if settled(self.first_open, front) {
+                self.fold_front();
+                continue;
+            }
+            let behind_settled = self
+                .open
+                .get(1)
+                .is_some_and(|r| settled(self.first_open + 1, r));
+            if !behind_settled || self.stragglers.len() >= MAX_STRAGGLERS {
                 break;
             }
-            self.fold_front();
+            let record = self.open.pop_front().expect("checked front");
+            self.stragglers.insert(self.first_open, record);
+            self.first_open += 1;
         }
     }
 
@@ -335,6 +424,10 @@ impl Ledger {
             return;
         };
         self.first_open += 1;
+        self.fold(&record);
+    }
+
+    fn fold(&mut self, record: &Record) {
         for world in World::BOTH {
             let totals = &mut self.totals[world.index()];
             let fate = &record.fates[world.index()];
@@ -345,9 +438,24 @@ impl Ledger {
         }
     }
 
+    /// Requests folded unsettled because more than [`MAX_OPEN_REQUESTS`] were open.
+    pub fn folded_unsettled(&self) -> u64 {
+        self.folded_unsettled
+    }
+
+    /// The open window's bytes on its own, and its chunks, for a budget that counts shared ones once.
+    pub fn approx_bytes(&self) -> usize {
+        let straggler_bytes = self.stragglers.len() * (std::mem::size_of::<(u64, Record)>() + 16);
+        std::mem::size_of::<Ledger>() + self.open.approx_bytes() + straggler_bytes
+    }
+
+    pub fn for_each_chunk(&self, visit: impl FnMut(ChunkRef)) {
+        self.open.for_each_chunk(visit);
+    }
+
     /// Requests still open.
     pub fn open_len(&self) -> usize {
-        self.open.len()
+        self.open.len() + self.stragglers.len()
     }
 
     /// Ids from the first open request on.
@@ -356,16 +464,15 @@ impl Ledger {
     }
 
     pub fn open_records(&self) -> impl Iterator<Item = (u64, &Record)> {
-        self.open
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (self.first_open + i as u64, r))
+        let window = self.open.iter().enumerate();
+        let window = window.map(|(i, r)| (self.first_open + i as u64, r));
+        self.stragglers.iter().map(|(id, r)| (*id, r)).chain(window)
     }
 
     /// The world's standing now: folded totals plus the open window as it stands.
     pub fn summary(&self, world: World) -> WorldSummary {
         let mut totals = self.totals[world.index()].clone();
-        for record in &self.open {
+        for record in self.stragglers.values().chain(self.open.iter()) {
             let fate = &record.fates[world.index()];
             add_fate(&mut totals, fate, record.expected);
             if is_inconsistent(fate, record.expected) {

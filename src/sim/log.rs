@@ -11,16 +11,46 @@ use super::scenario::{Acks, EventSettings};
 use super::services::{JobId, JobState};
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
+use super::chunked::{ChunkRef, Chunked};
 use std::collections::VecDeque;
 
-/// One event in a partition.
+/// One event in a partition: 16 bytes, because a log holds up to millions of them
+/// and time-travel snapshots share them chunk by chunk.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
-    pub request: u64,
-    pub appended_at: SimTime,
-    /// No consumer can parse it.
-    pub poison: bool,
+    /// The request id, with [`POISON_BIT`] set when no consumer can parse it.
+    request_and_poison: u64,
+    appended_at: SimTime,
 }
+
+/// Request ids count up from 0 and never reach the top bit, so it carries the poison flag.
+const POISON_BIT: u64 = 1 << 63;
+
+impl Entry {
+    fn new(request: u64, appended_at: SimTime, poison: bool) -> Entry {
+        let flag = if poison { POISON_BIT } else { 0 };
+        Entry {
+            request_and_poison: request | flag,
+            appended_at,
+        }
+    }
+
+    pub fn request(&self) -> u64 {
+        self.request_and_poison & !POISON_BIT
+    }
+
+    pub fn appended_at(&self) -> SimTime {
+        self.appended_at
+    }
+
+    /// No consumer can parse it.
+    pub fn poison(&self) -> bool {
+        self.request_and_poison & POISON_BIT != 0
+    }
+}
+
+/// Events per shared chunk of a partition (4 KiB).
+const ENTRIES_PER_CHUNK: usize = 256;
 
 /// A producer waiting on this partition: for a leader, or for replication (acks=all).
 #[derive(Clone, Copy, Debug)]
@@ -38,7 +68,7 @@ pub struct Partition {
     pub electing: bool,
     /// Offset of `entries[0]`; everything before was deleted by retention.
     pub start: u64,
-    pub entries: VecDeque<Entry>,
+    pub entries: Chunked<Entry, ENTRIES_PER_CHUNK>,
     /// How far each replica (same order as `replicas`) has copied the log.
     pub replica_end: Vec<u64>,
     pub in_sync: Vec<bool>,
@@ -72,6 +102,8 @@ pub struct Log {
     pub dlq: VecDeque<(u64, u8)>,
     pub dlq_total: u64,
     pub published: u64,
+    /// Events deleted because the log held `event.max_log_events` (Kafka's retention.bytes).
+    pub deleted_by_size_cap: u64,
 }
 
 /// Dead-letter entries kept for display.
@@ -89,7 +121,7 @@ impl Log {
                     leader: replicas.first().copied(),
                     electing: false,
                     start: 0,
-                    entries: VecDeque::new(),
+                    entries: Chunked::default(),
                     replica_end: vec![0; replicas.len()],
                     in_sync: vec![true; replicas.len()],
                     high_watermark: 0,
@@ -105,6 +137,7 @@ impl Log {
             dlq: VecDeque::new(),
             dlq_total: 0,
             published: 0,
+            deleted_by_size_cap: 0,
         }
     }
 
@@ -114,6 +147,26 @@ impl Log {
             self.dlq.pop_front();
         }
         self.dlq.push_back((request, group));
+    }
+}
+
+impl Log {
+    /// Bytes of this copy on its own, shared chunks included in full.
+    pub fn approx_bytes(&self) -> usize {
+        let waiting = std::mem::size_of::<Waiting>();
+        let partitions = self.partitions.iter().map(|p| {
+            std::mem::size_of::<Partition>()
+                + p.entries.approx_bytes()
+                + (p.awaiting_replication.capacity() + p.awaiting_leader.capacity()) * waiting
+                + p.replicas.capacity() * 11
+        });
+        std::mem::size_of::<Log>() + partitions.sum::<usize>() + self.dlq.capacity() * 16
+    }
+
+    pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
+        for partition in &self.partitions {
+            partition.entries.for_each_chunk(&mut visit);
+        }
     }
 }
 
@@ -185,16 +238,12 @@ impl Simulation {
         let now = self.now;
         let part = &mut self.log.partitions[p];
         let offset = part.end();
-        part.entries.push_back(Entry {
-            request,
-            appended_at: now,
-            poison,
-        });
+        part.entries.push_back(Entry::new(request, now, poison));
         let leader = part.leader.and_then(|b| part.replica_index(b)).unwrap_or(0);
         part.replica_end[leader] = part.end();
         self.log.published += 1;
         if let Some(record) = self.ledger.record_mut(request) {
-            record.event_position = Some((partition, offset));
+            record.set_event_position(Some((partition, offset)));
         }
         self.record(
             World::Event,
@@ -464,7 +513,7 @@ impl Simulation {
         let mut lost = Vec::new();
         while part.end() > new_end {
             let entry = part.entries.pop_back().expect("end > new_end");
-            lost.push(entry.request);
+            lost.push(entry.request());
         }
         // acks=all producers never got an ack for these: they resend to the new leader.
         let mut resend = Vec::new();
@@ -493,7 +542,7 @@ impl Simulation {
         for request in lost {
             let resent = acks_all && resend.iter().any(|w| w.request == request);
             if let Some(record) = self.ledger.record_mut(request) {
-                record.event_position = None;
+                record.set_event_position(None);
             }
             if !resent {
                 self.mark_subtree_lost(World::Event, request, 0, Reason::BrokerCrash);
@@ -511,7 +560,7 @@ impl Simulation {
             while self.log.partitions[p]
                 .entries
                 .front()
-                .is_some_and(|e| e.appended_at < horizon)
+                .is_some_and(|e| e.appended_at() < horizon)
             {
                 self.delete_oldest(p as u16);
             }
@@ -521,6 +570,7 @@ impl Simulation {
     fn enforce_size_cap(&mut self, partition: u16) {
         let cap = (self.scenario.event.max_log_events as usize / self.log.partitions.len()).max(1);
         while self.log.partitions[partition as usize].entries.len() > cap {
+            self.log.deleted_by_size_cap += 1;
             self.delete_oldest(partition);
         }
     }
@@ -549,7 +599,7 @@ impl Simulation {
             })
             .collect();
         for service in behind {
-            self.mark_subtree_lost(World::Event, entry.request, service, Reason::Retention);
+            self.mark_subtree_lost(World::Event, entry.request(), service, Reason::Retention);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! virtual ([`SimTime`]), randomness comes from one seed forked per component
 //! ([`rng::SimRng`]), and all state is `Clone` so the UI can snapshot it for time travel.
 
+pub mod chunked;
 mod consumers;
 pub mod dist;
 mod engine;
