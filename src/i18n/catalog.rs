@@ -112,6 +112,22 @@ catalog! {
         zh: "情境已結束。按播放可繼續。",
         ja: "シナリオが終了しました。再生を押すと続行します。",
     },
+    CapLogSize => {
+        en: "The log keeps the newest {kept} events: {deleted} older ones are gone, as with Kafka's retention.bytes.",
+        zh: "日誌只保留最新的 {kept} 個事件：較舊的 {deleted} 個已被刪除，如同 Kafka 的 retention.bytes。",
+        ja: "ログは最新の {kept} 件のイベントだけを保持します。古い {deleted} 件は削除されました（Kafka の retention.bytes と同じです）。",
+    },
+    CapOpenRequests => {
+        en: "The ledger follows at most {kept} open requests: {folded} older ones were closed as they stood, and their unfinished effects count as pending.",
+        zh: "帳本最多追蹤 {kept} 個未完成的請求：較舊的 {folded} 個已按當下狀態結算，其未完成的效果計為待處理。",
+        ja: "台帳が追跡する未完了リクエストは最大 {kept} 件です。古い {folded} 件はその時点の状態で締められ、未完了の効果は保留中として数えます。",
+    },
+    CapSnapshots => {
+        en: "Time travel keeps its snapshots within {mib} MiB, so they were spaced further apart {thinned} times: seeking far back re-simulates more.",
+        zh: "時間旅行的快照總量限制在 {mib} MiB 內，因此已 {thinned} 次拉大快照間距：往回跳得越遠，需要重新模擬的越多。",
+        ja: "タイムトラベルのスナップショットは合計 {mib} MiB 以内に収めるため、間隔を {thinned} 回広げました。遠くへ戻るほど再シミュレーションが増えます。",
+    },
+    CapsLabel => { en: "Limits reached", zh: "已達上限", ja: "上限に達した項目" },
     StatusBehind => {
         en: "The simulation is running slower than the chosen speed.",
         zh: "模擬速度跟不上所選的速度。",

@@ -35,6 +35,7 @@ impl ChartData {
         let buckets: Vec<&Bucket> = series
             .buckets()
             .iter()
+            .map(|b| &**b)
             .filter(|b| (b.start_us as f64 / 1e6) < now_s)
             .collect();
         let middle = |b: &Bucket| b.start_us as f64 / 1e6 + width_s / 2.0;

@@ -6,6 +6,7 @@
 //! caller passes wall time in), so every behaviour here is tested with `cargo test`.
 
 pub mod annotate;
+pub mod caps;
 pub mod charts;
 pub mod embed;
 pub mod frame;
@@ -169,7 +170,7 @@ impl Live {
     fn run_recording(&mut self, t_us: u64) {
         while self.player.sim().now().as_us() < t_us {
             let now_us = self.player.sim().now().as_us();
-            let next_us = (now_us + self.timeline.snapshot_interval_us()).min(t_us);
+            let next_us = (now_us + self.timeline.snapshot_step_us()).min(t_us);
             self.player.run_to(SimTime::from_us(next_us));
             self.timeline.record(self.player.sim());
         }

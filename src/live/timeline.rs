@@ -10,52 +10,132 @@
 //! player a simulation and the actions still to replay.
 
 use crate::sim::{Action, Simulation};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Snapshots kept per branch; when full, every other one goes and the spacing doubles.
-pub const SNAPSHOTS_MAX: usize = 64;
+pub const SNAPSHOTS_MAX: usize = 128;
 /// Simulated time between snapshots at the start of a run.
 pub const FIRST_INTERVAL_US: u64 = 1_000_000;
+/// Events between snapshots at the start of a run, whatever the simulated time: a seek
+/// re-simulates at most this many (times the doublings the budget forced) before it shows.
+pub const FIRST_INTERVAL_EVENTS: u64 = 250_000;
 /// Branches kept; making one more drops the oldest that is not on show.
 pub const BRANCHES_MAX: usize = 8;
+/// Bytes all branches' snapshots may hold together, a chunk shared by several counted once.
+pub const SNAPSHOT_BUDGET_BYTES: usize = 64 << 20;
 
-/// Snapshots of one branch, oldest first; the first is always t=0.
+/// The memory the snapshots of every branch hold, each shared chunk and snapshot counted once.
+#[derive(Clone, Debug, Default)]
+struct Footprint {
+    /// Snapshot identity to the number of branches holding it.
+    snapshots: BTreeMap<usize, u32>,
+    /// Chunk identity to (the snapshots holding it, its bytes).
+    chunks: BTreeMap<usize, (u32, usize)>,
+    bytes: usize,
+}
+
+impl Footprint {
+    fn add(&mut self, sim: &Arc<Simulation>) {
+        let holders = self.snapshots.entry(Arc::as_ptr(sim) as usize).or_insert(0);
+        *holders += 1;
+        if *holders > 1 {
+            return;
+        }
+        self.bytes += sim.own_bytes();
+        let (chunks, bytes) = (&mut self.chunks, &mut self.bytes);
+        sim.for_each_chunk(|c| {
+            let entry = chunks.entry(c.id).or_insert((0, c.bytes));
+            if entry.0 == 0 {
+                *bytes += c.bytes;
+            }
+            entry.0 += 1;
+        });
+    }
+
+    fn remove(&mut self, sim: &Arc<Simulation>) {
+        let id = Arc::as_ptr(sim) as usize;
+        let Some(holders) = self.snapshots.get_mut(&id) else {
+            return;
+        };
+        *holders -= 1;
+        if *holders > 0 {
+            return;
+        }
+        self.snapshots.remove(&id);
+        self.bytes = self.bytes.saturating_sub(sim.own_bytes());
+        let (chunks, bytes) = (&mut self.chunks, &mut self.bytes);
+        sim.for_each_chunk(|c| {
+            if let Some(entry) = chunks.get_mut(&c.id) {
+                entry.0 -= 1;
+                if entry.0 == 0 {
+                    *bytes = bytes.saturating_sub(entry.1);
+                    chunks.remove(&c.id);
+                }
+            }
+        });
+    }
+}
+
+/// Snapshots of one branch, oldest first; the first is always t=0. Branches share the
+/// snapshots of their common past.
 #[derive(Clone, Debug)]
 struct Snapshots {
-    taken: Vec<Simulation>,
+    taken: Vec<Arc<Simulation>>,
     interval_us: u64,
+    interval_events: u64,
 }
 
 impl Snapshots {
-    fn starting_with(start: &Simulation) -> Snapshots {
+    fn starting_with(start: &Simulation, footprint: &mut Footprint) -> Snapshots {
+        let first = Arc::new(start.snapshot());
+        footprint.add(&first);
         Snapshots {
-            taken: vec![start.snapshot()],
+            taken: vec![first],
             interval_us: FIRST_INTERVAL_US,
+            interval_events: FIRST_INTERVAL_EVENTS,
         }
     }
 
-    fn newest_us(&self) -> u64 {
-        self.taken.last().map_or(0, |s| s.now().as_us())
+    fn newest(&self) -> (u64, u64) {
+        self.taken
+            .last()
+            .map_or((0, 0), |s| (s.now().as_us(), s.events_simulated()))
     }
 
-    /// Keeps a copy of `sim` if it is an interval past the newest; thins when full.
-    fn offer(&mut self, sim: &Simulation) {
-        if sim.now().as_us() < self.newest_us() + self.interval_us {
-            return;
+    /// Keeps a copy of `sim` if it is an interval of time or of events past the newest;
+    /// thins when full. Returns whether it took one.
+    fn offer(&mut self, sim: &Simulation, footprint: &mut Footprint) -> bool {
+        let (newest_us, newest_events) = self.newest();
+        let now_us = sim.now().as_us();
+        let due = now_us >= newest_us + self.interval_us
+            || (now_us > newest_us
+                && sim.events_simulated() >= newest_events + self.interval_events);
+        if !due {
+            return false;
         }
-        self.taken.push(sim.snapshot());
+        let snapshot = Arc::new(sim.snapshot());
+        footprint.add(&snapshot);
+        self.taken.push(snapshot);
         if self.taken.len() > SNAPSHOTS_MAX {
-            self.thin();
+            self.thin(footprint);
         }
+        true
     }
 
     /// Drops every other snapshot (t=0 stays) and doubles the spacing of new ones.
-    fn thin(&mut self) {
+    fn thin(&mut self, footprint: &mut Footprint) {
         let mut index = 0;
-        self.taken.retain(|_| {
+        self.taken.retain(|s| {
             index += 1;
-            index % 2 == 1
+            let keep = index % 2 == 1;
+            if !keep {
+                footprint.remove(s);
+            }
+            keep
         });
         self.interval_us *= 2;
+        self.interval_events *= 2;
     }
 
     /// The newest snapshot at or before `t_us`.
@@ -64,16 +144,27 @@ impl Snapshots {
         &self.taken[after.saturating_sub(1)]
     }
 
-    /// The snapshots strictly before `t_us`, for a branch forked there.
-    fn before(&self, t_us: u64) -> Snapshots {
+    /// The snapshots strictly before `t_us`, for a branch forked there (shared, not copied).
+    fn before(&self, t_us: u64, footprint: &mut Footprint) -> Snapshots {
+        let taken: Vec<Arc<Simulation>> = self
+            .taken
+            .iter()
+            .filter(|s| s.now().as_us() < t_us || s.now().as_us() == 0)
+            .cloned()
+            .collect();
+        for snapshot in &taken {
+            footprint.add(snapshot);
+        }
         Snapshots {
-            taken: self
-                .taken
-                .iter()
-                .filter(|s| s.now().as_us() < t_us || s.now().as_us() == 0)
-                .cloned()
-                .collect(),
+            taken,
             interval_us: self.interval_us,
+            interval_events: self.interval_events,
+        }
+    }
+
+    fn release(&self, footprint: &mut Footprint) {
+        for snapshot in &self.taken {
+            footprint.remove(snapshot);
         }
     }
 }
@@ -101,16 +192,14 @@ impl Branch {
             .find(|a| crate::sim::SimTime::from_ms_f64(a.at_ms).as_us() >= fork_us)
     }
 
-    /// Notes that this branch's run reached `sim`: moves the horizon, maybe snapshots.
-    fn record(&mut self, sim: &Simulation) {
-        self.horizon_us = self.horizon_us.max(sim.now().as_us());
-        self.snapshots.offer(sim);
-    }
-
     /// How many snapshots it holds (bounded by [`SNAPSHOTS_MAX`]).
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.taken.len()
     }
+}
+
+fn snapshot_step_us(snapshots: &Snapshots) -> u64 {
+    (snapshots.interval_us / 8).max(1_000)
 }
 
 /// Where to continue from: a snapshot and the actions to replay after it.
@@ -126,11 +215,22 @@ pub struct Timeline {
     branches: Vec<Branch>,
     current: usize,
     next_id: u32,
+    footprint: Footprint,
+    budget_bytes: usize,
+    /// Times the budget made a branch's snapshots sparser; shown as a reached cap.
+    thinned_for_budget: u64,
 }
 
 impl Timeline {
     /// A timeline whose one branch starts at `start` (a fresh run of the base scenario).
     pub fn new(start: &Simulation) -> Timeline {
+        Timeline::with_budget(start, SNAPSHOT_BUDGET_BYTES)
+    }
+
+    /// Like [`Timeline::new`], keeping every branch's snapshots within `budget_bytes` together.
+    pub fn with_budget(start: &Simulation, budget_bytes: usize) -> Timeline {
+        let mut footprint = Footprint::default();
+        let snapshots = Snapshots::starting_with(start, &mut footprint);
         Timeline {
             base_faults: start.scenario().faults.len(),
             branches: vec![Branch {
@@ -138,10 +238,54 @@ impl Timeline {
                 parent: None,
                 actions: Vec::new(),
                 horizon_us: start.now().as_us(),
-                snapshots: Snapshots::starting_with(start),
+                snapshots,
             }],
             current: 0,
             next_id: 2,
+            footprint,
+            budget_bytes,
+            thinned_for_budget: 0,
+        }
+    }
+
+    /// The bytes every branch's snapshots hold together, shared ones counted once.
+    pub fn snapshot_bytes(&self) -> usize {
+        self.footprint.bytes
+    }
+
+    pub fn budget_bytes(&self) -> usize {
+        self.budget_bytes
+    }
+
+    /// How often the byte budget made snapshots sparser (seeks then re-simulate more).
+    pub fn thinned_for_budget(&self) -> u64 {
+        self.thinned_for_budget
+    }
+
+    /// The simulated time between new snapshots of the current branch.
+    pub fn snapshot_interval_us(&self) -> u64 {
+        self.current().snapshots.interval_us
+    }
+
+    /// The most events a seek on the current branch re-simulates as the snapshots are spaced now.
+    pub fn snapshot_interval_events(&self) -> u64 {
+        self.current().snapshots.interval_events
+    }
+
+    /// Thins the branch holding the most snapshots until all fit the budget together.
+    /// Thinning by spacing, never refusing, keeps every moment reachable: a seek just
+    /// re-simulates further.
+    fn enforce_budget(&mut self) {
+        while self.footprint.bytes > self.budget_bytes {
+            let current = self.current;
+            let fullest = (0..self.branches.len())
+                .filter(|&i| self.branches[i].snapshots.taken.len() > 2)
+                .max_by_key(|&i| (self.branches[i].snapshots.taken.len(), i != current));
+            let Some(index) = fullest else {
+                return;
+            };
+            self.branches[index].snapshots.thin(&mut self.footprint);
+            self.thinned_for_budget += 1;
         }
     }
 
@@ -166,7 +310,11 @@ impl Timeline {
 
     /// Notes that the current branch's run reached `sim`: moves the horizon, maybe snapshots.
     pub fn record(&mut self, sim: &Simulation) {
-        self.branches[self.current].record(sim);
+        let branch = &mut self.branches[self.current];
+        branch.horizon_us = branch.horizon_us.max(sim.now().as_us());
+        if branch.snapshots.offer(sim, &mut self.footprint) {
+            self.enforce_budget();
+        }
     }
 
     /// Whether acting now would start a new branch: the current one has been played past now.
@@ -189,19 +337,20 @@ impl Timeline {
 
     fn fork(&mut self, sim: &Simulation, actions: Vec<Action>) {
         let now_us = sim.now().as_us();
-        let parent = self.current();
+        let parent = &self.branches[self.current];
         let branch = Branch {
             id: self.next_id,
             parent: Some((parent.id, now_us)),
             actions,
             horizon_us: now_us,
-            snapshots: parent.snapshots.before(now_us),
+            snapshots: parent.snapshots.before(now_us, &mut self.footprint),
         };
         self.next_id += 1;
         if self.branches.len() == BRANCHES_MAX {
             let shown = self.current;
             let oldest = (0..self.branches.len()).find(|&i| i != shown).unwrap_or(0);
-            self.branches.remove(oldest);
+            let dropped = self.branches.remove(oldest);
+            dropped.snapshots.release(&mut self.footprint);
             if oldest < self.current {
                 self.current -= 1;
             }
@@ -238,22 +387,25 @@ impl Timeline {
     /// run plays on costs one interval of simulation, not the whole gap.
     pub fn state_of(&mut self, id: u32, t_us: u64) -> Option<Simulation> {
         let index = self.branches.iter().position(|b| b.id == id)?;
-        let branch = &mut self.branches[index];
-        let point = Self::restore_point_of(branch, self.base_faults, t_us);
+        let point = Self::restore_point_of(&self.branches[index], self.base_faults, t_us);
         let mut player = super::player::Player::resumed(point.sim, point.pending);
         while player.sim().now().as_us() < t_us {
             let now_us = player.sim().now().as_us();
-            let next_us = (now_us + branch.snapshots.interval_us).min(t_us);
-            player.run_to(crate::sim::SimTime::from_us(next_us));
+            let step_us = snapshot_step_us(&self.branches[index].snapshots);
+            player.run_to(crate::sim::SimTime::from_us((now_us + step_us).min(t_us)));
             // Snapshots only: the horizon marks what the user has played, which this is not.
-            branch.snapshots.offer(player.sim());
+            let snapshots = &mut self.branches[index].snapshots;
+            if snapshots.offer(player.sim(), &mut self.footprint) {
+                self.enforce_budget();
+            }
         }
         Some(player.into_sim())
     }
 
-    /// The spacing new snapshots of the current branch are taken at.
-    pub fn snapshot_interval_us(&self) -> u64 {
-        self.current().snapshots.interval_us
+    /// How far to simulate between offers of a snapshot while seeking: a fraction of the
+    /// time spacing, so a spacing by events is honoured too.
+    pub fn snapshot_step_us(&self) -> u64 {
+        snapshot_step_us(&self.current().snapshots)
     }
 
     /// The base scenario's own fault count (user actions follow it in a run's faults).
@@ -283,8 +435,9 @@ mod tests {
         }
         let snapshots = &timeline.current().snapshots.taken;
         assert_eq!(snapshots[0].now(), SimTime::ZERO, "t=0 is always kept");
-        // An hour in 64 snapshots: the spacing grew from 1 s to at least 56 s.
-        assert!(timeline.snapshot_interval_us() >= 56 * FIRST_INTERVAL_US);
+        // An hour in at most SNAPSHOTS_MAX snapshots: the spacing grew from 1 s to fit.
+        let least_us = 3_600 * FIRST_INTERVAL_US / SNAPSHOTS_MAX as u64;
+        assert!(timeline.snapshot_interval_us() >= least_us);
         assert!(snapshots.len() >= SNAPSHOTS_MAX / 2);
         let times: Vec<u64> = snapshots.iter().map(|s| s.now().as_us()).collect();
         assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");

@@ -72,6 +72,17 @@ pub struct Group {
 }
 
 impl Group {
+    /// Bytes of the group's state: its per-partition offsets and its instances.
+    pub fn approx_bytes(&self) -> usize {
+        let per_partition = 4 * 8 + 2;
+        let instances: usize = self
+            .instances
+            .iter()
+            .map(|i| std::mem::size_of::<Instance>() + i.partitions.capacity() * 2)
+            .sum();
+        std::mem::size_of::<Group>() + self.committed.len() * per_partition + instances
+    }
+
     fn new(service: usize, instances: u32, alive: bool, committed: Vec<u64>) -> Group {
         let partitions = committed.len();
         Group {

@@ -5,6 +5,7 @@
 //! `services.rs` (calls, pools, timeouts, retries, breakers), `log.rs` (brokers,
 //! partitions, producers) and `consumers.rs` (consumer groups).
 
+use super::chunked::ChunkRef;
 use super::consumers::Group;
 use super::episodes::{Episode, Episodes, Tally};
 use super::ledger::Ledger;
@@ -226,6 +227,42 @@ impl Simulation {
             max_lag: self.max_lag,
             episodes: self.episodes.clone(),
         }
+    }
+
+    /// A cheap estimate of the bytes this run holds, shared chunks included in full.
+    pub fn approx_bytes(&self) -> usize {
+        let mut chunks = 0;
+        self.for_each_chunk(|c| chunks += c.bytes);
+        self.own_bytes() + chunks
+    }
+
+    /// The bytes that are this copy's alone: everything but the chunks it may share with
+    /// other copies (the ledger's open requests, the log's events and the metric buckets).
+    pub fn own_bytes(&self) -> usize {
+        let mut chunked = 0;
+        self.for_each_chunk(|c| chunked += c.bytes);
+        let chunked_parts =
+            self.ledger.approx_bytes() + self.log.approx_bytes() + self.series.approx_bytes();
+        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
+        std::mem::size_of::<Simulation>()
+            + chunked_parts.saturating_sub(chunked)
+            + self.queue.approx_bytes()
+            + self
+                .worlds
+                .iter()
+                .map(WorldState::approx_bytes)
+                .sum::<usize>()
+            + groups
+            + self.trace.approx_bytes()
+            + self.scenario.faults.capacity() * std::mem::size_of::<FaultSpec>()
+            + self.episodes.iter().count() * std::mem::size_of::<Episode>()
+    }
+
+    /// Calls `visit` with every chunk this run may share with its copies.
+    pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
+        self.ledger.for_each_chunk(&mut visit);
+        self.log.for_each_chunk(&mut visit);
+        self.series.for_each_chunk(&mut visit);
     }
 
     /// The end of the scenario's duration; the engine runs past it if asked.

@@ -5,11 +5,11 @@
 //! `done_once + duplicated + lost + pending == expected` always holds. Open
 //! requests live in a bounded window and fold into totals once settled.
 
+use super::chunked::{ChunkRef, Chunked};
 use super::metrics::{LatencyHistogram, LatencySummary};
 use super::time::SimTime;
 use super::trace::{Reason, World};
 use serde::Serialize;
-use super::chunked::{ChunkRef, Chunked};
 use std::collections::BTreeMap;
 
 pub use super::scenario::limits::MAX_SERVICES;
@@ -51,7 +51,11 @@ impl Cell {
     }
 
     fn done(&mut self) -> u8 {
-        self.0 = if self.count() == 0 { CELL_ONCE } else { CELL_MORE };
+        self.0 = if self.count() == 0 {
+            CELL_ONCE
+        } else {
+            CELL_MORE
+        };
         self.count()
     }
 }

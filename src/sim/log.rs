@@ -6,12 +6,12 @@
 //! acks=all waits for the high watermark. A leader that dies takes the entries no
 //! follower had copied with it; producers waiting for acks=all resend them.
 
+use super::chunked::{ChunkRef, Chunked};
 use super::engine::{Event, Simulation};
 use super::scenario::{Acks, EventSettings};
 use super::services::{JobId, JobState};
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
-use super::chunked::{ChunkRef, Chunked};
 use std::collections::VecDeque;
 
 /// One event in a partition: 16 bytes, because a log holds up to millions of them

@@ -1,6 +1,8 @@
 //! Metrics: log-bucketed latency histograms and per-world time buckets that decimate when full.
 
+use super::chunked::ChunkRef;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A histogram of microsecond values with `2^BITS` sub-buckets per power of two
 /// (BITS = 5 gives about 3 % resolution), covering 0 to about 50 days in fixed memory.
@@ -71,6 +73,11 @@ impl<const BITS: u32> Histogram<BITS> {
 
     pub fn count(&self) -> u64 {
         self.total
+    }
+
+    /// Heap bytes of the counts.
+    pub fn approx_bytes(&self) -> usize {
+        self.counts.capacity() * 8
     }
 
     pub fn mean_us(&self) -> f64 {
@@ -161,7 +168,9 @@ pub struct Bucket {
 pub struct TimeSeries {
     width_us: u64,
     max_buckets: usize,
-    buckets: Vec<Bucket>,
+    /// Each bucket is shared between copies (time-travel snapshots) until one side writes it:
+    /// only the bucket in progress changes, so copies share all the others.
+    buckets: Vec<Arc<Bucket>>,
     /// The bucket last returned and its span, so the common case skips a division.
     cached: Option<(usize, u64, u64)>,
 }
@@ -180,7 +189,7 @@ impl TimeSeries {
         self.width_us
     }
 
-    pub fn buckets(&self) -> &[Bucket] {
+    pub fn buckets(&self) -> &[Arc<Bucket>] {
         &self.buckets
     }
 
@@ -189,21 +198,21 @@ impl TimeSeries {
         if let Some((index, start, end)) = self.cached
             && (start..end).contains(&time_us)
         {
-            return &mut self.buckets[index];
+            return Arc::make_mut(&mut self.buckets[index]);
         }
         loop {
             let index = (time_us / self.width_us) as usize;
             if index < self.max_buckets {
                 while self.buckets.len() <= index {
                     let start_us = self.buckets.len() as u64 * self.width_us;
-                    self.buckets.push(Bucket {
+                    self.buckets.push(Arc::new(Bucket {
                         start_us,
                         ..Bucket::default()
-                    });
+                    }));
                 }
                 let start = index as u64 * self.width_us;
                 self.cached = Some((index, start, start + self.width_us));
-                return &mut self.buckets[index];
+                return Arc::make_mut(&mut self.buckets[index]);
             }
             self.decimate();
         }
@@ -214,6 +223,7 @@ impl TimeSeries {
         let mut pairs = std::mem::take(&mut self.buckets).into_iter();
         while let Some(mut first) = pairs.next() {
             if let Some(second) = pairs.next() {
+                let first = Arc::make_mut(&mut first);
                 for world in 0..2 {
                     first.worlds[world].merge(&second.worlds[world]);
                 }
@@ -224,6 +234,34 @@ impl TimeSeries {
         self.width_us *= 2;
         self.buckets = merged;
         self.cached = None;
+    }
+
+    /// Bytes of this copy on its own, shared buckets included in full.
+    pub fn approx_bytes(&self) -> usize {
+        let mut bytes = std::mem::size_of::<TimeSeries>() + self.buckets.capacity() * 8;
+        self.for_each_chunk(|c| bytes += c.bytes);
+        bytes
+    }
+
+    /// Each bucket as a shared chunk, for a budget that counts shared ones once.
+    pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
+        for bucket in &self.buckets {
+            visit(ChunkRef {
+                id: Arc::as_ptr(bucket) as usize,
+                bytes: bucket.approx_bytes(),
+            });
+        }
+    }
+}
+
+impl Bucket {
+    fn approx_bytes(&self) -> usize {
+        let world = |w: &WorldBucket| {
+            w.latency.approx_bytes() + (w.busy_max.capacity() + w.queue_max.capacity()) * 4
+        };
+        std::mem::size_of::<Bucket>()
+            + self.worlds.iter().map(world).sum::<usize>()
+            + self.lag_max.capacity() * 8
     }
 }
 

@@ -69,6 +69,11 @@ impl<E> EventQueue<E> {
         self.heap.len()
     }
 
+    /// Bytes held by the heap.
+    pub fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Self>() + self.heap.capacity() * std::mem::size_of::<Scheduled<E>>()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }

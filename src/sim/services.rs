@@ -116,6 +116,11 @@ impl Jobs {
         slot.1.take()
     }
 
+    /// Bytes held by the slab.
+    pub fn approx_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(u32, Option<Job>)>() + self.free.capacity() * 4
+    }
+
     /// Jobs alive now.
     pub fn live(&self) -> usize {
         self.live
@@ -193,6 +198,19 @@ pub(super) struct WorldState {
     pub breakers: Vec<Breaker>,
     pub service_rngs: Vec<SimRng>,
     pub retry_rng: SimRng,
+}
+
+impl WorldState {
+    /// Bytes of this world's state: the job slab and the services' queues dominate.
+    pub(super) fn approx_bytes(&self) -> usize {
+        let queues: usize = self.services.iter().map(|s| s.queue.capacity() * 8).sum();
+        let per_service =
+            std::mem::size_of::<ServiceRuntime>() + std::mem::size_of::<Breaker>() + 64;
+        std::mem::size_of::<WorldState>()
+            + self.jobs.approx_bytes()
+            + queues
+            + self.services.len() * per_service
+    }
 }
 
 fn service_stream(world: World, service: usize) -> u64 {

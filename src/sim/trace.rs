@@ -257,6 +257,11 @@ impl Trace {
 
     /// A copy keeping only the newest `keep` events (hash and count unchanged): what a
     /// time-travel snapshot needs, at a fraction of the memory.
+    /// Bytes held by the ring.
+    pub fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Trace>() + self.ring.capacity() * std::mem::size_of::<TraceEvent>()
+    }
+
     pub fn trimmed(&self, keep: usize) -> Trace {
         let skip = self.ring.len().saturating_sub(keep);
         Trace {

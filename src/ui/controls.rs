@@ -89,6 +89,7 @@ pub fn Controls() -> impl IntoView {
                 />
             </label>
             <Clock />
+            <CapsNotice />
             <span class="status" role="status" data-testid="status">
                 {move || {
                     let l = locale.get();
@@ -434,5 +435,47 @@ pub(crate) fn not_a_whole_number(text: &str) -> Problem {
     Problem::NotAWholeNumber {
         got: text.trim().to_string(),
         max: u64::MAX.to_string(),
+    }
+}
+
+/// The memory bounds the run has reached, each in one plain sentence; hidden while none is.
+#[component]
+fn CapsNotice() -> impl IntoView {
+    use crate::live::caps::Cap;
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let sentence = move |cap: Cap| {
+        let l = locale.get();
+        let n = |value: f64| format_number(l, value, 0);
+        match cap {
+            Cap::LogSize { kept, deleted } => l.fill(
+                Key::CapLogSize,
+                &[
+                    ("kept", &n(f64::from(kept))),
+                    ("deleted", &n(deleted as f64)),
+                ],
+            ),
+            Cap::OpenRequests { kept, folded } => l.fill(
+                Key::CapOpenRequests,
+                &[("kept", &n(kept as f64)), ("folded", &n(folded as f64))],
+            ),
+            Cap::Snapshots {
+                budget_mib,
+                thinned,
+            } => l.fill(
+                Key::CapSnapshots,
+                &[
+                    ("mib", &n(budget_mib as f64)),
+                    ("thinned", &n(thinned as f64)),
+                ],
+            ),
+        }
+    };
+    view! {
+        <ul class="caps" data-testid="caps" role="status"
+            aria-label=move || locale.get().text(Key::CapsLabel)
+            hidden=move || explainer.caps.with(Vec::is_empty)>
+            {move || explainer.caps.get().into_iter().map(|cap| view! { <li>{sentence(cap)}</li> }).collect_view()}
+        </ul>
     }
 }

@@ -225,6 +225,8 @@ pub struct Explainer {
     pub compared: RwSignal<Option<[Scoreboard; 2]>>,
     /// The compared branch's chart series, drawn faded under this branch's.
     pub compared_charts: StoredValue<Option<crate::live::charts::ChartData>>,
+    /// The memory bounds the run has reached, said in plain words.
+    pub caps: RwSignal<Vec<crate::live::caps::Cap>>,
 }
 
 /// The preset the page opens with.
@@ -270,6 +272,7 @@ impl Explainer {
             compare_with: RwSignal::new(None),
             compared: RwSignal::new(None),
             compared_charts: StoredValue::new(None),
+            caps: RwSignal::new(Vec::new()),
         };
         // The first step shows at once, before anyone presses play.
         explainer.follow_story();
@@ -290,6 +293,10 @@ impl Explainer {
                 p.playing = live.player.playing();
                 p.speed = live.player.speed();
             });
+            let caps = crate::live::caps::reached(live);
+            if self.caps.with_untracked(|c| *c != caps) {
+                self.caps.set(caps);
+            }
         });
         self.refresh_dots();
         self.refresh_timeline();
