@@ -155,8 +155,11 @@ impl Live {
             .max(self.player.sim().end().as_us());
         let t_us = t_us.min(branch_end_us);
         let playing = self.player.playing();
-        let point = self.timeline.restore_point(t_us);
-        self.player.restore(point.sim, point.pending);
+        // Forward from now, the run itself is the nearest state: no snapshot is needed.
+        if t_us < self.player.sim().now().as_us() {
+            let point = self.timeline.restore_point(t_us);
+            self.player.restore(point.sim, point.pending);
+        }
         self.run_recording(t_us);
         self.player.set_playing(playing);
         self.clear_dots();

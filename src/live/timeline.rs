@@ -272,15 +272,16 @@ impl Timeline {
         self.current().snapshots.interval_events
     }
 
-    /// Thins the branch holding the most snapshots until all fit the budget together.
+    /// Thins branches, those not on show first, until all snapshots fit the budget together.
     /// Thinning by spacing, never refusing, keeps every moment reachable: a seek just
     /// re-simulates further.
     fn enforce_budget(&mut self) {
         while self.footprint.bytes > self.budget_bytes {
+            // Branches not on show go sparse first; any branch can go down to its t=0.
             let current = self.current;
             let fullest = (0..self.branches.len())
-                .filter(|&i| self.branches[i].snapshots.taken.len() > 2)
-                .max_by_key(|&i| (self.branches[i].snapshots.taken.len(), i != current));
+                .filter(|&i| self.branches[i].snapshots.taken.len() > 1)
+                .max_by_key(|&i| (i != current, self.branches[i].snapshots.taken.len()));
             let Some(index) = fullest else {
                 return;
             };

@@ -77,6 +77,16 @@ pub struct Report {
     pub effects_by_service: BTreeMap<String, ServiceEffects>,
     /// Each fault from start to settling, with what each world suffered meanwhile.
     pub episodes: Vec<Episode>,
+    /// What the run's memory bounds dropped, so nothing is dropped silently.
+    pub caps: CapsReport,
+}
+
+/// Counts of what reached a bound: events the log's size cap deleted (Kafka's
+/// retention.bytes), and requests the ledger closed before they settled.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapsReport {
+    pub log_deleted_by_size_cap: u64,
+    pub requests_closed_unsettled: u64,
 }
 
 fn world_report(summary: &WorldSummary, kind_names: &[String]) -> WorldReport {
@@ -167,6 +177,10 @@ impl Simulation {
             },
             effects_by_service,
             episodes: self.episodes(),
+            caps: CapsReport {
+                log_deleted_by_size_cap: self.log.deleted_by_size_cap,
+                requests_closed_unsettled: self.ledger.folded_unsettled(),
+            },
         }
     }
 }
