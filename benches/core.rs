@@ -47,6 +47,79 @@ fn seek_figures() {
     );
 }
 
+/// The default topology at `rate_per_s`, with worker pools of `workers` if given, for 24 hours.
+fn loaded(rate_per_s: f64, workers: Option<u32>) -> Scenario {
+    let mut scenario = presets::preset("happy-path").expect("default preset");
+    scenario.duration_ms = 24 * 3_600_000;
+    scenario.workload.arrivals = ripple::sim::scenario::Arrivals::Poisson { rate_per_s };
+    for service in &mut scenario.services {
+        service.workers = workers.unwrap_or(service.workers);
+    }
+    scenario
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// Memory as the core estimates it (`approx_bytes`, snapshot bytes counted once when shared),
+/// after `minutes` of simulated play recorded by the timeline, as the page plays it.
+fn memory_figure(label: &str, scenario: Scenario, minutes: u64, branches: u32, goal: &str) {
+    let mut live = ripple::live::Live::new(scenario).expect("valid");
+    let mut readings = Vec::new();
+    for minute in 1..=minutes {
+        live.seek(minute * 60_000_000);
+        readings.push(live.player.sim().approx_bytes() + live.timeline.snapshot_bytes());
+    }
+    for branch in 0..branches {
+        let now_us = live.player.sim().now().as_us();
+        live.seek(now_us - 30_000_000 * u64::from(branch + 1));
+        let _ = live.fault(
+            ripple::sim::scenario::FaultAction::Slow,
+            "analytics",
+            Some(2.0),
+        );
+        live.seek(now_us);
+        readings.push(live.player.sim().approx_bytes() + live.timeline.snapshot_bytes());
+    }
+    let last = readings.len().saturating_sub(3);
+    println!(
+        "{label}: run {} + snapshots {} = {}; peak {}, last readings {:?} ({} branches, goal {goal})",
+        mb(live.player.sim().approx_bytes()),
+        mb(live.timeline.snapshot_bytes()),
+        mb(readings[readings.len() - 1]),
+        mb(readings.iter().copied().max().unwrap_or(0)),
+        readings[last..].iter().map(|&b| mb(b)).collect::<Vec<_>>(),
+        live.timeline.branches().len(),
+    );
+}
+
+/// Seeks in a played 10-minute run at 5,000 requests/s, backward and forward.
+fn loaded_seek_figure() {
+    let mut live = ripple::live::Live::new(loaded(5_000.0, Some(64))).expect("valid");
+    live.seek(600_000_000);
+    let targets: Vec<u64> = (0..20u64)
+        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000)
+        .collect();
+    let mut times_ms: Vec<f64> = targets
+        .iter()
+        .map(|&t_us| {
+            let started = Instant::now();
+            live.seek(t_us);
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times_ms.sort_by(f64::total_cmp);
+    println!(
+        "seek in a played 10-minute run at 5,000 req/s ({} snapshots, {} events apart at most): median {:.0} ms, worst {:.0} ms over {} seeks (goal <= 100 ms)",
+        live.timeline.current().snapshot_count(),
+        live.timeline.snapshot_interval_events(),
+        times_ms[times_ms.len() / 2],
+        times_ms[times_ms.len() - 1],
+        times_ms.len()
+    );
+}
+
 struct Figures {
     events: u64,
     customers: u64,
@@ -129,6 +202,28 @@ fn main() {
     let snapshot_us = started.elapsed().as_secs_f64() * 1e6 / slim.len() as f64;
     println!("time-travel snapshot (trace trimmed) at 60 s: {snapshot_us:.0} µs");
     seek_figures();
+    memory_figure(
+        "memory, 24 h default at 40 req/s, 60 simulated minutes",
+        loaded(40.0, None),
+        60,
+        0,
+        "<= 64 MB",
+    );
+    memory_figure(
+        "memory, 5,000 req/s with pools of 64, 10 simulated minutes",
+        loaded(5_000.0, Some(64)),
+        10,
+        0,
+        "<= 160 MB",
+    );
+    memory_figure(
+        "memory, the same after 8 branches",
+        loaded(5_000.0, Some(64)),
+        10,
+        8,
+        "<= 160 MB",
+    );
+    loaded_seek_figure();
     let ours = mm1_run.customers as f64 / mm1_run.seconds;
     match simpy_customers_per_second(100_000) {
         Some(theirs) => println!(

@@ -18,6 +18,10 @@ pub const SPEED_STEPS: u32 = 100;
 pub const MAX_FRAME_GAP_MS: f64 = 250.0;
 /// The most simulation events one frame may run, whatever the speed.
 pub const EVENTS_PER_FRAME_MAX: u64 = 150_000;
+/// The fewest events a frame's budget shrinks to, so a slow device still makes progress.
+pub const EVENTS_PER_FRAME_MIN: u64 = 2_000;
+/// Wall time a frame's simulation may take: the rest of a 60 Hz frame draws.
+pub const FRAME_WORK_TARGET_MS: f64 = 8.0;
 /// Simulated time one press of "step" advances.
 pub const STEP_MS: u64 = 100;
 
@@ -41,6 +45,10 @@ pub struct Player {
     target_us: f64,
     /// A branch's later actions, replayed at their times after a seek into its past.
     pending: VecDeque<Action>,
+    /// Events one frame may run now: it shrinks when frames take too long (heavy load on a
+    /// slow device) and grows back when they are quick, so the page keeps its frame rate
+    /// and the clock falls behind instead (the page then says so).
+    events_per_frame: u64,
 }
 
 impl Player {
@@ -52,6 +60,7 @@ impl Player {
             speed: 1.0,
             target_us: 0.0,
             pending: VecDeque::new(),
+            events_per_frame: EVENTS_PER_FRAME_MAX,
         })
     }
 
@@ -63,6 +72,7 @@ impl Player {
             playing: false,
             speed: 1.0,
             pending: pending.into(),
+            events_per_frame: EVENTS_PER_FRAME_MAX,
         }
     }
 
@@ -138,7 +148,31 @@ impl Player {
 
     /// Runs events before `target` up to the frame's budget; the clock follows.
     fn run_bounded(&mut self, target: SimTime) -> Advance {
-        self.run_events(target, EVENTS_PER_FRAME_MAX)
+        self.run_events(target, self.events_per_frame)
+    }
+
+    /// Tunes the frame's event budget from how long the last frame's work took (wall ms,
+    /// measured by the caller): a frame over [`FRAME_WORK_TARGET_MS`] shrinks it, a quick
+    /// one lets it grow back, within [`EVENTS_PER_FRAME_MIN`]..=[`EVENTS_PER_FRAME_MAX`].
+    pub fn adapt_budget(&mut self, frame_work_ms: f64) {
+        if !frame_work_ms.is_finite() || frame_work_ms < 0.0 {
+            return;
+        }
+        let budget = self.events_per_frame as f64;
+        let tuned = if frame_work_ms > FRAME_WORK_TARGET_MS {
+            budget * (FRAME_WORK_TARGET_MS / frame_work_ms).max(0.5)
+        } else if frame_work_ms < FRAME_WORK_TARGET_MS * 0.75 {
+            budget * 1.1
+        } else {
+            budget
+        };
+        let (min, max) = (EVENTS_PER_FRAME_MIN as f64, EVENTS_PER_FRAME_MAX as f64);
+        self.events_per_frame = tuned.clamp(min, max) as u64;
+    }
+
+    /// Events one frame may run now (see [`Player::adapt_budget`]).
+    pub fn events_per_frame(&self) -> u64 {
+        self.events_per_frame
     }
 
     /// Runs events before `target`, at most `budget` of them, applying pending actions
@@ -239,6 +273,31 @@ mod tests {
         for position in 0..=SPEED_STEPS {
             assert_eq!(position_of(speed_at(position)), position);
         }
+    }
+
+    #[test]
+    fn slow_frames_shrink_the_event_budget_and_quick_ones_let_it_grow_back() {
+        let mut p = player();
+        for _ in 0..40 {
+            p.adapt_budget(40.0);
+        }
+        assert_eq!(p.events_per_frame(), EVENTS_PER_FRAME_MIN);
+        p.set_playing(true);
+        p.set_speed(SPEED_MAX);
+        let advance = p.advance(1_000.0 / 60.0);
+        assert!(advance.behind, "a small budget falls behind at top speed");
+        assert_eq!(advance.events, EVENTS_PER_FRAME_MIN);
+        for _ in 0..200 {
+            p.adapt_budget(2.0);
+        }
+        assert_eq!(p.events_per_frame(), EVENTS_PER_FRAME_MAX);
+        let before = p.events_per_frame();
+        p.adapt_budget(f64::NAN);
+        assert_eq!(
+            p.events_per_frame(),
+            before,
+            "a bad measure changes nothing"
+        );
     }
 
     #[test]

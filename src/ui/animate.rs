@@ -76,9 +76,14 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
             &mut state.borrow_mut(),
             wall_ms,
         );
+        let work_ms = now_ms() - started_ms;
+        // The next frame runs as many events as fit the frame's time, on this device.
+        explainer
+            .live
+            .update_value(|live| live.player.adapt_budget(work_ms));
         // Published for `make bench`, which reads the loop's own work per frame.
         if let Some(canvas) = canvases.sync.get_untracked() {
-            let work = format!("{:.3}", now_ms() - started_ms);
+            let work = format!("{work_ms:.3}");
             let _ = canvas.set_attribute("data-work-ms", &work);
         }
         if let Some(cb) = next.borrow().as_ref() {
