@@ -155,8 +155,10 @@ impl Live {
             .max(self.player.sim().end().as_us());
         let t_us = t_us.min(branch_end_us);
         let playing = self.player.playing();
-        // Forward from now, the run itself is the nearest state: no snapshot is needed.
-        if t_us < self.player.sim().now().as_us() {
+        // The nearest state at or before `t_us` is either a snapshot or, seeking forward,
+        // the run itself: restoring a snapshot behind the run would only re-simulate more.
+        let now_us = self.player.sim().now().as_us();
+        if t_us < now_us || self.timeline.snapshot_time_at_or_before(t_us) > now_us {
             let point = self.timeline.restore_point(t_us);
             self.player.restore(point.sim, point.pending);
         }

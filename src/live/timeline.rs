@@ -11,7 +11,7 @@
 
 use crate::sim::{Action, Simulation};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Snapshots kept per branch; when full, every other one goes and the spacing doubles.
 pub const SNAPSHOTS_MAX: usize = 128;
@@ -36,8 +36,8 @@ struct Footprint {
 }
 
 impl Footprint {
-    fn add(&mut self, sim: &Arc<Simulation>) {
-        let holders = self.snapshots.entry(Arc::as_ptr(sim) as usize).or_insert(0);
+    fn add(&mut self, sim: &Rc<Simulation>) {
+        let holders = self.snapshots.entry(Rc::as_ptr(sim) as usize).or_insert(0);
         *holders += 1;
         if *holders > 1 {
             return;
@@ -53,8 +53,8 @@ impl Footprint {
         });
     }
 
-    fn remove(&mut self, sim: &Arc<Simulation>) {
-        let id = Arc::as_ptr(sim) as usize;
+    fn remove(&mut self, sim: &Rc<Simulation>) {
+        let id = Rc::as_ptr(sim) as usize;
         let Some(holders) = self.snapshots.get_mut(&id) else {
             return;
         };
@@ -81,14 +81,14 @@ impl Footprint {
 /// snapshots of their common past.
 #[derive(Clone, Debug)]
 struct Snapshots {
-    taken: Vec<Arc<Simulation>>,
+    taken: Vec<Rc<Simulation>>,
     interval_us: u64,
     interval_events: u64,
 }
 
 impl Snapshots {
     fn starting_with(start: &Simulation, footprint: &mut Footprint) -> Snapshots {
-        let first = Arc::new(start.snapshot());
+        let first = Rc::new(start.snapshot());
         footprint.add(&first);
         Snapshots {
             taken: vec![first],
@@ -114,7 +114,7 @@ impl Snapshots {
         if !due {
             return false;
         }
-        let snapshot = Arc::new(sim.snapshot());
+        let snapshot = Rc::new(sim.snapshot());
         footprint.add(&snapshot);
         self.taken.push(snapshot);
         if self.taken.len() > SNAPSHOTS_MAX {
@@ -146,7 +146,7 @@ impl Snapshots {
 
     /// The snapshots strictly before `t_us`, for a branch forked there (shared, not copied).
     fn before(&self, t_us: u64, footprint: &mut Footprint) -> Snapshots {
-        let taken: Vec<Arc<Simulation>> = self
+        let taken: Vec<Rc<Simulation>> = self
             .taken
             .iter()
             .filter(|s| s.now().as_us() < t_us || s.now().as_us() == 0)
@@ -369,6 +369,11 @@ impl Timeline {
             }
             None => false,
         }
+    }
+
+    /// The time of the current branch's newest snapshot at or before `t_us`.
+    pub fn snapshot_time_at_or_before(&self, t_us: u64) -> u64 {
+        self.current().snapshots.at_or_before(t_us).now().as_us()
     }
 
     /// Where to start rebuilding the current branch at `t_us`.

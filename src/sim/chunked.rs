@@ -1,16 +1,16 @@
-//! A deque stored in fixed-size, reference-counted chunks, so copies of a run share what neither has changed.
+//! A deque stored in fixed-size, reference-counted (`Rc`) chunks, so copies of a run share what neither has changed.
 //!
 //! Time travel keeps dozens of copies of a running simulation. Most of a copy's
 //! bulk (the ledger's open requests, the log's events, the metric buckets) is the
 //! same as its neighbour's: a copy of a [`Chunked`] copies only the chunk pointers,
-//! and a chunk is duplicated only when one side writes to it (`Arc::make_mut`).
+//! and a chunk is duplicated only when one side writes to it (`Rc::make_mut`).
 //! [`Chunked::for_each_chunk`] names each chunk, so a budget can count a chunk
 //! that several copies share once.
 //!
 //! This module must not know what it stores: it is plain storage.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// A chunk's identity and its size in bytes, for counting shared memory once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,7 +22,7 @@ pub struct ChunkRef {
 /// A double-ended queue of `T` in chunks of `CHUNK` items, shared copy-on-write between clones.
 #[derive(Clone, Debug)]
 pub struct Chunked<T, const CHUNK: usize> {
-    chunks: VecDeque<Arc<Vec<T>>>,
+    chunks: VecDeque<Rc<Vec<T>>>,
     /// Items already popped from the front of the first chunk (the chunk itself is shared, so
     /// the front moves instead of the items).
     head: usize,
@@ -70,7 +70,7 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
             return None;
         }
         let (chunk, slot) = self.locate(index);
-        Arc::make_mut(&mut self.chunks[chunk]).get_mut(slot)
+        Rc::make_mut(&mut self.chunks[chunk]).get_mut(slot)
     }
 
     pub fn front(&self) -> Option<&T> {
@@ -84,10 +84,10 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
     pub fn push_back(&mut self, item: T) {
         let full = self.chunks.back().is_none_or(|c| c.len() == CHUNK);
         if full {
-            self.chunks.push_back(Arc::new(Vec::with_capacity(CHUNK)));
+            self.chunks.push_back(Rc::new(Vec::with_capacity(CHUNK)));
         }
         let last = self.chunks.back_mut().expect("a chunk with room");
-        Arc::make_mut(last).push(item);
+        Rc::make_mut(last).push(item);
         self.len += 1;
     }
 
@@ -109,7 +109,7 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
             return None;
         }
         let last = self.chunks.back_mut().expect("non-empty");
-        let item = Arc::make_mut(last).pop();
+        let item = Rc::make_mut(last).pop();
         self.len -= 1;
         if last.is_empty() || self.len == 0 {
             self.chunks.pop_back();
@@ -133,7 +133,7 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
     pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
         for chunk in &self.chunks {
             visit(ChunkRef {
-                id: Arc::as_ptr(chunk) as usize,
+                id: Rc::as_ptr(chunk) as usize,
                 bytes: chunk.capacity().max(chunk.len()) * std::mem::size_of::<T>(),
             });
         }
@@ -141,7 +141,7 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
 
     /// Bytes of this copy on its own, shared chunks included in full.
     pub fn approx_bytes(&self) -> usize {
-        let mut bytes = self.chunks.capacity() * std::mem::size_of::<Arc<Vec<T>>>();
+        let mut bytes = self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>();
         self.for_each_chunk(|c| bytes += c.bytes);
         bytes
     }

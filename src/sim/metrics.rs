@@ -2,7 +2,7 @@
 
 use super::chunked::ChunkRef;
 use serde::Serialize;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// A histogram of microsecond values with `2^BITS` sub-buckets per power of two
 /// (BITS = 5 gives about 3 % resolution), covering 0 to about 50 days in fixed memory.
@@ -170,7 +170,7 @@ pub struct TimeSeries {
     max_buckets: usize,
     /// Each bucket is shared between copies (time-travel snapshots) until one side writes it:
     /// only the bucket in progress changes, so copies share all the others.
-    buckets: Vec<Arc<Bucket>>,
+    buckets: Vec<Rc<Bucket>>,
     /// The bucket last returned and its span, so the common case skips a division.
     cached: Option<(usize, u64, u64)>,
 }
@@ -189,7 +189,7 @@ impl TimeSeries {
         self.width_us
     }
 
-    pub fn buckets(&self) -> &[Arc<Bucket>] {
+    pub fn buckets(&self) -> &[Rc<Bucket>] {
         &self.buckets
     }
 
@@ -198,21 +198,21 @@ impl TimeSeries {
         if let Some((index, start, end)) = self.cached
             && (start..end).contains(&time_us)
         {
-            return Arc::make_mut(&mut self.buckets[index]);
+            return Rc::make_mut(&mut self.buckets[index]);
         }
         loop {
             let index = (time_us / self.width_us) as usize;
             if index < self.max_buckets {
                 while self.buckets.len() <= index {
                     let start_us = self.buckets.len() as u64 * self.width_us;
-                    self.buckets.push(Arc::new(Bucket {
+                    self.buckets.push(Rc::new(Bucket {
                         start_us,
                         ..Bucket::default()
                     }));
                 }
                 let start = index as u64 * self.width_us;
                 self.cached = Some((index, start, start + self.width_us));
-                return Arc::make_mut(&mut self.buckets[index]);
+                return Rc::make_mut(&mut self.buckets[index]);
             }
             self.decimate();
         }
@@ -223,7 +223,7 @@ impl TimeSeries {
         let mut pairs = std::mem::take(&mut self.buckets).into_iter();
         while let Some(mut first) = pairs.next() {
             if let Some(second) = pairs.next() {
-                let first = Arc::make_mut(&mut first);
+                let first = Rc::make_mut(&mut first);
                 for world in 0..2 {
                     first.worlds[world].merge(&second.worlds[world]);
                 }
@@ -247,7 +247,7 @@ impl TimeSeries {
     pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
         for bucket in &self.buckets {
             visit(ChunkRef {
-                id: Arc::as_ptr(bucket) as usize,
+                id: Rc::as_ptr(bucket) as usize,
                 bytes: bucket.approx_bytes(),
             });
         }

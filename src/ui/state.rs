@@ -193,7 +193,7 @@ impl BranchesView {
 /// Handles to the run and its snapshots; `Copy`, shared through context.
 #[derive(Clone, Copy)]
 pub struct Explainer {
-    pub live: StoredValue<Live>,
+    pub live: StoredValue<Live, LocalStorage>,
     /// The scenario as chosen (preset, seed, rate, settings), before any user action.
     pub base: RwSignal<Scenario>,
     pub preset_name: RwSignal<String>,
@@ -249,7 +249,7 @@ impl Explainer {
                 stride: 1,
                 dots: 0,
             }),
-            live: StoredValue::new(live),
+            live: StoredValue::new_local(live),
             base: RwSignal::new(scenario),
             preset_name: RwSignal::new(DEFAULT_PRESET.to_string()),
             selected: RwSignal::new(None),
