@@ -18,6 +18,21 @@ fn mm1(duration_ms: u64) -> Scenario {
     Scenario::from_json(&json).expect("valid M/M/1 scenario")
 }
 
+/// Times `count` seeks across the first 10 minutes of `live`, sorted; the targets are a fixed
+/// spread (a multiplicative hash of the index), so runs compare.
+fn time_seeks(live: &mut ripple::live::Live, count: u64) -> Vec<f64> {
+    let mut times_ms: Vec<f64> = (0..count)
+        .map(|i| {
+            let t_us = (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000;
+            let started = Instant::now();
+            live.seek(t_us);
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times_ms.sort_by(f64::total_cmp);
+    times_ms
+}
+
 /// Seeking in a played 10-minute run of the default scenario, as the timeline does.
 fn seek_figures() {
     let mut scenario = presets::preset("signup").expect("default preset");
@@ -25,19 +40,7 @@ fn seek_figures() {
     let mut live = ripple::live::Live::new(scenario.clone()).expect("valid");
     live.open_at(scenario, Vec::new(), 600_000_000)
         .expect("valid");
-    // A fixed spread of targets (a multiplicative hash of the index), so runs compare.
-    let targets: Vec<u64> = (0..200u64)
-        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000)
-        .collect();
-    let mut times_ms: Vec<f64> = targets
-        .iter()
-        .map(|&t_us| {
-            let started = Instant::now();
-            live.seek(t_us);
-            started.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times_ms.sort_by(f64::total_cmp);
+    let times_ms = time_seeks(&mut live, 200);
     println!(
         "seek anywhere in a played 10-minute run ({} snapshots): median {:.1} ms, worst {:.1} ms over {} seeks (goal <= 100 ms)",
         live.timeline.current().snapshot_count(),
@@ -98,18 +101,7 @@ fn memory_figure(label: &str, scenario: Scenario, minutes: u64, branches: u32, g
 fn loaded_seek_figure() {
     let mut live = ripple::live::Live::new(loaded(5_000.0, Some(64))).expect("valid");
     live.seek(600_000_000);
-    let targets: Vec<u64> = (0..20u64)
-        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000)
-        .collect();
-    let mut times_ms: Vec<f64> = targets
-        .iter()
-        .map(|&t_us| {
-            let started = Instant::now();
-            live.seek(t_us);
-            started.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times_ms.sort_by(f64::total_cmp);
+    let times_ms = time_seeks(&mut live, 20);
     println!(
         "seek in a played 10-minute run at 5,000 req/s ({} snapshots, {} events apart at most): median {:.0} ms, worst {:.0} ms over {} seeks (goal <= 100 ms)",
         live.timeline.current().snapshot_count(),

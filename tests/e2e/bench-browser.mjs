@@ -2,7 +2,7 @@
 // Usage: RIPPLE_DIST=dist-release node tests/e2e/bench-browser.mjs; prints one line per figure.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { serveDist, launchBrowser, openPage, repoRoot } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, repoRoot, watchWasmMemory, wasmBytes } from './harness.mjs';
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -77,6 +77,62 @@ async function measureSeeks() {
   await context.close();
 }
 
+/** The default topology for 24 hours at `rate` requests/s, with worker pools of `workers` if given. */
+async function loadedLink(rate, workers) {
+  const scenario = JSON.parse(await readFile(path.join(repoRoot, 'src/sim/presets/happy-path.json'), 'utf8'));
+  scenario.duration_ms = 24 * 3_600_000;
+  scenario.workload.arrivals.rate_per_s = rate;
+  if (workers) for (const service of scenario.services) service.workers = workers;
+  return `/?s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`;
+}
+
+/**
+ * Wasm memory (`memory.buffer.byteLength`) while the page plays at top speed for `wallS` seconds,
+ * after `branches` branches made by acting in the past; peak, and growth over the last minute.
+ */
+async function measureMemory(label, link, wallS, branches, goal) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await watchWasmMemory(context);
+  const page = await context.newPage();
+  await page.goto(server.origin + link);
+  await page.getByTestId('play').waitFor();
+  const next = page.getByTestId('narration-next');
+  for (let i = 0; i < 10 && (await next.isVisible()) && (await next.isEnabled()); i += 1) await next.click();
+  const scrub = page.getByTestId('timeline-scrub');
+  await page.getByTestId('speed').evaluate((input) => {
+    input.value = '100';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.getByTestId('play').click();
+  const readings = [];
+  for (let second = 1; second <= wallS; second += 1) {
+    await page.waitForTimeout(1000);
+    readings.push(await wasmBytes(page));
+    if (second === 20 && branches > 0) {
+      // Each branch: pause, step back 2 simulated seconds, slow a callee there, play on.
+      for (let b = 0; b < branches; b += 1) {
+        await page.getByTestId('play').click();
+        await scrub.evaluate((input) => {
+          input.value = String(Math.max(0, Number(input.value) - 2000));
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        });
+        await page.getByTestId('sync-node-email').click();
+        await page.getByTestId(b % 2 ? 'action-restore' : 'action-kill').click();
+        await page.getByTestId('play').click();
+        await page.waitForTimeout(1000);
+      }
+    }
+    if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await page.getByTestId('play').click();
+  }
+  const mb = (b) => (b / 1e6).toFixed(1);
+  const lastMinute = readings.slice(-60);
+  console.log(
+    `wasm memory, ${label}: peak ${mb(Math.max(...readings))} MB, last minute ${mb(Math.min(...lastMinute))}–${mb(Math.max(...lastMinute))} MB ` +
+      `at t = ${await page.getByTestId('clock').textContent()} (goal ${goal})`,
+  );
+  await context.close();
+}
+
 const server = await serveDist();
 const browser = await launchBrowser();
 try {
@@ -100,6 +156,9 @@ try {
     await measureFrames(position, label);
   }
   await measureSeeks();
+  await measureMemory('24 h default topology at 40 req/s, 2 min at top speed', await loadedLink(40), 120, 0, '<= 64 MB, flat');
+  await measureMemory('5,000 req/s, pools of 64, 2 min at top speed', await loadedLink(5000, 64), 120, 0, '<= 160 MB, flat');
+  await measureMemory('5,000 req/s, pools of 64, after 8 branches', await loadedLink(5000, 64), 120, 8, '<= 160 MB');
 } finally {
   await browser.close();
   await server.close();

@@ -119,3 +119,17 @@ export function assertCleanRun(record, origin) {
   const foreign = record.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
   assert.deepEqual(foreign, [], 'the page requested something beyond its own files');
 }
+
+/** Keeps each page's wasm memory where `wasmBytes` can read it (Trunk's loader announces the module). */
+export async function watchWasmMemory(context) {
+  await context.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (event) => {
+      window.__rippleMemory = event.detail?.wasm?.memory;
+    });
+  });
+}
+
+/** The page's wasm memory in bytes (`memory.buffer.byteLength`), or -1 if it cannot be read. */
+export async function wasmBytes(page) {
+  return page.evaluate(() => window.__rippleMemory?.buffer.byteLength ?? -1);
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { serveDist, launchBrowser, assertCleanRun, repoRoot, simSeconds, waitForSimSeconds, setSpeed } from './harness.mjs';
+import { serveDist, launchBrowser, assertCleanRun, repoRoot, simSeconds, waitForSimSeconds, setSpeed, watchWasmMemory, wasmBytes } from './harness.mjs';
 
 /** Slider position of the top speed (50x). */
 const TOP_SPEED = 100;
@@ -34,11 +34,7 @@ async function presets() {
 /** Opens the app with the wasm module's memory kept where a test can read it, and a crash recorded. */
 async function openWatched(url) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(() => {
-    addEventListener('TrunkApplicationStarted', (event) => {
-      window.__rippleMemory = event.detail?.wasm?.memory;
-    });
-  });
+  await watchWasmMemory(context);
   const page = await context.newPage();
   const record = { consoleErrors: [], requests: [], crashed: false };
   page.on('console', (m) => m.type() === 'error' && record.consoleErrors.push(m.text()));
@@ -50,10 +46,6 @@ async function openWatched(url) {
   await page.goto(server.origin + url);
   await page.getByTestId('play').waitFor();
   return { page, context, record };
-}
-
-async function wasmBytes(page) {
-  return page.evaluate(() => window.__rippleMemory?.buffer.byteLength ?? -1);
 }
 
 async function playing(page) {
