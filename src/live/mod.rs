@@ -148,6 +148,12 @@ impl Live {
     /// Moves the current branch to simulated time `t_us` (capped at the furthest of its
     /// end and its horizon): rebuilt from the nearest snapshot, keeping play state.
     pub fn seek(&mut self, t_us: u64) {
+        self.seek_within(t_us, false);
+    }
+
+    /// Seeks on the current branch; `other_branch` says the run on show belongs to another
+    /// branch, so it can never be continued and a snapshot is always restored.
+    fn seek_within(&mut self, t_us: u64, other_branch: bool) {
         let branch_end_us = self
             .timeline
             .current()
@@ -158,7 +164,8 @@ impl Live {
         // The nearest state at or before `t_us` is either a snapshot or, seeking forward,
         // the run itself: restoring a snapshot behind the run would only re-simulate more.
         let now_us = self.player.sim().now().as_us();
-        if t_us < now_us || self.timeline.snapshot_time_at_or_before(t_us) > now_us {
+        if other_branch || t_us < now_us || self.timeline.snapshot_time_at_or_before(t_us) > now_us
+        {
             let point = self.timeline.restore_point(t_us);
             self.player.restore(point.sim, point.pending);
         }
@@ -187,7 +194,7 @@ impl Live {
         if !self.timeline.switch_to(id) {
             return false;
         }
-        self.seek(now_us);
+        self.seek_within(now_us, true);
         true
     }
 
@@ -340,6 +347,28 @@ mod tests {
         }
         assert!(lags.contains(&0), "the lag drains after restore: {lags:?}");
         assert_eq!(Frame::of(live.player.sim()).scores[1].effects_lost, 0);
+    }
+
+    #[test]
+    fn switching_back_to_a_branch_shows_its_own_state_not_the_one_on_show() {
+        let mut live = live();
+        live.seek(25_000_000);
+        let original = live.player.sim().trace().hash();
+        live.seek(10_000_000);
+        live.fault(FaultAction::Kill, "analytics", None).unwrap();
+        live.seek(25_000_000);
+        assert_ne!(
+            live.player.sim().trace().hash(),
+            original,
+            "the branch has its own future"
+        );
+        assert!(live.switch_branch(1));
+        assert_eq!(live.player.sim().now(), SimTime::from_ms(25_000));
+        assert_eq!(
+            live.player.sim().trace().hash(),
+            original,
+            "branch 1 is untouched"
+        );
     }
 
     #[test]
