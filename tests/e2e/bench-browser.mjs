@@ -125,10 +125,13 @@ async function measureMemory(label, link, wallS, branches, goal) {
     if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await page.getByTestId('play').click();
   }
   const mb = (b) => (b / 1e6).toFixed(1);
+  const branchCount = await page.evaluate(
+    () => [...document.querySelectorAll('[data-testid^="branch-"]')].filter((e) => /^branch-\d+$/.test(e.dataset.testid)).length,
+  );
   const lastMinute = readings.slice(-60);
   console.log(
     `wasm memory, ${label}: peak ${mb(Math.max(...readings))} MB, last minute ${mb(Math.min(...lastMinute))}–${mb(Math.max(...lastMinute))} MB ` +
-      `at t = ${await page.getByTestId('clock').textContent()} (goal ${goal})`,
+      `at ${await page.getByTestId('clock').textContent()}, ${branchCount} branch(es) (goal ${goal})`,
   );
   await context.close();
 }
