@@ -282,6 +282,12 @@ mod tests {
             p.adapt_budget(40.0);
         }
         assert_eq!(p.events_per_frame(), EVENTS_PER_FRAME_MIN);
+        // Heavy load, so one frame at top speed holds more events than the smallest budget.
+        let mut heavy = preset("signup").unwrap();
+        heavy.workload.arrivals = crate::sim::scenario::Arrivals::Poisson {
+            rate_per_s: 5_000.0,
+        };
+        p.reset(heavy).unwrap();
         p.set_playing(true);
         p.set_speed(SPEED_MAX);
         let advance = p.advance(1_000.0 / 60.0);
