@@ -40,9 +40,6 @@ impl<T, const CHUNK: usize> Default for Chunked<T, CHUNK> {
 }
 
 impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
-    /// The bytes one full chunk holds.
-    pub const CHUNK_BYTES: usize = CHUNK * std::mem::size_of::<T>();
-
     pub fn len(&self) -> usize {
         self.len
     }
@@ -75,10 +72,6 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
 
     pub fn front(&self) -> Option<&T> {
         self.get(0)
-    }
-
-    pub fn back(&self) -> Option<&T> {
-        self.len.checked_sub(1).and_then(|last| self.get(last))
     }
 
     pub fn push_back(&mut self, item: T) {

@@ -231,9 +231,18 @@ impl Simulation {
 
     /// A cheap estimate of the bytes this run holds, shared chunks included in full.
     pub fn approx_bytes(&self) -> usize {
-        let mut chunks = 0;
-        self.for_each_chunk(|c| chunks += c.bytes);
-        self.own_bytes() + chunks
+        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
+        let worlds: usize = self.worlds.iter().map(WorldState::approx_bytes).sum();
+        std::mem::size_of::<Simulation>()
+            + self.ledger.approx_bytes()
+            + self.log.approx_bytes()
+            + self.series.approx_bytes()
+            + self.queue.approx_bytes()
+            + worlds
+            + groups
+            + self.trace.approx_bytes()
+            + self.scenario.faults.capacity() * std::mem::size_of::<FaultSpec>()
+            + self.episodes.iter().count() * std::mem::size_of::<Episode>()
     }
 
     /// The bytes that are this copy's alone: everything but the chunks it may share with
@@ -241,21 +250,7 @@ impl Simulation {
     pub fn own_bytes(&self) -> usize {
         let mut chunked = 0;
         self.for_each_chunk(|c| chunked += c.bytes);
-        let chunked_parts =
-            self.ledger.approx_bytes() + self.log.approx_bytes() + self.series.approx_bytes();
-        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
-        std::mem::size_of::<Simulation>()
-            + chunked_parts.saturating_sub(chunked)
-            + self.queue.approx_bytes()
-            + self
-                .worlds
-                .iter()
-                .map(WorldState::approx_bytes)
-                .sum::<usize>()
-            + groups
-            + self.trace.approx_bytes()
-            + self.scenario.faults.capacity() * std::mem::size_of::<FaultSpec>()
-            + self.episodes.iter().count() * std::mem::size_of::<Episode>()
+        self.approx_bytes().saturating_sub(chunked)
     }
 
     /// Calls `visit` with every chunk this run may share with its copies.
