@@ -112,6 +112,10 @@ translations! {
         zh: "這些呼叫形成了循環",
         ja: "呼び出しが循環しています",
     },
+    TooDeep => {
+        zh: "`{name}` 超過 {max} 層（含入口）",
+        ja: "`{name}` は入口を含めて {max} 階層より深くなっています",
+    },
     NotATarget => {
         zh: "`{target}` 既不是服務也不是代理（broker-0 到 broker-{last_broker}）",
         ja: "`{target}` はサービスでもブローカー（broker-0〜broker-{last_broker}）でもありません",

@@ -84,6 +84,7 @@ problems! {
     AlreadyCalled { name, caller } => "`{name}` is already called by `{caller}`; services form a tree",
     Unreachable { name } => "`{name}` is not called by any service reachable from the entry",
     CallsFormCycle {} => "the calls form a cycle",
+    TooDeep { name, max } => "`{name}` is deeper than {max} levels, the entry's included",
     // Faults and actions.
     NotATarget { target, last_broker } => "`{target}` is neither a service nor a broker (broker-0 to broker-{last_broker})",
     BrokerCannotHang {} => "brokers can be killed and restored, not hung",

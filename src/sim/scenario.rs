@@ -13,6 +13,10 @@ use std::fmt;
 /// Upper bounds that keep every run bounded in memory and time.
 pub mod limits {
     pub const MAX_SERVICES: usize = 16;
+    /// Callees of one service at most, so a stage can lay out any tree side by side.
+    pub const MAX_FAN_OUT: usize = 8;
+    /// Levels of the tree at most, the entry's included, so every level fits a stage's width.
+    pub const MAX_DEPTH: usize = 5;
     pub const MAX_WORKERS: u32 = 10_000;
     pub const MAX_QUEUE: u32 = 1_000_000;
     pub const MAX_RATE_PER_S: f64 = 100_000.0;
@@ -969,6 +973,9 @@ impl Scenario {
         // Services that exist at each point of the timeline, in time order.
         let order = self.faults_in_time_order();
         let mut names: Vec<String> = self.services.iter().map(|s| s.name.clone()).collect();
+        // Levels and callee counts by name index, so an added service keeps the tree's limits.
+        let mut levels = tree_levels(&self.services);
+        let mut fan_out: Vec<usize> = self.services.iter().map(|s| s.calls.len()).collect();
         for index in order {
             let fault = &self.faults[index];
             let at = format!("faults[{index}]");
@@ -1063,6 +1070,25 @@ impl Scenario {
                         ));
                     }
                     validate_service_fields(&format!("{at}.service"), spec)?;
+                    let caller = names.iter().position(|n| n == target).unwrap_or(0);
+                    if fan_out[caller] >= limits::MAX_FAN_OUT {
+                        return Err(error(
+                            format!("{at}.target"),
+                            Problem::too_many(limits::MAX_FAN_OUT, fan_out[caller] + 1),
+                        ));
+                    }
+                    if levels[caller] + 1 > limits::MAX_DEPTH {
+                        return Err(error(
+                            format!("{at}.service.name"),
+                            Problem::TooDeep {
+                                name: spec.name.clone(),
+                                max: limits::MAX_DEPTH.to_string(),
+                            },
+                        ));
+                    }
+                    fan_out[caller] += 1;
+                    fan_out.push(0);
+                    levels.push(levels[caller] + 1);
                     names.push(spec.name.clone());
                 }
                 FaultAction::Configure => {
@@ -1159,6 +1185,22 @@ fn validate_service_fields(at: &str, service: &ServiceSpec) -> Result<(), Scenar
     check_range(&format!("{at}.error_rate"), service.error_rate, 0.0, 1.0)
 }
 
+/// Each service's level in a valid tree: 1 for the entry, 2 for what it calls, and so on.
+fn tree_levels(services: &[ServiceSpec]) -> Vec<usize> {
+    let mut levels = vec![1; services.len()];
+    // Callers may be listed after their callees, so settle the levels in passes (depth ≤ 5).
+    for _ in 0..limits::MAX_DEPTH {
+        for (index, service) in services.iter().enumerate() {
+            for callee in &service.calls {
+                if let Some(c) = services.iter().position(|s| &s.name == callee) {
+                    levels[c] = levels[index] + 1;
+                }
+            }
+        }
+    }
+    levels
+}
+
 /// The services must form one tree rooted at the first entry: every name known,
 /// no service called twice, no cycle, nothing unreachable.
 fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
@@ -1186,6 +1228,12 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
     let index_of = |name: &str| services.iter().position(|s| s.name == name);
     let mut caller: Vec<Option<usize>> = vec![None; services.len()];
     for (index, service) in services.iter().enumerate() {
+        if service.calls.len() > limits::MAX_FAN_OUT {
+            return Err(error(
+                format!("services[{index}].calls"),
+                Problem::too_many(limits::MAX_FAN_OUT, service.calls.len()),
+            ));
+        }
         for (c, callee) in service.calls.iter().enumerate() {
             let field = format!("services[{index}].calls[{c}]");
             let Some(target) = index_of(callee) else {
@@ -1245,6 +1293,16 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
                     Problem::CallsFormCycle {},
                 ));
             }
+        }
+        // `steps` counts the callers between the entry and `start`: its level is two more.
+        if steps + 2 > limits::MAX_DEPTH {
+            return Err(error(
+                format!("services[{start}]"),
+                Problem::TooDeep {
+                    name: services[start].name.clone(),
+                    max: limits::MAX_DEPTH.to_string(),
+                },
+            ));
         }
     }
     Ok(())
@@ -1355,6 +1413,47 @@ mod tests {
         let entry_called =
             r#"{"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["a"]}]}"#;
         assert!(error_for(entry_called).message().contains("cycle"));
+    }
+
+    /// A chain of `levels` services, entry first, as scenario JSON.
+    fn chain(levels: usize) -> String {
+        let services: Vec<String> = (0..levels)
+            .map(|i| match i + 1 < levels {
+                true => format!(r#"{{"name": "s{i}", "calls": ["s{}"]}}"#, i + 1),
+                false => format!(r#"{{"name": "s{i}"}}"#),
+            })
+            .collect();
+        format!(r#"{{"services": [{}]}}"#, services.join(", "))
+    }
+
+    #[test]
+    fn trees_stay_within_the_fan_out_and_depth_a_stage_can_draw() {
+        assert!(Scenario::from_json(&chain(limits::MAX_DEPTH)).is_ok());
+        let deep = error_for(&chain(limits::MAX_DEPTH + 1));
+        assert_eq!(deep.field, format!("services[{}]", limits::MAX_DEPTH));
+        assert_eq!(deep.problem.code(), ProblemCode::TooDeep);
+        let callees: Vec<String> = (1..=9).map(|i| format!(r#""c{i}""#)).collect();
+        let leaves: Vec<String> = (1..=9).map(|i| format!(r#"{{"name": "c{i}"}}"#)).collect();
+        let wide = format!(
+            r#"{{"services": [{{"name": "a", "calls": [{}]}}, {}]}}"#,
+            callees.join(", "),
+            leaves.join(", ")
+        );
+        assert_eq!(error_for(&wide).field, "services[0].calls");
+        // A service added mid-run under the deepest one would pass the limit too.
+        let mut scenario = Scenario::from_json(&chain(limits::MAX_DEPTH)).unwrap();
+        let last = format!("s{}", limits::MAX_DEPTH - 1);
+        scenario.faults.push(FaultSpec {
+            service: Some(
+                Scenario::from_json(r#"{"services": [{"name": "extra"}]}"#)
+                    .unwrap()
+                    .services[0]
+                    .clone(),
+            ),
+            ..FaultSpec::new(FaultAction::AddService, &last)
+        });
+        let err = scenario.validate().unwrap_err();
+        assert_eq!(err.problem.code(), ProblemCode::TooDeep);
     }
 
     #[test]
