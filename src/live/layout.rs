@@ -40,9 +40,41 @@ pub const NODE_HEIGHT: f32 = 52.0;
 /// The entry drawn as the event world's producer: a smaller box.
 pub const PRODUCER_WIDTH: f32 = 68.0;
 pub const PRODUCER_HEIGHT: f32 = 48.0;
+/// Characters of a name a box shows; longer names are shortened with "…".
+pub const NAME_CHARS: usize = 12;
 const COLUMN_GAP: f32 = 148.0;
+/// Room left between two columns of boxes for an edge and a breaker label.
+const EDGE_ROOM: f32 = 44.0;
 const ROW_HEIGHT: f32 = 72.0;
 const TOP: f32 = 56.0;
+/// Left edge of the sync world's entry box (the users stand to its left).
+const ENTRY_LEFT: f32 = 84.0;
+/// Right margin every box keeps inside a stage.
+const RIGHT_EDGE: f32 = PANEL_WIDTH - 6.0;
+/// Centre of the event world's first column of groups.
+const GROUPS_X: f32 = 458.0;
+const GROUP_COLUMN_GAP: f32 = 118.0;
+/// Indent per level when a group's subtree is too deep for columns.
+const GROUP_INDENT: f32 = 40.0;
+/// The broker circles (radius 13, the led-partition count under them).
+const BROKER_GAP: f32 = 44.0;
+const BROKER_ROW: f32 = 50.0;
+/// The dead-letter queue's box, relative to its anchor point.
+pub const DLQ_BOX: Rect = Rect {
+    x: -14.0,
+    y: -12.0,
+    width: 80.0,
+    height: 24.0,
+};
+
+/// `name` as a box shows it: at most `max_chars` characters, the last one "…" when cut.
+pub fn short_name(name: &str, max_chars: usize) -> String {
+    if name.chars().count() <= max_chars {
+        return name.to_string();
+    }
+    let kept: String = name.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
 
 /// The synchronous panel: the user, then the call tree left to right.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +85,8 @@ pub struct SyncLayout {
     /// Caller → callee pairs to draw.
     pub edges: Vec<(usize, usize)>,
     pub height: f32,
+    /// Boxes are drawn at this scale (1 up to three levels), so five levels fit the width.
+    pub node_scale: f32,
 }
 
 /// The event panel: the user and producer, the topic's partitions, then the groups.
@@ -69,6 +103,8 @@ pub struct EventLayout {
     pub brokers: Vec<Point>,
     pub dlq: Point,
     pub height: f32,
+    /// A group's subtree is too deep for columns: each service gets a row, indented by level.
+    pub indented: bool,
 }
 
 pub const PARTITION_X: f32 = 176.0;
@@ -86,6 +122,15 @@ fn depth(topology: &Topology, service: usize) -> usize {
         at = caller as usize;
     }
     depth
+}
+
+/// The deepest present service's depth (0 for the entry alone).
+fn deepest(topology: &Topology) -> usize {
+    (0..topology.len())
+        .filter(|&s| topology.is_present(s))
+        .map(|s| depth(topology, s))
+        .max()
+        .unwrap_or(0)
 }
 
 fn children(topology: &Topology, service: usize) -> Vec<usize> {
@@ -112,13 +157,22 @@ fn place_rows(topology: &Topology, service: usize, next_row: &mut f32, rows: &mu
     row
 }
 
-/// A service box centred on `at`, with its caption underneath.
-fn service_box(at: Point) -> Rect {
+/// Gives every service of a subtree its own row, callers first (depth-first order).
+fn place_rows_indented(topology: &Topology, service: usize, next_row: &mut f32, rows: &mut [f32]) {
+    rows[service] = *next_row;
+    *next_row += 1.0;
+    for kid in children(topology, service) {
+        place_rows_indented(topology, kid, next_row, rows);
+    }
+}
+
+/// A service box centred on `at` at `scale`, with its caption underneath.
+pub fn service_box(at: Point, scale: f32) -> Rect {
     Rect {
-        x: at.x - NODE_WIDTH / 2.0,
-        y: at.y - NODE_HEIGHT / 2.0,
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT + CAPTION_HEIGHT,
+        x: at.x - NODE_WIDTH * scale / 2.0,
+        y: at.y - NODE_HEIGHT * scale / 2.0,
+        width: NODE_WIDTH * scale,
+        height: (NODE_HEIGHT + CAPTION_HEIGHT) * scale,
     }
 }
 
@@ -132,12 +186,40 @@ fn users_box(at: Point) -> Rect {
     }
 }
 
+/// A broker's circle and the "NP" under it.
+fn broker_box(at: Point) -> Rect {
+    Rect {
+        x: at.x - 14.0,
+        y: at.y - 14.0,
+        width: 28.0,
+        height: 44.0,
+    }
+}
+
+/// The elbow from the right of box `a` to the left of box `b`, turning halfway.
+fn side_elbow(a: Point, b: Point, scale: f32) -> Vec<Point> {
+    let half = NODE_WIDTH * scale / 2.0;
+    let (from, to) = (Point { x: a.x + half, ..a }, Point { x: b.x - half, ..b });
+    let mid = (from.x + to.x) / 2.0;
+    vec![
+        from,
+        Point { x: mid, y: from.y },
+        Point { x: mid, y: to.y },
+        to,
+    ]
+}
+
 impl SyncLayout {
     /// Where text is drawn. Dots pass behind these, so a busy edge never hides a
     /// service's name, load or count.
     pub fn text_boxes(&self) -> Vec<Rect> {
         std::iter::once(users_box(self.user))
-            .chain(self.nodes.iter().flatten().map(|&at| service_box(at)))
+            .chain(
+                self.nodes
+                    .iter()
+                    .flatten()
+                    .map(|&at| service_box(at, self.node_scale)),
+            )
             .collect()
     }
 
@@ -145,25 +227,45 @@ impl SyncLayout {
         let mut rows = vec![0.0; topology.len()];
         let mut next_row = 0.0;
         let entry_row = place_rows(topology, 0, &mut next_row, &mut rows);
-        let y_of = |row: f32| TOP + row * ROW_HEIGHT;
+        // Columns share the width left of the right margin; boxes shrink only when they must.
+        let columns = deepest(topology) as f32 + 1.0;
+        let span = RIGHT_EDGE - ENTRY_LEFT;
+        let width = NODE_WIDTH.min((span - (columns - 1.0) * EDGE_ROOM) / columns);
+        let gap = if columns > 1.0 {
+            COLUMN_GAP.min((span - width) / (columns - 1.0))
+        } else {
+            COLUMN_GAP
+        };
+        let node_scale = width / NODE_WIDTH;
+        let row_height = ROW_HEIGHT * node_scale.max(0.85);
+        let y_of = |row: f32| TOP + row * row_height;
         let nodes = (0..topology.len())
             .map(|s| {
                 topology.is_present(s).then(|| Point {
-                    x: 136.0 + depth(topology, s) as f32 * COLUMN_GAP,
+                    x: ENTRY_LEFT + width / 2.0 + depth(topology, s) as f32 * gap,
                     y: y_of(rows[s]),
                 })
             })
             .collect();
-        let edges = present_edges(topology, |_| true);
         SyncLayout {
             user: Point {
                 x: 32.0,
                 y: y_of(entry_row),
             },
             nodes,
-            edges,
-            height: y_of(next_row.max(1.0) - 1.0) + NODE_HEIGHT,
+            edges: present_edges(topology, |_| true),
+            height: y_of(next_row.max(1.0) - 1.0) + (NODE_HEIGHT + CAPTION_HEIGHT) * node_scale,
+            node_scale,
         }
+    }
+
+    /// The polyline an edge is drawn along, from caller to callee.
+    pub fn edge_path(&self, from: usize, to: usize) -> Option<Vec<Point>> {
+        let (a, b) = (
+            self.nodes.get(from)?.as_ref()?,
+            self.nodes.get(to)?.as_ref()?,
+        );
+        Some(side_elbow(*a, *b, self.node_scale))
     }
 }
 
@@ -192,9 +294,22 @@ impl EventLayout {
         });
         [users_box(self.user), producer]
             .into_iter()
-            .chain(self.nodes.iter().flatten().map(|&at| service_box(at)))
+            .chain(self.nodes.iter().flatten().map(|&at| service_box(at, 1.0)))
             .chain(partition_labels)
             .collect()
+    }
+
+    /// Every box drawn on the stage: the text boxes, the brokers and the dead-letter queue.
+    pub fn all_boxes(&self) -> Vec<Rect> {
+        let dlq = Rect {
+            x: self.dlq.x + DLQ_BOX.x,
+            y: self.dlq.y + DLQ_BOX.y,
+            ..DLQ_BOX
+        };
+        let mut boxes = self.text_boxes();
+        boxes.extend(self.brokers.iter().map(|&b| broker_box(b)));
+        boxes.push(dlq);
+        boxes
     }
 
     pub fn new(topology: &Topology, partitions: usize, brokers: usize) -> EventLayout {
@@ -205,30 +320,19 @@ impl EventLayout {
             })
             .collect();
         let log_bottom = TOP + partitions as f32 * (PARTITION_HEIGHT + PARTITION_GAP);
-        // Groups and their subtrees stack on the right, one row per leaf.
-        let mut rows = vec![0.0; topology.len()];
-        let mut next_row = 0.0;
-        for group in children(topology, 0) {
-            place_rows(topology, group, &mut next_row, &mut rows);
-        }
-        let group_rows = next_row.max(1.0);
-        let nodes = (0..topology.len())
-            .map(|s| {
-                (s != 0 && topology.is_present(s)).then(|| Point {
-                    x: 458.0 + (depth(topology, s) as f32 - 1.0) * 118.0,
-                    y: TOP + 8.0 + rows[s] * ROW_HEIGHT,
-                })
-            })
-            .collect();
+        let (nodes, group_rows, indented) = group_nodes(topology);
         let groups_bottom = TOP + group_rows * ROW_HEIGHT;
         let bottom = log_bottom.max(groups_bottom);
         let middle = (TOP + bottom - PARTITION_GAP) / 2.0 - PARTITION_HEIGHT / 2.0;
-        let brokers = (0..brokers)
+        // Brokers in rows under the log, as many to a row as the width holds.
+        let per_row = ((RIGHT_EDGE - PARTITION_X - 16.0) / BROKER_GAP) as usize;
+        let brokers: Vec<Point> = (0..brokers)
             .map(|b| Point {
-                x: PARTITION_X + 16.0 + b as f32 * 44.0,
-                y: bottom + 22.0,
+                x: PARTITION_X + 16.0 + (b % per_row) as f32 * BROKER_GAP,
+                y: bottom + 22.0 + (b / per_row) as f32 * BROKER_ROW,
             })
             .collect();
+        let broker_rows = brokers.len().div_ceil(per_row).max(1) as f32;
         EventLayout {
             user: Point { x: 32.0, y: middle },
             producer: Point {
@@ -239,12 +343,33 @@ impl EventLayout {
             nodes,
             edges: present_edges(topology, |s| topology.caller[s] != Some(0)),
             brokers,
+            // Under the producer, so any number of brokers has the row under the log.
             dlq: Point {
-                x: PARTITION_X + PARTITION_WIDTH - 40.0,
+                x: 24.0 - DLQ_BOX.x,
                 y: bottom + 22.0,
             },
-            height: bottom + 52.0,
+            height: bottom + 52.0 + (broker_rows - 1.0) * BROKER_ROW,
+            indented,
         }
+    }
+
+    /// The polyline an edge inside a group is drawn along, from caller to callee: side
+    /// to side between columns, or down the left of the caller's subtree when indented.
+    pub fn edge_path(&self, from: usize, to: usize) -> Option<Vec<Point>> {
+        let (a, b) = (
+            *self.nodes.get(from)?.as_ref()?,
+            *self.nodes.get(to)?.as_ref()?,
+        );
+        if !self.indented {
+            return Some(side_elbow(a, b, 1.0));
+        }
+        let x = a.x - NODE_WIDTH / 2.0 + GROUP_INDENT / 2.0;
+        let below = a.y + NODE_HEIGHT / 2.0 + CAPTION_HEIGHT;
+        let end = Point {
+            x: b.x - NODE_WIDTH / 2.0,
+            y: b.y,
+        };
+        Some(vec![Point { x, y: below }, Point { x, y: b.y }, end])
     }
 
     /// Where the cell for `offset` sits on partition `p`, given the partition's end offset.
@@ -259,6 +384,37 @@ impl EventLayout {
             y: origin.y + PARTITION_HEIGHT / 2.0,
         }
     }
+}
+
+/// Groups and their subtrees stacked on the right: in columns by level while the levels
+/// fit the width, else one row per service, indented by level. Returns the centres, the
+/// rows used, and whether the rows are indented.
+fn group_nodes(topology: &Topology) -> (Vec<Option<Point>>, f32, bool) {
+    let last_column = GROUPS_X + (deepest(topology) as f32 - 1.0) * GROUP_COLUMN_GAP;
+    let indented = last_column + NODE_WIDTH / 2.0 > RIGHT_EDGE;
+    let mut rows = vec![0.0; topology.len()];
+    let mut next_row = 0.0;
+    for group in children(topology, 0) {
+        if indented {
+            place_rows_indented(topology, group, &mut next_row, &mut rows);
+        } else {
+            place_rows(topology, group, &mut next_row, &mut rows);
+        }
+    }
+    let step = if indented {
+        GROUP_INDENT
+    } else {
+        GROUP_COLUMN_GAP
+    };
+    let nodes = (0..topology.len())
+        .map(|s| {
+            (s != 0 && topology.is_present(s)).then(|| Point {
+                x: GROUPS_X + (depth(topology, s) as f32 - 1.0) * step,
+                y: TOP + 8.0 + rows[s] * ROW_HEIGHT,
+            })
+        })
+        .collect();
+    (nodes, next_row.max(1.0), indented)
 }
 
 #[cfg(test)]
@@ -374,5 +530,147 @@ mod tests {
         let ancient = layout.cell_centre(0, 3, 100);
         assert!(newest.x > older.x && older.x > ancient.x);
         assert!(ancient.x >= PARTITION_X - PARTITION_WIDTH / CELLS_SHOWN as f32);
+    }
+
+    /// Whether two boxes share any area (touching edges do not count).
+    fn overlap(a: &Rect, b: &Rect) -> bool {
+        a.x < b.x + b.width - 0.01
+            && b.x < a.x + a.width - 0.01
+            && a.y < b.y + b.height - 0.01
+            && b.y < a.y + a.height - 0.01
+    }
+
+    /// Whether an axis-aligned segment passes through the inside of a box.
+    fn crosses(from: Point, to: Point, rect: &Rect) -> bool {
+        let (x0, x1) = (from.x.min(to.x), from.x.max(to.x));
+        let (y0, y1) = (from.y.min(to.y), from.y.max(to.y));
+        x0 < rect.x + rect.width - 0.5
+            && rect.x + 0.5 < x1.max(x0 + 0.01)
+            && y0 < rect.y + rect.height - 0.5
+            && rect.y + 0.5 < y1.max(y0 + 0.01)
+    }
+
+    /// Checks a stage's boxes and edges; `node_box` gives a service's own box.
+    fn check_stage(
+        what: &str,
+        boxes: &[Rect],
+        height: f32,
+        edges: &[(usize, usize, Vec<Point>)],
+        node_box: impl Fn(usize) -> Rect,
+    ) {
+        for (i, a) in boxes.iter().enumerate() {
+            let inside = a.x >= 0.0
+                && a.y >= 0.0
+                && a.x + a.width <= PANEL_WIDTH
+                && a.y + a.height <= height;
+            assert!(inside, "{what}: {a:?} leaves the stage (height {height})");
+            for b in &boxes[i + 1..] {
+                assert!(!overlap(a, b), "{what}: {a:?} overlaps {b:?}");
+            }
+        }
+        for (from, to, path) in edges {
+            let ends = [node_box(*from), node_box(*to)];
+            for pair in path.windows(2) {
+                for b in boxes.iter().filter(|b| !ends.contains(b)) {
+                    let through = crosses(pair[0], pair[1], b);
+                    assert!(!through, "{what}: edge {from}→{to} crosses {b:?}");
+                }
+            }
+        }
+    }
+
+    fn check_layouts(what: &str, scenario: &crate::sim::Scenario) {
+        let topology = Topology::new(scenario);
+        let sync = SyncLayout::new(&topology);
+        let edges: Vec<_> = (sync.edges.iter())
+            .map(|&(a, b)| (a, b, sync.edge_path(a, b).unwrap()))
+            .collect();
+        let node = |s: usize| service_box(sync.nodes[s].unwrap(), sync.node_scale);
+        let boxes = sync.text_boxes();
+        check_stage(&format!("{what} sync"), &boxes, sync.height, &edges, node);
+        let settings = &scenario.event;
+        let (partitions, brokers) = (settings.partitions as usize, settings.brokers as usize);
+        let event = EventLayout::new(&topology, partitions, brokers);
+        let edges: Vec<_> = (event.edges.iter())
+            .map(|&(a, b)| (a, b, event.edge_path(a, b).unwrap()))
+            .collect();
+        let node = |s: usize| service_box(event.nodes[s].unwrap(), 1.0);
+        let boxes = event.all_boxes();
+        check_stage(&format!("{what} event"), &boxes, event.height, &edges, node);
+    }
+
+    /// A random tree within the core's limits: each new service is called by a random
+    /// service that still has room (fewer than 8 callees, fewer than 5 levels).
+    fn random_scenario(seed: u64) -> crate::sim::Scenario {
+        use crate::sim::scenario::limits::{MAX_DEPTH, MAX_FAN_OUT, MAX_SERVICES};
+        let mut rng = crate::sim::rng::SimRng::fork(seed, 0);
+        let count = 1 + rng.below(MAX_SERVICES as u64) as usize;
+        let mut level = vec![1usize];
+        let mut calls: Vec<Vec<String>> = vec![Vec::new()];
+        for s in 1..count {
+            let open: Vec<usize> = (0..s)
+                .filter(|&p| calls[p].len() < MAX_FAN_OUT && level[p] < MAX_DEPTH)
+                .collect();
+            let parent = open[rng.below(open.len() as u64) as usize];
+            calls[parent].push(format!("\"service-number-{s}\""));
+            calls.push(Vec::new());
+            level.push(level[parent] + 1);
+        }
+        let services: Vec<String> = (0..count)
+            .map(|s| {
+                format!(
+                    r#"{{"name": "service-number-{s}", "calls": [{}]}}"#,
+                    calls[s].join(",")
+                )
+            })
+            .collect();
+        let (partitions, brokers) = (1 + rng.below(24), 1 + rng.below(16));
+        let json = format!(
+            r#"{{"services": [{}], "event": {{"partitions": {partitions}, "brokers": {brokers}, "replication_factor": 1}}}}"#,
+            services.join(",")
+        );
+        crate::sim::Scenario::from_json(&json).unwrap_or_else(|e| panic!("seed {seed}: {e}"))
+    }
+
+    #[test]
+    fn every_preset_lays_out_without_overlaps_or_edges_through_boxes() {
+        for (name, _) in crate::sim::presets::PRESETS {
+            check_layouts(name, &preset(name).unwrap());
+        }
+    }
+
+    #[test]
+    fn any_tree_the_core_accepts_lays_out_without_overlaps_or_edges_through_boxes() {
+        for seed in 0..400 {
+            check_layouts(&format!("seed {seed}"), &random_scenario(seed));
+        }
+    }
+
+    #[test]
+    fn five_levels_fit_the_width_and_deep_groups_are_indented() {
+        let chain: Vec<String> = (0..5)
+            .map(|l| match l {
+                4 => format!(r#"{{"name": "s{l}"}}"#),
+                _ => format!(r#"{{"name": "s{l}", "calls": ["s{}"]}}"#, l + 1),
+            })
+            .collect();
+        let json = format!(r#"{{"services": [{}]}}"#, chain.join(","));
+        let topology = Topology::new(&crate::sim::Scenario::from_json(&json).unwrap());
+        let sync = SyncLayout::new(&topology);
+        assert!(
+            sync.node_scale < 1.0 && sync.node_scale > 0.6,
+            "{}",
+            sync.node_scale
+        );
+        assert!(EventLayout::new(&topology, 3, 3).indented);
+        let signup = EventLayout::new(&signup(), 6, 3);
+        assert!(!signup.indented, "two levels under the log stay in columns");
+        assert_eq!(SyncLayout::new(&signup_topology()).node_scale, 1.0);
+        assert_eq!(short_name("fraud-check-service", 12), "fraud-check…");
+        assert_eq!(short_name("email", 12), "email");
+    }
+
+    fn signup_topology() -> Topology {
+        signup()
     }
 }
