@@ -8,8 +8,8 @@ use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_number};
 use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
 use crate::live::layout::{
-    CELLS_SHOWN, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH,
-    PRODUCER_HEIGHT, PRODUCER_WIDTH, Point,
+    CELLS_SHOWN, NAME_CHARS, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT,
+    PARTITION_WIDTH, PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, short_name,
 };
 use crate::sim::trace::World;
 use leptos::ev::KeyboardEvent;
@@ -103,7 +103,7 @@ fn service_node(
     explainer: Explainer,
     world: World,
     service: usize,
-    at: Point,
+    (at, scale): (Point, f32),
     order: Vec<Target>,
 ) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
@@ -149,7 +149,7 @@ fn service_node(
                 let state = with_node(frame, world, service, |n| n.state().css()).unwrap_or("up");
                 format!("svc state-{state}{}", if selected() { " selected" } else { "" })
             }
-            transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
+            transform=format!("translate({} {}) scale({scale})", at.x - HALF_W * scale, at.y - HALF_H * scale)
             tabindex="0"
             role="button"
             data-testid=format!("{}-node-{name}", world.name())
@@ -162,7 +162,7 @@ fn service_node(
         >
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
-            <text class="svc-name" x=8 y=16>{name.clone()}</text>
+            {name_text(&name, 8.0, 16.0, NAME_CHARS, "start")}
             <text class="svc-state" x=NODE_WIDTH - 8.0 y=16 text-anchor="end">
                 {move || with_node(frame, world, service, state_badge).unwrap_or_default()}
             </text>
@@ -217,6 +217,26 @@ fn state_badge(node: &NodeView) -> String {
         NodeState::Killed => "X".into(),
         NodeState::Hung => "||".into(),
         NodeState::Slow => format!("×{}", node.slow_factor.round()),
+    }
+}
+
+/// An SVG path along `points`.
+fn polyline(points: &[Point]) -> String {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}{} {}", if i == 0 { "M" } else { "L" }, p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A service's name as its box shows it, with the whole name as the box's tooltip.
+fn name_text(name: &str, x: f32, y: f32, max_chars: usize, anchor: &'static str) -> impl IntoView {
+    view! {
+        <text class="svc-name" x=x y=y text-anchor=anchor>
+            {short_name(name, max_chars)}
+            <title>{name.to_string()}</title>
+        </text>
     }
 }
 
@@ -279,18 +299,18 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .filter(|&s| layout.nodes[s].is_some())
                 .map(Target::Service)
                 .collect();
+            let scale = layout.node_scale;
             let edges = layout
                 .edges
                 .iter()
                 .filter_map(|&(from, to)| {
-                    let a = layout.nodes[from]?;
-                    let b = layout.nodes[to]?;
-                    let start = Point { x: a.x + HALF_W, y: a.y };
-                    let end = Point { x: b.x - HALF_W, y: b.y };
+                    let path = layout.edge_path(from, to)?;
+                    let turn = path[path.len() - 2];
+                    let end = path[path.len() - 1];
                     let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(0, |n| n.breaker));
                     Some(view! {
-                        <path class=move || format!("edge breaker-{}", breaker()) d=elbow(start, end) />
-                        <text class="breaker-label" x=(start.x + end.x) / 2.0 + 4.0 y=end.y - 6.0>
+                        <path class=move || format!("edge breaker-{}", breaker()) d=polyline(&path) />
+                        <text class="breaker-label" x=turn.x + 4.0 y=end.y - 6.0>
                             {move || breaker_text(locale.get(), breaker())}
                         </text>
                     })
@@ -301,7 +321,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             let nodes = order
                 .iter()
                 .filter_map(|&t| match t {
-                    Target::Service(s) => layout.nodes[s].map(|at| service_node(explainer, World::Sync, s, at, order.clone())),
+                    Target::Service(s) => layout.nodes[s].map(|at| service_node(explainer, World::Sync, s, (at, scale), order.clone())),
                     Target::Broker(_) => None,
                 })
                 .collect_view();
@@ -320,7 +340,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     aria-label=move || locale.get().text(Key::SyncPanelTitle)
                 >
                     {user_icon(user)}
-                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W, y: entry.y }) />
+                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
                     {edges}
                     {nodes}
                     {diffs}
@@ -400,11 +420,8 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .edges
                 .iter()
                 .filter_map(|&(from, to)| {
-                    let a = layout.nodes[from]?;
-                    let b = layout.nodes[to]?;
-                    Some(view! {
-                        <path class="edge" d=elbow(Point { x: a.x + HALF_W, y: a.y }, Point { x: b.x - HALF_W, y: b.y }) />
-                    })
+                    let path = layout.edge_path(from, to)?;
+                    Some(view! { <path class="edge" d=polyline(&path) /> })
                 })
                 .collect_view();
             let groups: Vec<usize> = shape.groups.clone();
@@ -414,7 +431,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     if groups.contains(&s) {
                         group_node(explainer, s, at, groups.iter().position(|&g| g == s).unwrap_or(0), order.clone()).into_any()
                     } else {
-                        service_node(explainer, World::Event, s, at, order.clone()).into_any()
+                        service_node(explainer, World::Event, s, (at, 1.0), order.clone()).into_any()
                     }
                 })
                 .collect_view();
@@ -495,7 +512,7 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
         >
             <rect class="svc-box" width=PRODUCER_WIDTH height=PRODUCER_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, PRODUCER_WIDTH - 4.0, PRODUCER_HEIGHT - 4.0)}
-            <text class="svc-name" x=PRODUCER_WIDTH / 2.0 y=18 text-anchor="middle">{name.clone()}</text>
+            {name_text(&name, PRODUCER_WIDTH / 2.0, 18.0, 8, "middle")}
             <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
         </g>
     }
@@ -681,7 +698,7 @@ fn group_node(
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
             <rect class="group-swatch" x=0 y=0 width=6 height=NODE_HEIGHT rx=3 />
-            <text class="svc-name" x=10 y=15>{name.clone()}</text>
+            {name_text(&name, 10.0, 15.0, NAME_CHARS, "start")}
             <text class="svc-state" x=NODE_WIDTH - 8.0 y=15 text-anchor="end">
                 {move || with_node(frame, World::Event, service, state_badge).unwrap_or_default()}
             </text>
