@@ -8,6 +8,7 @@
 pub mod annotate;
 pub mod caps;
 pub mod charts;
+pub mod editor;
 pub mod embed;
 pub mod frame;
 pub mod journey;

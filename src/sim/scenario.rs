@@ -1145,6 +1145,11 @@ fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), Scenar
     }
 }
 
+/// Whether `name` is a valid service or kind name, as validation checks it.
+pub fn check_service_name(name: &str) -> Result<(), ScenarioError> {
+    check_name("name", name)
+}
+
 fn check_name(field: &str, name: &str) -> Result<(), ScenarioError> {
     let ok = !name.is_empty()
         && name.len() <= 32
