@@ -6,6 +6,7 @@
 //! half-written number is neither lost nor applied. This module must not know about
 //! the browser; the UI draws what [`Editor`] says and calls its methods.
 
+use crate::i18n::Key;
 use crate::sim::dist::DurationDist;
 use crate::sim::scenario::{
     Arrivals, CallMode, Consumers, FaultSpec, RequestKind, ServiceSpec, limits, read_value,
@@ -79,10 +80,36 @@ pub fn time_params(dist: &DurationDist) -> &'static [&'static str] {
     }
 }
 
-/// The serde names of the choices a choice field offers.
-pub const TIME_KINDS: &[&str] = &["constant", "uniform", "exponential", "lognormal"];
-pub const PATTERNS: &[&str] = &["poisson", "constant", "bursty"];
-pub const CALL_MODES: &[&str] = &["parallel", "sequential"];
+/// A choice field's options: the core's serde name, and its label.
+pub type Choices = [(&'static str, Key)];
+
+pub const TIME_KINDS: &Choices = &[
+    ("constant", Key::TimeConstant),
+    ("uniform", Key::TimeUniform),
+    ("exponential", Key::TimeExponential),
+    ("lognormal", Key::TimeLognormal),
+];
+pub const PATTERNS: &Choices = &[
+    ("poisson", Key::PatternPoisson),
+    ("constant", Key::PatternConstant),
+    ("bursty", Key::PatternBursty),
+];
+pub const CALL_MODES: &Choices = &[
+    ("parallel", Key::CallParallel),
+    ("sequential", Key::CallSequential),
+];
+
+/// The label key for a distribution parameter's name.
+pub fn param_key(name: &str) -> Key {
+    match name {
+        "value" => Key::ParamValue,
+        "min" => Key::ParamMin,
+        "max" => Key::ParamMax,
+        "median" => Key::ParamMedian,
+        "p99" => Key::ParamP99,
+        _ => Key::ParamMean,
+    }
+}
 
 fn number(text: &str) -> Result<f64, Problem> {
     let value: f64 = text.trim().parse().map_err(|_| Problem::NotANumber {
@@ -103,13 +130,14 @@ fn whole(text: &str) -> Result<u32, Problem> {
     })
 }
 
-fn choice(text: &str, known: &[&str]) -> Result<(), Problem> {
-    known
+fn choice(text: &str, known: &Choices) -> Result<(), Problem> {
+    let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+    names
         .contains(&text)
         .then_some(())
         .ok_or_else(|| Problem::NotOneOf {
             got: text.to_string(),
-            known: known.join(", "),
+            known: names.join(", "),
         })
 }
 
@@ -237,7 +265,7 @@ fn service_text(spec: &ServiceSpec, field: ServiceField) -> String {
         ServiceField::Effect => spec.effect.clone(),
         ServiceField::Workers => spec.workers.to_string(),
         ServiceField::QueueCapacity => spec.queue_capacity.to_string(),
-        ServiceField::TimeKind => TIME_KINDS[time_kind_index(dist)].to_string(),
+        ServiceField::TimeKind => TIME_KINDS[time_kind_index(dist)].0.to_string(),
         ServiceField::TimeParam(i) => time_values(dist)
             .get(usize::from(i))
             .map(|&v| show(v))
@@ -664,7 +692,13 @@ impl Editor {
         if let Some(error) = self.error() {
             return Err(error);
         }
-        let draft = self.draft().clone();
+        let mut draft = self.draft().clone();
+        // An edited preset is no longer the preset: its guide and its claim would not fit it.
+        let shipped = crate::sim::presets::preset(&draft.name);
+        if shipped.is_some_and(|shipped| shipped != draft) {
+            draft.name = format!("{}-edited", draft.name);
+            draft.expect.clear();
+        }
         self.typing = None;
         self.push(State {
             draft: draft.clone(),
@@ -697,6 +731,33 @@ impl Editor {
             name: draft.services[parent].name.clone(),
             max: limits::MAX_DEPTH.to_string(),
         })
+    }
+
+    /// The service the rest of the draft calls `name`, pending renames included.
+    fn referenced(&self, name: &str) -> Option<usize> {
+        let state = self.state();
+        let by_pending = state.renaming.iter().find(|(_, old)| *old == name);
+        match by_pending {
+            Some((&s, _)) => Some(s),
+            None => (state.draft.services.iter().enumerate())
+                .position(|(i, s)| s.name == name && !state.renaming.contains_key(&i)),
+        }
+    }
+
+    /// The draft's services in tree order (each caller before its callees), with their levels.
+    pub fn tree_order(&self) -> Vec<(usize, usize)> {
+        let mut order = Vec::new();
+        let mut stack = vec![(0usize, 1usize)];
+        while let Some((s, level)) = stack.pop() {
+            if order.iter().any(|&(seen, _)| seen == s) || order.len() > limits::MAX_SERVICES {
+                continue;
+            }
+            order.push((s, level));
+            let calls = &self.draft().services[s].calls;
+            let callees: Vec<usize> = calls.iter().filter_map(|c| self.referenced(c)).collect();
+            stack.extend(callees.into_iter().rev().map(|c| (c, level + 1)));
+        }
+        order
     }
 
     /// A service's level in the draft's tree: 1 for the entry.
@@ -1066,5 +1127,22 @@ mod tests {
                 groups[other]
             );
         }
+    }
+
+    #[test]
+    fn an_edited_preset_runs_under_its_own_name_and_the_tree_reads_in_order() {
+        let mut editor = Editor::new(&preset("signup").unwrap());
+        let order: Vec<usize> = editor.tree_order().iter().map(|&(s, _)| s).collect();
+        let names: Vec<&str> = order.iter().map(|&s| editor.draft().services[s].name.as_str()).collect();
+        assert_eq!(names, ["signup", "email", "template", "analytics", "cache"]);
+        editor.set(Field::Service(1, ServiceField::Workers), "3");
+        let applied = editor.apply().unwrap();
+        assert_eq!(applied.name, "signup-edited");
+        assert!(applied.expect.is_empty(), "the preset's claim is not this system's");
+        assert!(!editor.changed());
+        // A name being typed keeps its place in the tree.
+        editor.set(Field::Service(1, ServiceField::Name), "e mail");
+        assert_eq!(editor.tree_order().len(), 5);
+        assert!(editor.tree_blocked().is_some());
     }
 }

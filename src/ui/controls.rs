@@ -18,12 +18,19 @@ pub fn Controls() -> impl IntoView {
     let play = explainer.play;
     let presets = move || {
         let l = locale.get();
-        Explainer::preset_names()
+        let shipped = Explainer::preset_names()
             .map(|name| {
                 let title = crate::live::narration::guide(name).map_or(name, |g| g.title.get(l));
                 view! { <option value=name>{title}</option> }
             })
-            .collect_view()
+            .collect_view();
+        // An imported or edited system is named in the list too, so the control shows what runs.
+        let own = explainer.preset_name.get();
+        let own = (!Explainer::preset_names().any(|n| n == own)).then(|| {
+            let title = l.fill(Key::OwnScenario, &[("name", &own)]);
+            view! { <option value=own.clone()>{title}</option> }
+        });
+        view! { {own} {shipped} }
     };
     let seed = move || explainer.frame.with(|f| f.seed).to_string();
     let rate = move || explainer.settings.with(|s| s.rate_per_s).to_string();

@@ -148,11 +148,7 @@ pub fn Files() -> impl IntoView {
                 return;
             }
             match read_import(&text) {
-                Ok(Imported::Scenario(scenario)) => {
-                    explainer.preset_name.set(scenario.name.clone());
-                    explainer.attempt.set(None);
-                    explainer.restart(*scenario);
-                }
+                Ok(Imported::Scenario(scenario)) => explainer.open_scenario(*scenario),
                 Ok(Imported::Exercise(exercise)) => explainer.open_exercise(*exercise),
                 Err(error) => {
                     let error = error.within(&name, ": ");

@@ -8,6 +8,7 @@
 mod animate;
 mod charts;
 mod controls;
+mod editor;
 mod embed;
 mod files;
 mod guide;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
         </header>
         <controls::Controls />
         <controls::NoticeBar />
+        <editor::ArchitectureEditor />
         <controls::ActionMenu />
         <div class="story">
             <guide::Narration />

@@ -529,6 +529,13 @@ impl Explainer {
         self.restart(scenario);
     }
 
+    /// Opens a scenario that is not a preset as shipped (an import, an edited system) from t=0.
+    pub fn open_scenario(&self, scenario: Scenario) {
+        self.preset_name.set(scenario.name.clone());
+        self.attempt.set(None);
+        self.restart(scenario);
+    }
+
     /// Starts `scenario` from t=0 as the new base, paused.
     pub fn restart(&self, scenario: Scenario) {
         if self.apply(|live| live.reset(scenario.clone())) {
