@@ -602,11 +602,23 @@ impl Editor {
     /// Why the tree cannot change now: a field's text does not parse or a name does not
     /// fit yet. Tree changes move fields, so they wait until what was typed is usable.
     pub fn tree_blocked(&self) -> Option<ScenarioError> {
-        let error = self.error()?;
-        let unparsed =
-            (self.state().typed.iter()).any(|(field, _)| error.field == field.path(self.draft()));
+        if let Some(unparsed) = self.unparsed() {
+            return Some(unparsed);
+        }
         let naming = !self.state().renaming.is_empty();
-        (unparsed || naming).then_some(error)
+        naming.then(|| self.error()).flatten()
+    }
+
+    /// The first typed text that does not parse, named by its field's path.
+    fn unparsed(&self) -> Option<ScenarioError> {
+        self.state().typed.iter().find_map(|(field, text)| {
+            let mut scratch = self.draft().clone();
+            let problem = field.write(&mut scratch, text).err()?;
+            Some(ScenarioError {
+                field: field.path(self.draft()),
+                problem,
+            })
+        })
     }
 
     /// Changes the draft with `edit` as one undoable step; typing is over.
@@ -670,16 +682,7 @@ impl Editor {
     /// The first reason the draft cannot be applied: a field that does not parse, else the
     /// core's own validation, with the field's path.
     pub fn error(&self) -> Option<ScenarioError> {
-        for (field, text) in &self.state().typed {
-            let mut scratch = self.draft().clone();
-            if let Err(problem) = field.write(&mut scratch, text) {
-                return Some(ScenarioError {
-                    field: field.path(self.draft()),
-                    problem,
-                });
-            }
-        }
-        self.draft().validate().err()
+        self.unparsed().or_else(|| self.draft().validate().err())
     }
 
     /// Whether the draft differs from what runs.
@@ -779,7 +782,7 @@ impl Editor {
 
     /// Adds a new leaf called by `parent`, named `service-N`; returns its index.
     pub fn add_callee(&mut self, parent: usize) -> Option<usize> {
-        if self.cannot_add_under(parent).is_some() {
+        if self.cannot_add_under(parent).is_some() || self.tree_blocked().is_some() {
             return None;
         }
         self.edit(|draft| {
@@ -1043,6 +1046,14 @@ mod tests {
         for _ in 1..limits::MAX_DEPTH {
             parent = editor.add_callee(parent).unwrap();
         }
+        // A value the core refuses is in the draft and does not stop tree changes; text that
+        // does not parse does, because a tree change would move the field it waits in.
+        editor.set(Field::Service(0, ServiceField::Workers), "0");
+        assert_eq!(editor.tree_blocked(), None);
+        editor.set(Field::Service(0, ServiceField::Workers), "zero");
+        assert!(editor.tree_blocked().is_some());
+        assert_eq!(editor.add_callee(0), None);
+        editor.set(Field::Service(0, ServiceField::Workers), "8");
         let too_deep = editor.cannot_add_under(parent).map(|p| p.code());
         assert_eq!(too_deep, Some(ProblemCode::TooDeep));
         assert_eq!(editor.add_callee(parent), None);
@@ -1133,12 +1144,18 @@ mod tests {
     fn an_edited_preset_runs_under_its_own_name_and_the_tree_reads_in_order() {
         let mut editor = Editor::new(&preset("signup").unwrap());
         let order: Vec<usize> = editor.tree_order().iter().map(|&(s, _)| s).collect();
-        let names: Vec<&str> = order.iter().map(|&s| editor.draft().services[s].name.as_str()).collect();
+        let names: Vec<&str> = order
+            .iter()
+            .map(|&s| editor.draft().services[s].name.as_str())
+            .collect();
         assert_eq!(names, ["signup", "email", "template", "analytics", "cache"]);
         editor.set(Field::Service(1, ServiceField::Workers), "3");
         let applied = editor.apply().unwrap();
         assert_eq!(applied.name, "signup-edited");
-        assert!(applied.expect.is_empty(), "the preset's claim is not this system's");
+        assert!(
+            applied.expect.is_empty(),
+            "the preset's claim is not this system's"
+        );
         assert!(!editor.changed());
         // A name being typed keeps its place in the tree.
         editor.set(Field::Service(1, ServiceField::Name), "e mail");

@@ -52,7 +52,10 @@ impl Ed {
             Err(error) => {
                 let l = self.locale.get_untracked();
                 let problem = problem_text(&error.problem, l);
-                let text = l.fill(Key::EditorInvalid, &[("field", &error.field), ("problem", &problem)]);
+                let text = l.fill(
+                    Key::EditorInvalid,
+                    &[("field", &error.field), ("problem", &problem)],
+                );
                 self.status.set(Some(text));
             }
         }
@@ -80,7 +83,11 @@ fn keep_focus() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Some(id) = document.active_element().map(|e| e.id()).filter(|id| !id.is_empty()) else {
+    let Some(id) = document
+        .active_element()
+        .map(|e| e.id())
+        .filter(|id| !id.is_empty())
+    else {
         return;
     };
     request_animation_frame(move || {
@@ -110,13 +117,19 @@ fn service_field_id(field: ServiceField) -> String {
 }
 
 /// A labelled text input for `field`, with the core's problem beside it.
-fn text_field(ed: Ed, field: Field, label: impl Fn(Locale) -> String + Send + Sync + 'static) -> impl IntoView {
+fn text_field(
+    ed: Ed,
+    field: Field,
+    label: impl Fn(Locale) -> String + Send + Sync + 'static,
+) -> impl IntoView {
     let id = field_id(field);
     let problem_id = format!("{id}-problem");
     let value = ed.editor.with_untracked(|e| e.text(field));
     let problem = move || {
         let l = ed.locale.get();
-        ed.editor.with(|e| e.problem_at(field)).map(|p| problem_text(&p, l))
+        ed.editor
+            .with(|e| e.problem_at(field))
+            .map(|p| problem_text(&p, l))
     };
     view! {
         <label class="field">
@@ -172,19 +185,31 @@ fn key_label(key: Key) -> impl Fn(Locale) -> String + Send + Sync + 'static {
 fn service_fieldset(ed: Ed, service: usize, level: usize) -> impl IntoView {
     let field = move |f: ServiceField| Field::Service(service, f);
     let name = move || ed.editor.with(|e| e.text(field(ServiceField::Name)));
-    let params = ed.editor.with_untracked(|e| time_params(&e.draft().services[service].service_time_ms));
+    let params = ed
+        .editor
+        .with_untracked(|e| time_params(&e.draft().services[service].service_time_ms));
     let param_fields = (0..params.len())
-        .map(|i| text_field(ed, field(ServiceField::TimeParam(i as u8)), key_label(param_key(params[i]))))
+        .map(|i| {
+            text_field(
+                ed,
+                field(ServiceField::TimeParam(i as u8)),
+                key_label(param_key(params[i])),
+            )
+        })
         .collect_view();
     let add_problem = move || {
         let l = ed.locale.get();
-        ed.editor.with(|e| e.cannot_add_under(service).or_else(|| e.tree_blocked().map(|err| err.problem)))
+        ed.editor
+            .with(|e| {
+                e.cannot_add_under(service)
+                    .or_else(|| e.tree_blocked().map(|err| err.problem))
+            })
             .map(|p| problem_text(&p, l))
     };
     let blocked = move || ed.editor.with(|e| e.tree_blocked().is_some());
     let entry = service == 0;
     view! {
-        <fieldset class="ed-service" style=format!("margin-left: {}rem", (level - 1) as f32 * 1.2) data-testid=format!("ed-service-{service}")>
+        <fieldset class=format!("ed-service level-{level}") data-testid=format!("ed-service-{service}")>
             <legend>
                 {name}
                 {entry.then(|| view! { <span class="badge">{move || ed.locale.get().text(Key::EditorEntry)}</span> })}
@@ -220,7 +245,15 @@ fn kind_fieldset(ed: Ed, kind: usize, services: Vec<usize>) -> impl IntoView {
         .into_iter()
         .filter(|&s| s != 0)
         .map(|s| {
-            let name = move || ed.editor.with(|e| e.draft().services.get(s).map(|x| x.name.clone()).unwrap_or_default());
+            let name = move || {
+                ed.editor.with(|e| {
+                    e.draft()
+                        .services
+                        .get(s)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_default()
+                })
+            };
             view! {
                 <label class="touch">
                     <input type="checkbox" data-testid=format!("ed-k{kind}-touch-{s}")
@@ -262,7 +295,9 @@ fn workload_and_event(ed: Ed, bursty: bool, groups: Vec<usize>) -> impl IntoView
         .into_iter()
         .map(|g| {
             let label = move |l: Locale| {
-                let name = ed.editor.with(|e| e.text(Field::Service(g, ServiceField::Name)));
+                let name = ed
+                    .editor
+                    .with(|e| e.text(Field::Service(g, ServiceField::Name)));
                 l.fill(Key::FieldInstances, &[("name", &name)])
             };
             text_field(ed, Field::Event(EventField::Instances(g)), label)
@@ -301,10 +336,19 @@ fn shape_of(editor: &Editor, generation: u64) -> Shape {
     let time_kind = |s: usize| editor.text(Field::Service(s, ServiceField::TimeKind));
     Shape {
         generation,
-        services: editor.tree_order().into_iter().map(|(s, level)| (s, level, time_kind(s))).collect(),
+        services: editor
+            .tree_order()
+            .into_iter()
+            .map(|(s, level)| (s, level, time_kind(s)))
+            .collect(),
         kinds: draft.workload.kinds.len(),
         bursty: editor.text(Field::Workload(WorkloadField::Pattern)) == "bursty",
-        groups: editor.tree_order().into_iter().filter(|&(_, level)| level == 2).map(|(s, _)| s).collect(),
+        groups: editor
+            .tree_order()
+            .into_iter()
+            .filter(|&(_, level)| level == 2)
+            .map(|(s, _)| s)
+            .collect(),
     }
 }
 
@@ -320,7 +364,9 @@ fn form(ed: Ed) -> impl IntoView {
         let services = (shape.services.iter())
             .map(|&(s, level, _)| service_fieldset(ed, s, level))
             .collect_view();
-        let kinds = (0..shape.kinds).map(|k| kind_fieldset(ed, k, all.clone())).collect_view();
+        let kinds = (0..shape.kinds)
+            .map(|k| kind_fieldset(ed, k, all.clone()))
+            .collect_view();
         view! {
             <h4>{move || ed.locale.get().text(Key::EditorServices)}</h4>
             <div class="ed-services">{services}</div>
@@ -342,14 +388,27 @@ fn header(ed: Ed, open: RwSignal<bool>) -> impl IntoView {
         ed.editor.with(|e| match e.error() {
             Some(error) => {
                 let problem = problem_text(&error.problem, l());
-                l().fill(Key::EditorInvalid, &[("field", &error.field), ("problem", &problem)])
+                l().fill(
+                    Key::EditorInvalid,
+                    &[("field", &error.field), ("problem", &problem)],
+                )
             }
             None if e.changed() => l().text(Key::EditorPending).to_string(),
             None => l().text(Key::EditorSame).to_string(),
         })
     };
-    let undo_note = move || ed.editor.with(|e| e.undo_restarts().map(|s| l().fill(Key::EditorUndoRestarts, &[("name", &s.name)])));
-    let redo_note = move || ed.editor.with(|e| e.redo_restarts().map(|s| l().fill(Key::EditorRedoRestarts, &[("name", &s.name)])));
+    let undo_note = move || {
+        ed.editor.with(|e| {
+            e.undo_restarts()
+                .map(|s| l().fill(Key::EditorUndoRestarts, &[("name", &s.name)]))
+        })
+    };
+    let redo_note = move || {
+        ed.editor.with(|e| {
+            e.redo_restarts()
+                .map(|s| l().fill(Key::EditorRedoRestarts, &[("name", &s.name)]))
+        })
+    };
     view! {
         <div class="ed-header">
             <h3 id="editor-title">{move || l().text(Key::EditorTitle)}</h3>
