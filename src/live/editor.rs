@@ -676,7 +676,14 @@ impl Editor {
             }
         }
         let error = self.draft().validate().err()?;
-        (error.field == field.path(self.draft())).then_some(error.problem)
+        // The core names the second of two equal names; the one being typed is told too.
+        let same_name = match (&error.problem, field) {
+            (Problem::UsedTwice { name }, Field::Service(_, ServiceField::Name)) => {
+                *name == field.text(self.draft())
+            }
+            _ => false,
+        };
+        (same_name || error.field == field.path(self.draft())).then_some(error.problem)
     }
 
     /// The first reason the draft cannot be applied: a field that does not parse, else the
@@ -979,11 +986,16 @@ mod tests {
         );
         assert!(editor.apply().is_err());
         assert_eq!(editor.applied(), &running);
-        let cases: [(Field, &str, ProblemCode); 3] = [
+        let cases: [(Field, &str, ProblemCode); 4] = [
             (workers, "0", ProblemCode::Range),
             (
                 Field::Service(email, ServiceField::Name),
                 "payment",
+                ProblemCode::UsedTwice,
+            ),
+            (
+                Field::Service(email, ServiceField::Name),
+                "risk",
                 ProblemCode::UsedTwice,
             ),
             (
@@ -996,6 +1008,12 @@ mod tests {
             editor.set(field, text);
             let error = editor.error().expect("refused");
             assert_eq!(error.problem.code(), code, "{text}");
+            let beside = editor.problem_at(field).map(|p| p.code());
+            assert_eq!(
+                beside,
+                Some(code),
+                "{text} is told beside the field typed in"
+            );
             assert!(editor.apply().is_err());
             editor.set(field, &Field::text(&field, &running));
         }

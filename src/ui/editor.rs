@@ -47,7 +47,6 @@ impl Ed {
                 self.explainer.open_scenario(scenario);
                 let text = self.locale.get_untracked().text(Key::EditorApplied);
                 self.status.set(Some(text.to_string()));
-                self.generation.update(|g| *g += 1);
             }
             Err(error) => {
                 let l = self.locale.get_untracked();
@@ -71,6 +70,7 @@ impl Ed {
         if let Travel::Restart(scenario) = travel {
             let l = self.locale.get_untracked();
             let text = l.fill(Key::EditorTravelled, &[("name", &scenario.name)]);
+            // The editor already stands at this scenario, so following it adds no step.
             self.explainer.open_scenario(*scenario);
             self.status.set(Some(text));
         }
@@ -448,8 +448,8 @@ pub fn ArchitectureEditor() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
     let ed = Ed {
-        editor: RwSignal::new(Editor::new(&explainer.base.get_untracked())),
-        generation: RwSignal::new(0),
+        editor: explainer.editor,
+        generation: explainer.editor_generation,
         status: RwSignal::new(None),
         explainer,
         locale,

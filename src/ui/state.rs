@@ -227,6 +227,10 @@ pub struct Explainer {
     pub compared_charts: StoredValue<Option<crate::live::charts::ChartData>>,
     /// The memory bounds the run has reached, said in plain words.
     pub caps: RwSignal<Vec<crate::live::caps::Cap>>,
+    /// The architecture editor's draft and history; it follows every scenario the page starts.
+    pub editor: RwSignal<crate::live::editor::Editor>,
+    /// Bumped when the editor's form must be rebuilt from the draft (a new start, undo, redo).
+    pub editor_generation: RwSignal<u64>,
 }
 
 /// The preset the page opens with.
@@ -250,7 +254,7 @@ impl Explainer {
                 dots: 0,
             }),
             live: StoredValue::new_local(live),
-            base: RwSignal::new(scenario),
+            base: RwSignal::new(scenario.clone()),
             preset_name: RwSignal::new(DEFAULT_PRESET.to_string()),
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
@@ -273,6 +277,8 @@ impl Explainer {
             compared: RwSignal::new(None),
             compared_charts: StoredValue::new(None),
             caps: RwSignal::new(Vec::new()),
+            editor: RwSignal::new(crate::live::editor::Editor::new(&scenario)),
+            editor_generation: RwSignal::new(0),
         };
         // The first step shows at once, before anyone presses play.
         explainer.follow_story();
@@ -539,6 +545,10 @@ impl Explainer {
     /// Starts `scenario` from t=0 as the new base, paused.
     pub fn restart(&self, scenario: Scenario) {
         if self.apply(|live| live.reset(scenario.clone())) {
+            // A preset, an import or a link opens in the editor, ready to change; the draft
+            // it replaces stays one undo away.
+            self.editor.update(|e| e.follow(&scenario));
+            self.editor_generation.update(|g| *g += 1);
             self.base.set(scenario);
             self.selected.set(None);
             self.following.set(None);
