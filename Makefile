@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 TOOLS := .ci/tools.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve test lint test-native test-wasm test-e2e dist-debug dist-release bench clean
+.PHONY: serve test lint test-native test-wasm test-e2e screenshots dist-debug dist-release bench clean
 
 ## Build the app in release mode and serve it at http://127.0.0.1:8080.
 serve:
@@ -35,6 +35,10 @@ test-wasm:
 
 test-e2e: dist-debug
 	node --test --test-concurrency=1 tests/e2e/
+
+## Refresh the README's screenshots in public/ (the tests alone write them to target/screenshots).
+screenshots: dist-debug
+	RIPPLE_SCREENSHOTS=public node --test --test-concurrency=1 tests/e2e/
 
 dist-debug:
 	trunk build --dist dist

@@ -1,9 +1,7 @@
 // End-to-end: the built app in headless Chromium, driven the way a person would use it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -30,8 +28,7 @@ test('the first screen shows both labelled world panels and no console error', a
   const eventBox = await event.boundingBox();
   assert.ok(eventBox.x > syncBox.x + syncBox.width - 1, 'panels sit side by side on a wide screen');
   assertCleanRun(record, server.origin);
-  await mkdir(path.join(repoRoot, 'public'), { recursive: true });
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot.png') });
+  await page.screenshot({ path: await screenshotPath('screenshot.png') });
   await context.close();
 });
 
@@ -41,7 +38,7 @@ test('the language switch retranslates live, and ?lang= picks the starting langu
   await page.getByTestId('lang-zh-Hant').click();
   await page.getByText('事件驅動日誌').waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-Hant');
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-zh-Hant.png') });
+  await page.screenshot({ path: await screenshotPath('screenshot-zh-Hant.png') });
   await page.getByTestId('lang-ja').click();
   await page.getByText('同期呼び出しツリー').waitFor();
   assert.equal(await page.getByTestId('lang-ja').getAttribute('aria-pressed'), 'true');
@@ -50,7 +47,7 @@ test('the language switch retranslates live, and ?lang= picks the starting langu
 
   const opened = await openPage(browser, server.origin + '/?lang=ja');
   await opened.page.getByText('イベント駆動ログ').waitFor();
-  await opened.page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-ja.png') });
+  await opened.page.screenshot({ path: await screenshotPath('screenshot-ja.png') });
   assertCleanRun(opened.record, server.origin);
   await opened.context.close();
 });

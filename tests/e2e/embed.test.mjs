@@ -2,8 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import path from 'node:path';
-import { repoRoot, serveDist, launchBrowser, openPage, assertCleanRun } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, screenshotPath } from './harness.mjs';
 
 let app;
 let browser;
@@ -70,7 +69,7 @@ test('a docs page on another origin plays, seeks and injects through postMessage
   assert.equal((await lastState(page)).t, 12);
   assert.ok(page.url().startsWith(docs.origin));
   assertCleanRun({ consoleErrors: record.consoleErrors, requests: record.requests.filter((u) => !u.startsWith(docs.origin)) }, app.origin);
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-embed.png') });
+  await page.screenshot({ path: await screenshotPath('screenshot-embed.png') });
   await context.close();
 });
 

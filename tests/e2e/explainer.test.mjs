@@ -2,8 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, simSeconds, waitForSimSeconds, setSpeed } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, simSeconds, waitForSimSeconds, setSpeed, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -44,7 +43,7 @@ test('killing analytics: the sync world fails and loses effects, the event world
   assert.equal(await numberIn(page, 'event-score-lost'), 0);
   const lagWhileDown = await numberIn(page, 'lag-analytics');
   assert.ok(lagWhileDown > 50, `analytics' lag rises while it is down: ${lagWhileDown}`);
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-killed.png'), fullPage: true });
+  await page.screenshot({ path: await screenshotPath('screenshot-killed.png'), fullPage: true });
 
   await page.getByTestId('sync-node-analytics').click();
   await page.getByTestId('action-restore').click();

@@ -2,8 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, setSpeed } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, setSpeed, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -71,7 +70,7 @@ test('the narration points at the screen, pauses for the reader to kill and rest
   assert.ok(lostInSentence > 0);
   assert.equal(lostInSentence, await numberIn(page, 'sync-score-lost'), 'the sentence and the scoreboard agree');
   assert.ok(Number(match[4].replace(/,/g, '')) > 0, 'the lag rose');
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-guide.png'), fullPage: false });
+  await page.screenshot({ path: await screenshotPath('screenshot-guide.png'), fullPage: false });
 
   // The same annotation and step, re-worded in Japanese, with the same figures.
   await page.getByTestId('lang-ja').click();
@@ -95,7 +94,7 @@ test('a preset chosen in Traditional Chinese narrates and annotates in Tradition
   assert.match(notes[0], /^模擬在 1\.0 分鐘結束。/);
   assert.match(notes[1], /^analytics 停止了 15\.0 秒：同步世界有 [\d,]+ 個請求失敗/);
   assert.match(notes[1], /事件世界失敗 0 個、遺失 0 個/);
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-guide-zh-Hant.png'), fullPage: false });
+  await page.screenshot({ path: await screenshotPath('screenshot-guide-zh-Hant.png'), fullPage: false });
   assertCleanRun(record, server.origin);
   await context.close();
 });

@@ -1,7 +1,7 @@
 // Shared end-to-end harness: serves dist/ on 127.0.0.1, launches Debian's Chromium, records what a page does.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -9,6 +9,17 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 export const distDir = path.resolve(process.env.RIPPLE_DIST ?? path.join(repoRoot, 'dist'));
+
+/**
+ * Where a test saves the screenshot called `name`: `target/screenshots/` (ignored by git), so
+ * `make test` leaves the tree clean; `make screenshots` sets RIPPLE_SCREENSHOTS=public to
+ * refresh the README's pictures on purpose.
+ */
+export async function screenshotPath(name) {
+  const folder = path.resolve(repoRoot, process.env.RIPPLE_SCREENSHOTS ?? path.join('target', 'screenshots'));
+  await mkdir(folder, { recursive: true });
+  return path.join(folder, name);
+}
 
 const contentTypes = {
   '.html': 'text/html; charset=utf-8',

@@ -1,8 +1,7 @@
 // End-to-end: the timeline seeks both worlds, acting in the past branches, and branches can be switched and compared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { repoRoot, serveDist, launchBrowser, openPage, assertCleanRun, setSpeed, simSeconds, waitForSimSeconds } from './harness.mjs';
+import { serveDist, launchBrowser, openPage, assertCleanRun, setSpeed, simSeconds, waitForSimSeconds, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -114,7 +113,7 @@ test('a change at t=10 s starts a branch; switching back finds the original unto
   assert.equal(await page.getByTestId('compare-key').textContent(), 'faded: branch 2');
   await page.waitForTimeout(700);
   await page.getByTestId('timeline').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(repoRoot, 'public', 'screenshot-branches.png'), fullPage: true });
+  await page.screenshot({ path: await screenshotPath('screenshot-branches.png'), fullPage: true });
   assertCleanRun(record, server.origin);
   await context.close();
 });
