@@ -675,6 +675,17 @@ impl Editor {
                 return Some(problem);
             }
         }
+        // A name that does not fit yet is told at once, whatever else the draft lacks.
+        if let Field::Service(s, ServiceField::Name) = field
+            && self.state().renaming.contains_key(&s)
+        {
+            let name = field.text(self.draft());
+            let problem = match crate::sim::scenario::check_service_name(&name) {
+                Err(error) => error.problem,
+                Ok(()) => Problem::UsedTwice { name },
+            };
+            return Some(problem);
+        }
         let error = self.draft().validate().err()?;
         // The core names the second of two equal names; the one being typed is told too.
         let same_name = match (&error.problem, field) {
@@ -1176,8 +1187,15 @@ mod tests {
         );
         assert!(!editor.changed());
         // A name being typed keeps its place in the tree.
+        editor.set(Field::Service(1, ServiceField::Workers), "0");
         editor.set(Field::Service(1, ServiceField::Name), "e mail");
         assert_eq!(editor.tree_order().len(), 5);
+        let told = editor.problem_at(Field::Service(1, ServiceField::Name));
+        assert_eq!(
+            told.map(|p| p.code()),
+            Some(ProblemCode::BadName),
+            "told beside the name too"
+        );
         assert!(editor.tree_blocked().is_some());
     }
 }
