@@ -781,6 +781,14 @@ impl Editor {
         order
     }
 
+    /// The name of the service that calls `service`, if any.
+    pub fn caller_name(&self, service: usize) -> Option<String> {
+        let draft = self.draft();
+        let name = &draft.services.get(service)?.name;
+        let caller = draft.services.iter().find(|s| s.calls.contains(name))?;
+        Some(caller.name.clone())
+    }
+
     /// A service's level in the draft's tree: 1 for the entry.
     pub fn level(&self, service: usize) -> usize {
         let draft = self.draft();

@@ -38,6 +38,27 @@ impl Ed {
         self.generation.update(|g| *g += 1);
     }
 
+    /// Adds a callee under `parent` and puts the caret in its name, the next thing to type.
+    fn add_callee(&self, parent: usize) {
+        let added = self.editor.try_update(|e| e.add_callee(parent)).flatten();
+        if let Some(added) = added {
+            focus_after_rebuild(field_id(Field::Service(added, ServiceField::Name)));
+            self.generation.update(|g| *g += 1);
+        }
+    }
+
+    /// Removes `service` and its callees; focus goes to its caller's "Add a callee".
+    fn remove(&self, service: usize) {
+        let caller = self.editor.with_untracked(|e| e.caller_name(service));
+        self.editor.update(|e| e.remove_service(service));
+        let at = caller.and_then(|name| {
+            self.editor
+                .with_untracked(|e| e.draft().service_index(&name))
+        });
+        focus_after_rebuild(format!("ed-add-under-{}", at.unwrap_or(0)));
+        self.generation.update(|g| *g += 1);
+    }
+
     fn apply(&self) {
         let Some(result) = self.editor.try_update(Editor::apply) else {
             return;
@@ -78,23 +99,30 @@ impl Ed {
     }
 }
 
-/// Remembers which field has focus and gives it back after the form is rebuilt.
-fn keep_focus() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(id) = document
+/// The id of the element with focus, if it has one.
+fn focused_id() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    document
         .active_element()
         .map(|e| e.id())
         .filter(|id| !id.is_empty())
-    else {
-        return;
-    };
+}
+
+/// Focuses the element with `id` once the rebuilt form is drawn (the next frame).
+fn focus_after_rebuild(id: String) {
     request_animation_frame(move || {
-        if let Some(element) = document.get_element_by_id(&id) {
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(element) = document.and_then(|d| d.get_element_by_id(&id)) {
             super::focus_element(&element);
         }
     });
+}
+
+/// Remembers which field has focus and gives it back after the form is rebuilt.
+fn keep_focus() {
+    if let Some(id) = focused_id() {
+        focus_after_rebuild(id);
+    }
 }
 
 /// A DOM id (and test id) for a field, stable across rebuilds.
@@ -223,14 +251,14 @@ fn service_fieldset(ed: Ed, service: usize, level: usize) -> impl IntoView {
             {choice_field(ed, field(ServiceField::CallMode), Key::FieldCallMode, CALL_MODES)}
             {(!entry).then(|| text_field(ed, field(ServiceField::Effect), key_label(Key::FieldEffect)))}
             <div class="ed-actions">
-                <button type="button" data-testid=format!("ed-add-under-{service}")
+                <button type="button" id=format!("ed-add-under-{service}") data-testid=format!("ed-add-under-{service}")
                     disabled=move || add_problem().is_some() title=move || add_problem().unwrap_or_default()
-                    on:click=move |_| ed.rebuild(|e| { e.add_callee(service); })>
+                    on:click=move |_| ed.add_callee(service)>
                     {move || ed.locale.get().text(Key::AddCallee)}
                 </button>
                 {(!entry).then(|| view! {
-                    <button type="button" data-testid=format!("ed-remove-{service}") disabled=blocked
-                        on:click=move |_| ed.rebuild(|e| e.remove_service(service))>
+                    <button type="button" id=format!("ed-remove-{service}") data-testid=format!("ed-remove-{service}") disabled=blocked
+                        on:click=move |_| ed.remove(service)>
                         {move || ed.locale.get().text(Key::RemoveService)}
                     </button>
                 })}
@@ -373,7 +401,7 @@ fn form(ed: Ed) -> impl IntoView {
             <h4>{move || ed.locale.get().text(Key::EditorKinds)}</h4>
             <p class="small">{move || ed.locale.get().text(Key::EditorKindsNote)}</p>
             {kinds}
-            <button type="button" data-testid="ed-add-kind" on:click=move |_| ed.rebuild(Editor::add_kind)>
+            <button type="button" id="ed-add-kind" data-testid="ed-add-kind" on:click=move |_| ed.rebuild(Editor::add_kind)>
                 {move || ed.locale.get().text(Key::AddKind)}
             </button>
             {workload_and_event(ed, shape.bursty, shape.groups.clone())}

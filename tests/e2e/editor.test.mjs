@@ -20,11 +20,14 @@ after(async () => {
 
 const hashOf = async (page) => (await page.getByTestId('trace-hash').textContent()).trim();
 
-/** Adds a callee under service `parent` and names it; returns the new service's index. */
+/** Adds a callee under service `parent` and names it by keyboard; returns the new service's index. */
 async function addCallee(page, parent, name) {
   const index = await page.locator('[data-testid^=ed-service-]').count();
   await page.getByTestId(`ed-add-under-${parent}`).click();
-  await page.getByTestId(`ed-s${index}-name`).fill(name);
+  // The caret lands in the new service's name, the next thing to type.
+  await page.waitForFunction((id) => document.activeElement?.id === id, `ed-s${index}-name`);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(name);
   return index;
 }
 
