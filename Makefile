@@ -18,7 +18,9 @@ serve:
 ## Run every test layer: lint, native, wasm in headless Chromium, end-to-end.
 test:
 	@$(TOOLS) build browser
+	@.ci/clean-tree.sh before
 	@$(MAKE) --no-print-directory lint test-native test-wasm test-e2e
+	@.ci/clean-tree.sh after
 
 lint:
 	cargo fmt --check

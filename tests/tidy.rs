@@ -172,3 +172,76 @@ fn trunk_watch_ignores_only_paths_that_exist() {
         "Trunk.toml ignores paths a fresh clone lacks: {missing:?}"
     );
 }
+
+/// The layers point one way: `sim` ← `i18n` ← `live` ← `ui`. Each entry names a layer and
+/// the layers above it that it must not import.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("src/sim", &["crate::i18n", "crate::live", "crate::ui"]),
+    ("src/i18n", &["crate::live", "crate::ui"]),
+    ("src/live", &["crate::ui"]),
+];
+
+/// The `use` of a layer above `layer` on `line`, if any (comments ignored).
+fn upward_import<'a>(line: &str, above: &[&'a str]) -> Option<&'a str> {
+    let code = line.split("//").next().unwrap_or("");
+    above.iter().copied().find(|layer| code.contains(layer))
+}
+
+#[test]
+fn the_layers_import_only_downward() {
+    let root = crate_root();
+    let mut offenders = Vec::new();
+    for (layer, above) in LAYERS {
+        for file in rust_files(&root.join(layer)) {
+            let text = fs::read_to_string(&file).expect("readable source file");
+            for (number, line) in text.lines().enumerate() {
+                if let Some(found) = upward_import(line, above) {
+                    offenders.push(format!("{}:{}: {found}", file.display(), number + 1));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "imports against the layer direction: {offenders:?}");
+    assert_eq!(upward_import("use crate::ui::Explainer;", &["crate::ui"]), Some("crate::ui"));
+    assert_eq!(upward_import("// see crate::ui", &["crate::ui"]), None);
+}
+
+/// The code map's first column: every path or file name written in backticks.
+fn code_map_names(readme: &str) -> Vec<String> {
+    let map = readme
+        .split("### Code map")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .unwrap_or("");
+    map.lines()
+        .filter_map(|line| line.strip_prefix("| "))
+        .filter_map(|line| line.split(" | ").next())
+        .flat_map(|cell| cell.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Whether the code map names `file` (`src/live/editor.rs`): by its path, or by its file name
+/// in a cell that starts with its folder (`src/sim/ledger.rs`, `metrics.rs`).
+fn named_in(file: &str, readme: &str) -> bool {
+    let map = readme.split("### Code map").nth(1).unwrap_or("");
+    let (folder, name) = file.rsplit_once('/').unwrap_or(("", file));
+    map.lines().filter(|line| line.starts_with("| ")).any(|line| {
+        let cell = line.split(" | ").next().unwrap_or("");
+        cell.contains(&format!("`{file}`"))
+            || (cell.contains(&format!("`{folder}/")) && cell.contains(&format!("`{name}`")))
+    })
+}
+
+#[test]
+fn the_readme_code_map_names_every_module() {
+    let root = crate_root();
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    assert!(!code_map_names(&readme).is_empty(), "README.md has a code map");
+    let missing: Vec<String> = rust_files(&root.join("src"))
+        .iter()
+        .map(|f| f.strip_prefix(&root).unwrap_or(f).display().to_string())
+        .filter(|f| !f.ends_with("/mod.rs") && !named_in(f, &readme))
+        .collect();
+    assert!(missing.is_empty(), "modules the README's code map does not name: {missing:?}");
+    assert!(!named_in("src/sim/nowhere.rs", &readme));
+}
