@@ -20,9 +20,13 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
         .prop_map(|(count, seed, parents, specs, event, faults, (rate, timeout))| {
             let names: Vec<String> = (0..count).map(|i| format!("s{i}")).collect();
             let mut calls: Vec<Vec<String>> = vec![Vec::new(); count];
+            let mut level = vec![1usize; count];
             for child in 1..count {
-                let parent = parents[child - 1] % child;
+                // Any earlier service above the core's deepest level (5) may call it.
+                let open: Vec<usize> = (0..child).filter(|&p| level[p] < 5).collect();
+                let parent = open[parents[child - 1] % open.len()];
                 calls[parent].push(names[child].clone());
+                level[child] = level[parent] + 1;
             }
             let services: Vec<Value> = (0..count)
                 .map(|i| {

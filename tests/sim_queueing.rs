@@ -47,14 +47,14 @@ fn factorial(n: u32) -> f64 {
 
 /// Erlang C: the probability that an arrival waits, with `c` servers and offered load `a`.
 fn erlang_c(c: u32, a: f64) -> f64 {
-    let top = a.powi(c as i32) / factorial(c) * (c as f64 / (c as f64 - a));
+    let top = a.powi(c as i32) / factorial(c) * (f64::from(c) / (f64::from(c) - a));
     let bottom: f64 = (0..c).map(|k| a.powi(k as i32) / factorial(k)).sum::<f64>() + top;
     top / bottom
 }
 
 /// Erlang B: the probability that an arrival finds all `c` servers busy and no queue.
 fn erlang_b(c: u32, a: f64) -> f64 {
-    (1..=c).fold(1.0, |b, k| a * b / (k as f64 + a * b))
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn m_m_c_mean_response_time_matches_erlang_c() {
     // c = 4, λ = 300/s, μ = 100/s per worker (a = 3, ρ = 0.75).
     let (c, lambda, mu) = (4, 300.0, 100.0);
     let a = lambda / mu;
-    let expected_ms = (erlang_c(c, a) / (c as f64 * mu - lambda) + 1.0 / mu) * 1_000.0;
+    let expected_ms = (erlang_c(c, a) / (f64::from(c) * mu - lambda) + 1.0 / mu) * 1_000.0;
     let sim = run(single_service(lambda, 10.0, c, 1_000_000, 1_000_000, 3));
     let mean = sim.report().sync.latency_ms.mean;
     assert!(

@@ -201,8 +201,14 @@ fn the_layers_import_only_downward() {
             }
         }
     }
-    assert!(offenders.is_empty(), "imports against the layer direction: {offenders:?}");
-    assert_eq!(upward_import("use crate::ui::Explainer;", &["crate::ui"]), Some("crate::ui"));
+    assert!(
+        offenders.is_empty(),
+        "imports against the layer direction: {offenders:?}"
+    );
+    assert_eq!(
+        upward_import("use crate::ui::Explainer;", &["crate::ui"]),
+        Some("crate::ui")
+    );
     assert_eq!(upward_import("// see crate::ui", &["crate::ui"]), None);
 }
 
@@ -216,7 +222,13 @@ fn code_map_names(readme: &str) -> Vec<String> {
     map.lines()
         .filter_map(|line| line.strip_prefix("| "))
         .filter_map(|line| line.split(" | ").next())
-        .flat_map(|cell| cell.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|cell| {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -225,23 +237,31 @@ fn code_map_names(readme: &str) -> Vec<String> {
 fn named_in(file: &str, readme: &str) -> bool {
     let map = readme.split("### Code map").nth(1).unwrap_or("");
     let (folder, name) = file.rsplit_once('/').unwrap_or(("", file));
-    map.lines().filter(|line| line.starts_with("| ")).any(|line| {
-        let cell = line.split(" | ").next().unwrap_or("");
-        cell.contains(&format!("`{file}`"))
-            || (cell.contains(&format!("`{folder}/")) && cell.contains(&format!("`{name}`")))
-    })
+    map.lines()
+        .filter(|line| line.starts_with("| "))
+        .any(|line| {
+            let cell = line.split(" | ").next().unwrap_or("");
+            cell.contains(&format!("`{file}`"))
+                || (cell.contains(&format!("`{folder}/")) && cell.contains(&format!("`{name}`")))
+        })
 }
 
 #[test]
 fn the_readme_code_map_names_every_module() {
     let root = crate_root();
     let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
-    assert!(!code_map_names(&readme).is_empty(), "README.md has a code map");
+    assert!(
+        !code_map_names(&readme).is_empty(),
+        "README.md has a code map"
+    );
     let missing: Vec<String> = rust_files(&root.join("src"))
         .iter()
         .map(|f| f.strip_prefix(&root).unwrap_or(f).display().to_string())
         .filter(|f| !f.ends_with("/mod.rs") && !named_in(f, &readme))
         .collect();
-    assert!(missing.is_empty(), "modules the README's code map does not name: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "modules the README's code map does not name: {missing:?}"
+    );
     assert!(!named_in("src/sim/nowhere.rs", &readme));
 }

@@ -85,11 +85,11 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             }
         }
     }
-    let sources = options.file.is_some() as u8
-        + options.preset.is_some() as u8
-        + options.list_presets as u8
-        + options.check.is_some() as u8
-        + options.list_exercises as u8;
+    let sources = u8::from(options.file.is_some())
+        + u8::from(options.preset.is_some())
+        + u8::from(options.list_presets)
+        + u8::from(options.check.is_some())
+        + u8::from(options.list_exercises);
     if sources != 1 {
         return Err(format!(
             "give exactly one of FILE.json, --preset NAME, --list-presets, --check EXERCISE or --list-exercises\n{USAGE}"

@@ -127,14 +127,14 @@ impl<T: Clone, const CHUNK: usize> Chunked<T, CHUNK> {
         for chunk in &self.chunks {
             visit(ChunkRef {
                 id: Rc::as_ptr(chunk) as usize,
-                bytes: chunk.capacity().max(chunk.len()) * std::mem::size_of::<T>(),
+                bytes: chunk.capacity().max(chunk.len()) * size_of::<T>(),
             });
         }
     }
 
     /// Bytes of this copy on its own, shared chunks included in full.
     pub fn approx_bytes(&self) -> usize {
-        let mut bytes = self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>();
+        let mut bytes = self.chunks.capacity() * size_of::<Rc<Vec<T>>>();
         self.for_each_chunk(|c| bytes += c.bytes);
         bytes
     }

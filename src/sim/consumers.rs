@@ -78,9 +78,9 @@ impl Group {
         let instances: usize = self
             .instances
             .iter()
-            .map(|i| std::mem::size_of::<Instance>() + i.partitions.capacity() * 2)
+            .map(|i| size_of::<Instance>() + i.partitions.capacity() * 2)
             .sum();
-        std::mem::size_of::<Group>() + self.committed.len() * per_partition + instances
+        size_of::<Group>() + self.committed.len() * per_partition + instances
     }
 
     fn new(service: usize, instances: u32, alive: bool, committed: Vec<u64>) -> Group {

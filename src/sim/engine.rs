@@ -233,7 +233,7 @@ impl Simulation {
     pub fn approx_bytes(&self) -> usize {
         let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
         let worlds: usize = self.worlds.iter().map(WorldState::approx_bytes).sum();
-        std::mem::size_of::<Simulation>()
+        size_of::<Simulation>()
             + self.ledger.approx_bytes()
             + self.log.approx_bytes()
             + self.series.approx_bytes()
@@ -241,8 +241,8 @@ impl Simulation {
             + worlds
             + groups
             + self.trace.approx_bytes()
-            + self.scenario.faults.capacity() * std::mem::size_of::<FaultSpec>()
-            + self.episodes.iter().count() * std::mem::size_of::<Episode>()
+            + self.scenario.faults.capacity() * size_of::<FaultSpec>()
+            + self.episodes.iter().count() * size_of::<Episode>()
     }
 
     /// The bytes that are this copy's alone: everything but the chunks it may share with
@@ -473,7 +473,7 @@ impl Simulation {
         let user = self
             .streams
             .users
-            .below(self.scenario.workload.users as u64) as u32;
+            .below(u64::from(self.scenario.workload.users)) as u32;
         let expected = self.topology.kind_touches[kind as usize] & self.topology.present & !1;
         let request = self.ledger.open(self.now, kind, expected, user);
         for world in World::BOTH {

@@ -449,8 +449,8 @@ impl Ledger {
 
     /// The open window's bytes on its own, and its chunks, for a budget that counts shared ones once.
     pub fn approx_bytes(&self) -> usize {
-        let straggler_bytes = self.stragglers.len() * (std::mem::size_of::<(u64, Record)>() + 16);
-        std::mem::size_of::<Ledger>() + self.open.approx_bytes() + straggler_bytes
+        let straggler_bytes = self.stragglers.len() * (size_of::<(u64, Record)>() + 16);
+        size_of::<Ledger>() + self.open.approx_bytes() + straggler_bytes
     }
 
     pub fn for_each_chunk(&self, visit: impl FnMut(ChunkRef)) {

@@ -153,14 +153,14 @@ impl Log {
 impl Log {
     /// Bytes of this copy on its own, shared chunks included in full.
     pub fn approx_bytes(&self) -> usize {
-        let waiting = std::mem::size_of::<Waiting>();
+        let waiting = size_of::<Waiting>();
         let partitions = self.partitions.iter().map(|p| {
-            std::mem::size_of::<Partition>()
+            size_of::<Partition>()
                 + p.entries.approx_bytes()
                 + (p.awaiting_replication.capacity() + p.awaiting_leader.capacity()) * waiting
                 + p.replicas.capacity() * 11
         });
-        std::mem::size_of::<Log>() + partitions.sum::<usize>() + self.dlq.capacity() * 16
+        size_of::<Log>() + partitions.sum::<usize>() + self.dlq.capacity() * 16
     }
 
     pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
@@ -174,7 +174,7 @@ impl Simulation {
     /// The partition of a request's event: its user id modulo the partition count.
     pub(super) fn partition_of(&self, request: u64) -> u16 {
         let user = self.ledger.record(request).map(|r| r.user).unwrap_or(0);
-        (user as u64 % self.log.partitions.len() as u64) as u16
+        (u64::from(user) % self.log.partitions.len() as u64) as u16
     }
 
     /// The entry service has done its work and sends the event to the partition leader.

@@ -32,8 +32,8 @@ impl<const BITS: u32> Histogram<BITS> {
         if value < 2 * Self::SUB {
             return value as usize;
         }
-        let msb = 63 - value.leading_zeros() as u64;
-        let shift = msb - BITS as u64;
+        let msb = 63 - u64::from(value.leading_zeros());
+        let shift = msb - u64::from(BITS);
         ((shift + 1) * Self::SUB + ((value >> shift) - Self::SUB)) as usize
     }
 
@@ -55,7 +55,7 @@ impl<const BITS: u32> Histogram<BITS> {
         }
         self.counts[index] += 1;
         self.total += 1;
-        self.sum_us += value_us as u128;
+        self.sum_us += u128::from(value_us);
         self.max_us = self.max_us.max(value_us);
     }
 
@@ -238,7 +238,7 @@ impl TimeSeries {
 
     /// Bytes of this copy on its own, shared buckets included in full.
     pub fn approx_bytes(&self) -> usize {
-        let mut bytes = std::mem::size_of::<TimeSeries>() + self.buckets.capacity() * 8;
+        let mut bytes = size_of::<TimeSeries>() + self.buckets.capacity() * 8;
         self.for_each_chunk(|c| bytes += c.bytes);
         bytes
     }
@@ -259,7 +259,7 @@ impl Bucket {
         let world = |w: &WorldBucket| {
             w.latency.approx_bytes() + (w.busy_max.capacity() + w.queue_max.capacity()) * 4
         };
-        std::mem::size_of::<Bucket>()
+        size_of::<Bucket>()
             + self.worlds.iter().map(world).sum::<usize>()
             + self.lag_max.capacity() * 8
     }

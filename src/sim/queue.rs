@@ -71,7 +71,7 @@ impl<E> EventQueue<E> {
 
     /// Bytes held by the heap.
     pub fn approx_bytes(&self) -> usize {
-        std::mem::size_of::<Self>() + self.heap.capacity() * std::mem::size_of::<Scheduled<E>>()
+        size_of::<Self>() + self.heap.capacity() * size_of::<Scheduled<E>>()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -24,7 +24,9 @@ impl SimRng {
     pub fn fork(seed: u64, stream: u64) -> SimRng {
         let high = mix(seed ^ mix(stream));
         let low = mix(high ^ stream.rotate_left(17));
-        SimRng(Pcg64Mcg::new(((high as u128) << 64) | low as u128 | 1))
+        SimRng(Pcg64Mcg::new(
+            (u128::from(high) << 64) | u128::from(low) | 1,
+        ))
     }
 
     /// A uniform float in [0, 1).

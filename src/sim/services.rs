@@ -118,7 +118,7 @@ impl Jobs {
 
     /// Bytes held by the slab.
     pub fn approx_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<(u32, Option<Job>)>() + self.free.capacity() * 4
+        self.slots.capacity() * size_of::<(u32, Option<Job>)>() + self.free.capacity() * 4
     }
 
     /// Jobs alive now.
@@ -204,9 +204,8 @@ impl WorldState {
     /// Bytes of this world's state: the job slab and the services' queues dominate.
     pub(super) fn approx_bytes(&self) -> usize {
         let queues: usize = self.services.iter().map(|s| s.queue.capacity() * 8).sum();
-        let per_service =
-            std::mem::size_of::<ServiceRuntime>() + std::mem::size_of::<Breaker>() + 64;
-        std::mem::size_of::<WorldState>()
+        let per_service = size_of::<ServiceRuntime>() + size_of::<Breaker>() + 64;
+        size_of::<WorldState>()
             + self.jobs.approx_bytes()
             + queues
             + self.services.len() * per_service
@@ -594,9 +593,9 @@ impl Simulation {
             },
         );
         let retry = self.scenario.sync.retry.clone();
-        if (attempt as u32) < retry.max_retries {
+        if u32::from(attempt) < retry.max_retries {
             let next = attempt + 1;
-            let base = retry.backoff_ms * retry.multiplier.powi(attempt as i32);
+            let base = retry.backoff_ms * retry.multiplier.powi(i32::from(attempt));
             let capped = base.min(retry.max_backoff_ms);
             let wait_ms = if retry.jitter {
                 capped * self.world_mut(world).retry_rng.unit()

@@ -259,7 +259,7 @@ impl Trace {
     /// time-travel snapshot needs, at a fraction of the memory.
     /// Bytes held by the ring.
     pub fn approx_bytes(&self) -> usize {
-        std::mem::size_of::<Trace>() + self.ring.capacity() * std::mem::size_of::<TraceEvent>()
+        size_of::<Trace>() + self.ring.capacity() * size_of::<TraceEvent>()
     }
 
     pub fn trimmed(&self, keep: usize) -> Trace {
@@ -317,14 +317,14 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             | small[3] << 60
     };
     let (head, wide_a, wide_b) = match event.kind {
-        TraceKind::Arrival { request, kind } => (pack(1, [kind as u64, 0, 0, 0]), request, 0),
+        TraceKind::Arrival { request, kind } => (pack(1, [u64::from(kind), 0, 0, 0]), request, 0),
         TraceKind::CallSent {
             request,
             from,
             to,
             attempt,
         } => (
-            pack(2, [from as u64, to as u64, attempt as u64, 0]),
+            pack(2, [u64::from(from), u64::from(to), u64::from(attempt), 0]),
             request,
             0,
         ),
@@ -334,45 +334,55 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             to,
             reason,
         } => (
-            pack(3, [from as u64, to as u64, reason as u64, 0]),
+            pack(3, [u64::from(from), u64::from(to), reason as u64, 0]),
             request,
             0,
         ),
         TraceKind::WorkStarted { request, service } => {
-            (pack(4, [service as u64, 0, 0, 0]), request, 0)
+            (pack(4, [u64::from(service), 0, 0, 0]), request, 0)
         }
         TraceKind::WorkDone {
             request,
             service,
             ok,
-        } => (pack(5, [service as u64, ok as u64, 0, 0]), request, 0),
+        } => (
+            pack(5, [u64::from(service), u64::from(ok), 0, 0]),
+            request,
+            0,
+        ),
         TraceKind::Replied {
             request,
             from,
             to,
             ok,
-        } => (pack(6, [from as u64, to as u64, ok as u64, 0]), request, 0),
+        } => (
+            pack(6, [u64::from(from), u64::from(to), u64::from(ok), 0]),
+            request,
+            0,
+        ),
         TraceKind::Responded {
             request,
             ok,
             latency_us,
-        } => (pack(7, [ok as u64, 0, 0, 0]), request, latency_us),
+        } => (pack(7, [u64::from(ok), 0, 0, 0]), request, latency_us),
         TraceKind::Rejected { request, service } => {
-            (pack(8, [service as u64, 0, 0, 0]), request, 0)
+            (pack(8, [u64::from(service), 0, 0, 0]), request, 0)
         }
-        TraceKind::BreakerChanged { from, to, state } => {
-            (pack(9, [from as u64, to as u64, state as u64, 0]), 0, 0)
-        }
+        TraceKind::BreakerChanged { from, to, state } => (
+            pack(9, [u64::from(from), u64::from(to), u64::from(state), 0]),
+            0,
+            0,
+        ),
         TraceKind::Appended {
             request,
             partition,
             offset,
-        } => (pack(10, [partition as u64, 0, 0, 0]), request, offset),
+        } => (pack(10, [u64::from(partition), 0, 0, 0]), request, offset),
         TraceKind::Acked {
             request,
             partition,
             offset,
-        } => (pack(11, [partition as u64, 0, 0, 0]), request, offset),
+        } => (pack(11, [u64::from(partition), 0, 0, 0]), request, offset),
         TraceKind::Fetched {
             request,
             group,
@@ -384,10 +394,10 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             pack(
                 12,
                 [
-                    group as u64,
-                    instance as u64,
-                    partition as u64,
-                    redelivery as u64,
+                    u64::from(group),
+                    u64::from(instance),
+                    u64::from(partition),
+                    u64::from(redelivery),
                 ],
             ),
             request,
@@ -400,7 +410,10 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             offset,
             ok,
         } => (
-            pack(13, [group as u64, partition as u64, ok as u64, 0]),
+            pack(
+                13,
+                [u64::from(group), u64::from(partition), u64::from(ok), 0],
+            ),
             request,
             offset,
         ),
@@ -408,22 +421,32 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             group,
             partition,
             offset,
-        } => (pack(14, [group as u64, partition as u64, 0, 0]), 0, offset),
-        TraceKind::Rebalanced { group, instances } => {
-            (pack(15, [group as u64, instances as u64, 0, 0]), 0, 0)
-        }
+        } => (
+            pack(14, [u64::from(group), u64::from(partition), 0, 0]),
+            0,
+            offset,
+        ),
+        TraceKind::Rebalanced { group, instances } => (
+            pack(15, [u64::from(group), u64::from(instances), 0, 0]),
+            0,
+            0,
+        ),
         TraceKind::Lost {
             request,
             service,
             reason,
-        } => (pack(16, [service as u64, reason as u64, 0, 0]), request, 0),
+        } => (
+            pack(16, [u64::from(service), reason as u64, 0, 0]),
+            request,
+            0,
+        ),
         TraceKind::DeadLettered {
             request,
             group,
             partition,
             offset,
         } => (
-            pack(17, [group as u64, partition as u64, 0, 0]),
+            pack(17, [u64::from(group), u64::from(partition), 0, 0]),
             request,
             offset,
         ),
@@ -431,13 +454,20 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             partition,
             from_offset,
             count,
-        } => (pack(18, [partition as u64, 0, 0, 0]), from_offset, count),
+        } => (
+            pack(18, [u64::from(partition), 0, 0, 0]),
+            from_offset,
+            count,
+        ),
         TraceKind::LeaderChanged { partition, broker } => (
-            pack(19, [partition as u64, (broker as i64 + 1) as u64, 0, 0]),
+            pack(
+                19,
+                [u64::from(partition), (i64::from(broker) + 1) as u64, 0, 0],
+            ),
             0,
             0,
         ),
-        TraceKind::Fault { index } => (pack(20, [0, 0, 0, 0]), index as u64, 0),
+        TraceKind::Fault { index } => (pack(20, [0, 0, 0, 0]), u64::from(index), 0),
     };
     let hash = mix_word(hash, event.time_us);
     let hash = mix_word(hash, head);
