@@ -1,6 +1,6 @@
 //! The view model: a plain snapshot of everything the panels and scoreboards show, read from the core.
 
-use crate::sim::trace::World;
+use crate::sim::trace::{BreakerPosition, World};
 use crate::sim::{Health, Report, Simulation};
 
 /// One service in one world.
@@ -14,8 +14,8 @@ pub struct NodeView {
     pub workers: u32,
     pub queued: u32,
     pub queue_capacity: u32,
-    /// Breaker on the edge into this service: 0 closed, 1 open, 2 half-open.
-    pub breaker: u8,
+    /// The breaker on the edge into this service.
+    pub breaker: BreakerPosition,
     /// Sync world only: a new callee the caller is still being redeployed to call.
     pub redeploying_to: Option<String>,
     /// Sync world only: callees added at run time that the deployed code now calls (`+ call x`).

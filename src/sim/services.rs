@@ -11,7 +11,7 @@ use super::rng::SimRng;
 use super::scenario::{CallMode, FaultAction};
 use super::time::SimTime;
 use super::topology::Topology;
-use super::trace::{Reason, TraceKind, World};
+use super::trace::{BreakerPosition, Reason, TraceKind, World};
 use std::collections::VecDeque;
 
 /// A handle to a job: a slot index plus the slot's generation, so stale events are ignored.
@@ -178,11 +178,11 @@ pub(super) struct Breaker {
 
 impl Breaker {
     /// The numeric state for the trace: 0 closed, 1 open, 2 half-open.
-    pub fn code(&self) -> u8 {
+    pub fn position(&self) -> BreakerPosition {
         match self.state {
-            BreakerState::Closed => 0,
-            BreakerState::Open { .. } => 1,
-            BreakerState::HalfOpen { .. } => 2,
+            BreakerState::Closed => BreakerPosition::Closed,
+            BreakerState::Open { .. } => BreakerPosition::Open,
+            BreakerState::HalfOpen { .. } => BreakerPosition::HalfOpen,
         }
     }
 }
@@ -793,7 +793,7 @@ impl Simulation {
 
     fn trace_breaker(&mut self, world: World, callee: usize) {
         let from = self.topology.caller[callee].unwrap_or(0);
-        let state = self.worlds[world.index()].breakers[callee].code();
+        let state = self.worlds[world.index()].breakers[callee].position();
         self.record(
             world,
             TraceKind::BreakerChanged {
@@ -889,8 +889,8 @@ pub struct ServiceView {
     pub busy: u32,
     pub queued: u32,
     pub queue_capacity: u32,
-    /// The breaker on the edge into this service: 0 closed, 1 open, 2 half-open.
-    pub breaker: u8,
+    /// The breaker on the edge into this service.
+    pub breaker: BreakerPosition,
     /// The callees this service's deployed code calls, by index.
     pub deployed_calls: Vec<u8>,
 }
@@ -908,7 +908,7 @@ impl Simulation {
             busy: runtime.busy,
             queued: runtime.queue.len() as u32,
             queue_capacity: runtime.queue_capacity,
-            breaker: state.breakers[service].code(),
+            breaker: state.breakers[service].position(),
             deployed_calls: state.deployed_calls[service].clone(),
         })
     }

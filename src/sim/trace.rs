@@ -100,6 +100,35 @@ impl Reason {
     }
 }
 
+/// Where a circuit breaker stands. Written as 0, 1 and 2 in exported traces, as before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BreakerPosition {
+    /// Calls pass.
+    #[default]
+    Closed,
+    /// Calls fail at once, until the open time is over.
+    Open,
+    /// One trial call is let through; its outcome closes or reopens the breaker.
+    HalfOpen,
+}
+
+impl BreakerPosition {
+    /// The number exported traces and the trace hash use.
+    pub fn code(self) -> u8 {
+        match self {
+            BreakerPosition::Closed => 0,
+            BreakerPosition::Open => 1,
+            BreakerPosition::HalfOpen => 2,
+        }
+    }
+}
+
+impl Serialize for BreakerPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
 /// What happened. Ids are plain numbers: request ids, service and group indices, partitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -148,7 +177,7 @@ pub enum TraceKind {
     BreakerChanged {
         from: u8,
         to: u8,
-        state: u8,
+        state: BreakerPosition,
     },
     Appended {
         request: u64,
@@ -369,7 +398,7 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             (pack(8, [u64::from(service), 0, 0, 0]), request, 0)
         }
         TraceKind::BreakerChanged { from, to, state } => (
-            pack(9, [u64::from(from), u64::from(to), u64::from(state), 0]),
+            pack(9, [u64::from(from), u64::from(to), u64::from(state.code()), 0]),
             0,
             0,
         ),

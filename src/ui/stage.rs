@@ -11,7 +11,7 @@ use crate::live::layout::{
     CELLS_SHOWN, NAME_CHARS, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT,
     PARTITION_WIDTH, PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, short_name,
 };
-use crate::sim::trace::World;
+use crate::sim::trace::{BreakerPosition, World};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -307,9 +307,9 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     let path = layout.edge_path(from, to)?;
                     let turn = path[path.len() - 2];
                     let end = path[path.len() - 1];
-                    let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(0, |n| n.breaker));
+                    let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(BreakerPosition::Closed, |n| n.breaker));
                     Some(view! {
-                        <path class=move || format!("edge breaker-{}", breaker()) d=polyline(&path) />
+                        <path class=move || breaker_class(breaker()) d=polyline(&path) />
                         <text class="breaker-label" x=turn.x + 4.0 y=end.y - 6.0>
                             {move || breaker_text(locale.get(), breaker())}
                         </text>
@@ -356,11 +356,20 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
     }
 }
 
-fn breaker_text(locale: Locale, state: u8) -> &'static str {
+fn breaker_text(locale: Locale, state: BreakerPosition) -> &'static str {
     match state {
-        1 => locale.text(Key::BreakerOpen),
-        2 => locale.text(Key::BreakerHalfOpen),
-        _ => "",
+        BreakerPosition::Open => locale.text(Key::BreakerOpen),
+        BreakerPosition::HalfOpen => locale.text(Key::BreakerHalfOpen),
+        BreakerPosition::Closed => "",
+    }
+}
+
+/// The edge's class for a breaker, so CSS draws an open one red and a half-open one amber.
+fn breaker_class(state: BreakerPosition) -> &'static str {
+    match state {
+        BreakerPosition::Closed => "edge",
+        BreakerPosition::Open => "edge breaker-open",
+        BreakerPosition::HalfOpen => "edge breaker-half-open",
     }
 }
 
