@@ -292,14 +292,35 @@ pub struct StateEvent {
     pub trace_hash: String,
     pub scenario: String,
     pub branch: u32,
-    /// Per world (sync, event): requests, failed, effects lost, effects duplicated.
-    pub counts: [[u64; 4]; 2],
+    pub sync: WorldCounts,
+    pub event: WorldCounts,
+}
+
+/// What one world has done so far, as the host page is told it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WorldCounts {
+    pub requests: u64,
+    pub failed: u64,
+    /// Effects lost.
+    pub lost: u64,
+    /// Effects done more than once.
+    pub duplicated: u64,
+}
+
+impl WorldCounts {
+    pub fn of(report: &crate::sim::WorldReport) -> WorldCounts {
+        WorldCounts {
+            requests: report.requests,
+            failed: report.failed,
+            lost: report.effects.lost,
+            duplicated: report.effects.duplicated,
+        }
+    }
 }
 
 impl StateEvent {
     /// The state as a message: `{"type": "ripple:state", …}`.
     pub fn to_json(&self) -> String {
-        let world = |c: [u64; 4]| json!({ "requests": c[0], "failed": c[1], "lost": c[2], "duplicated": c[3] });
         json!({
             "type": "ripple:state",
             "playing": self.playing,
@@ -308,8 +329,8 @@ impl StateEvent {
             "trace_hash": self.trace_hash,
             "scenario": self.scenario,
             "branch": self.branch,
-            "sync": world(self.counts[0]),
-            "event": world(self.counts[1]),
+            "sync": self.sync,
+            "event": self.event,
         })
         .to_string()
     }
@@ -425,7 +446,17 @@ mod tests {
             trace_hash: "00ff".into(),
             scenario: "happy-path".into(),
             branch: 2,
-            counts: [[10, 2, 2, 0], [10, 0, 0, 1]],
+            sync: WorldCounts {
+                requests: 10,
+                failed: 2,
+                lost: 2,
+                duplicated: 0,
+            },
+            event: WorldCounts {
+                requests: 10,
+                duplicated: 1,
+                ..WorldCounts::default()
+            },
         };
         let value: Value = serde_json::from_str(&state.to_json()).unwrap();
         assert_eq!(value["type"], "ripple:state");

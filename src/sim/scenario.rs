@@ -623,6 +623,15 @@ pub(super) fn display_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// A unit enum's name as the scenario format writes it (`"all"`, `"after_processing"`), so
+/// controls show the same words the JSON uses without a second list of them.
+pub fn serde_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        other => other.map(|v| v.to_string()).unwrap_or_default(),
+    }
+}
+
 /// Reads JSON text into `T`, naming the field that is wrong.
 ///
 /// Every typed read in the crate goes through [`read_value`], so each type's
@@ -1336,6 +1345,13 @@ mod tests {
         assert_eq!(scenario.event.acks, Acks::All);
         assert_eq!(scenario.event.commit, CommitMode::Auto);
         assert_eq!(scenario.services[1].workers, 8);
+    }
+
+    #[test]
+    fn controls_name_choices_as_the_json_does() {
+        assert_eq!(serde_name(&Acks::All), "all");
+        assert_eq!(serde_name(&Acks::Zero), "0");
+        assert_eq!(serde_name(&CommitMode::AfterProcessing), "after_processing");
     }
 
     #[test]

@@ -398,7 +398,10 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
             (pack(8, [u64::from(service), 0, 0, 0]), request, 0)
         }
         TraceKind::BreakerChanged { from, to, state } => (
-            pack(9, [u64::from(from), u64::from(to), u64::from(state.code()), 0]),
+            pack(
+                9,
+                [u64::from(from), u64::from(to), u64::from(state.code()), 0],
+            ),
             0,
             0,
         ),

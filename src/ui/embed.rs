@@ -6,7 +6,9 @@ use super::state::{Explainer, Notice};
 use super::timeline::Scrubber;
 use super::{location_search, tr};
 use crate::i18n::Key;
-use crate::live::embed::{Command, EmbedOptions, StateEvent, error_json, without_embed_params};
+use crate::live::embed::{
+    Command, EmbedOptions, StateEvent, WorldCounts, error_json, without_embed_params,
+};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -95,9 +97,6 @@ fn state_now(explainer: Explainer) -> StateEvent {
     explainer.live.with_value(|live| {
         let sim = live.player.sim();
         let report = sim.report();
-        let counts = |w: &crate::sim::WorldReport| {
-            [w.requests, w.failed, w.effects.lost, w.effects.duplicated]
-        };
         StateEvent {
             playing,
             t_us: sim.now().as_us(),
@@ -105,7 +104,8 @@ fn state_now(explainer: Explainer) -> StateEvent {
             trace_hash: sim.trace().hash_hex(),
             scenario: sim.scenario().name.clone(),
             branch,
-            counts: [counts(&report.sync), counts(&report.event.world)],
+            sync: WorldCounts::of(&report.sync),
+            event: WorldCounts::of(&report.event.world),
         }
     })
 }

@@ -6,7 +6,7 @@ use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
 use crate::live::NewConsumer;
 use crate::live::journey::{JourneyStep, Step, is_traced, journey};
-use crate::sim::scenario::{Acks, CommitMode, StartFrom};
+use crate::sim::scenario::{StartFrom, serde_name};
 use leptos::prelude::*;
 
 /// Name, processing time and start offset; "Add" puts it in both worlds.
@@ -126,7 +126,7 @@ pub fn Settings() -> impl IntoView {
                 <label>
                     <span>{move || locale.get().text(Key::Acks)}</span>
                     <select data-testid="set-acks"
-                        prop:value=base(|s| acks_name(s.event.acks).to_string())
+                        prop:value=base(|s| serde_name(&s.event.acks))
                         on:change=choice("event.acks")>
                         <option value="0">"0"</option>
                         <option value="1">"1"</option>
@@ -136,7 +136,7 @@ pub fn Settings() -> impl IntoView {
                 <label>
                     <span>{move || locale.get().text(Key::CommitMode)}</span>
                     <select data-testid="set-commit"
-                        prop:value=base(|s| commit_name(s.event.commit).to_string())
+                        prop:value=base(|s| serde_name(&s.event.commit))
                         on:change=choice("event.commit")>
                         <option value="before_processing">{move || locale.get().text(Key::CommitBefore)}</option>
                         <option value="after_processing">{move || locale.get().text(Key::CommitAfter)}</option>
@@ -172,22 +172,6 @@ fn json_number(value: f64) -> serde_json::Value {
         serde_json::json!(value as i64)
     } else {
         serde_json::json!(value)
-    }
-}
-
-fn acks_name(acks: Acks) -> &'static str {
-    match acks {
-        Acks::Zero => "0",
-        Acks::One => "1",
-        Acks::All => "all",
-    }
-}
-
-fn commit_name(commit: CommitMode) -> &'static str {
-    match commit {
-        CommitMode::BeforeProcessing => "before_processing",
-        CommitMode::AfterProcessing => "after_processing",
-        CommitMode::Auto => "auto",
     }
 }
 
