@@ -199,27 +199,22 @@ impl Simulation {
 
     /// Total lag of a subscribed group: visible events not yet committed, over all partitions.
     pub fn group_lag(&self, service: usize) -> Option<u64> {
-        let group = self.group(service).filter(|g| g.subscribed)?;
-        Some(
-            self.log
-                .partitions
-                .iter()
-                .zip(&group.committed)
-                .map(|(p, &committed)| p.high_watermark.saturating_sub(committed.max(p.start)))
-                .sum(),
-        )
+        self.group_behind(service, |g| &g.committed)
     }
 
     /// Events a subscribed group has not processed yet, over all partitions. Unlike lag,
     /// this ignores whether processed events have been committed.
     pub fn group_unprocessed(&self, service: usize) -> Option<u64> {
+        self.group_behind(service, |g| &g.completed)
+    }
+
+    /// Visible events past a subscribed group's per-partition `position`, over all partitions.
+    fn group_behind(&self, service: usize, position: fn(&Group) -> &Vec<u64>) -> Option<u64> {
         let group = self.group(service).filter(|g| g.subscribed)?;
+        let partitions = self.log.partitions.iter().zip(position(group));
         Some(
-            self.log
-                .partitions
-                .iter()
-                .zip(&group.completed)
-                .map(|(p, &completed)| p.high_watermark.saturating_sub(completed.max(p.start)))
+            partitions
+                .map(|(p, &at)| p.high_watermark.saturating_sub(at.max(p.start)))
                 .sum(),
         )
     }
@@ -490,9 +485,9 @@ impl Simulation {
             self.processing_succeeded(service, index);
             return;
         }
-        let exponent = in_flight.attempts.min(30) as i32 - 1;
-        let wait_ms = (retry.backoff_ms.max(1.0) * retry.multiplier.powi(exponent))
-            .min(retry.max_backoff_ms.max(1.0));
+        // At least 1 ms, so a zero backoff cannot spin on one event; no jitter, as a
+        // consumer retries one event in place.
+        let wait_ms = retry.wait_ms(in_flight.attempts, 1.0);
         let retry_at = self.now + SimTime::from_ms_f64(wait_ms);
         self.queue.push(
             retry_at,

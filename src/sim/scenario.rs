@@ -217,6 +217,17 @@ pub struct RetrySettings {
     pub jitter: bool,
 }
 
+impl RetrySettings {
+    /// The wait before retry number `retry` (1 for the first): the backoff grown by the
+    /// multiplier and capped, never below `floor_ms`. Full jitter, where it applies, is
+    /// drawn by the caller, which owns the random stream.
+    pub fn wait_ms(&self, retry: u32, floor_ms: f64) -> f64 {
+        let exponent = retry.clamp(1, 31) as i32 - 1;
+        (self.backoff_ms.max(floor_ms) * self.multiplier.powi(exponent))
+            .min(self.max_backoff_ms.max(floor_ms))
+    }
+}
+
 impl Default for RetrySettings {
     fn default() -> Self {
         RetrySettings {

@@ -595,8 +595,7 @@ impl Simulation {
         let retry = self.scenario.sync.retry.clone();
         if u32::from(attempt) < retry.max_retries {
             let next = attempt + 1;
-            let base = retry.backoff_ms * retry.multiplier.powi(i32::from(attempt));
-            let capped = base.min(retry.max_backoff_ms);
+            let capped = retry.wait_ms(u32::from(next), 0.0);
             let wait_ms = if retry.jitter {
                 capped * self.world_mut(world).retry_rng.unit()
             } else {
