@@ -41,6 +41,14 @@ impl Instance {
             busy: None,
         }
     }
+
+    /// Stops this instance: answers meant for its current life are ignored from now on.
+    fn stop(&mut self) {
+        self.alive = false;
+        self.incarnation += 1;
+        self.busy = None;
+        self.partitions.clear();
+    }
 }
 
 /// One consumer group (one downstream service) and its offsets per partition.
@@ -169,12 +177,7 @@ impl Simulation {
     pub(super) fn unsubscribe_group(&mut self, service: usize) {
         if let Some(group) = self.group_mut(service) {
             group.subscribed = false;
-            for instance in &mut group.instances {
-                instance.alive = false;
-                instance.incarnation += 1;
-                instance.busy = None;
-                instance.partitions.clear();
-            }
+            group.instances.iter_mut().for_each(Instance::stop);
         }
     }
 
@@ -541,12 +544,7 @@ impl Simulation {
             );
         }
         let group = self.group_mut(service).expect("checked above");
-        for instance in &mut group.instances {
-            instance.alive = false;
-            instance.incarnation += 1;
-            instance.busy = None;
-            instance.partitions.clear();
-        }
+        group.instances.iter_mut().for_each(Instance::stop);
         group.completed.clone_from(&group.committed);
         group.position.clone_from(&group.committed);
         group.owner.iter_mut().for_each(|o| *o = None);
