@@ -147,7 +147,7 @@ fn episode_sentence(
     let duration = format_duration_ms(locale, duration_ms);
     let factor = format_number(locale, episode.factor.unwrap_or(1.0), 0);
     let lag = lag_clause(locale, episode, run_ended);
-    let key = if episode.target.starts_with("broker-") {
+    let key = if crate::sim::scenario::parse_broker(&episode.target).is_some() {
         Key::EpisodeBroker
     } else {
         match episode.action {

@@ -1150,11 +1150,19 @@ impl Scenario {
     }
 }
 
+/// The prefix that names a broker as an action's target: `broker-0`, `broker-1`, ...
+const BROKER_PREFIX: &str = "broker-";
+
 /// `broker-3` → Some(Ok(3)); `broker-x` → Some(Err); anything else → None.
 pub fn parse_broker(target: &str) -> Option<Result<u32, ()>> {
     target
-        .strip_prefix("broker-")
+        .strip_prefix(BROKER_PREFIX)
         .map(|n| n.parse::<u32>().map_err(|_| ()))
+}
+
+/// Broker `b` as an action's target names it, the inverse of [`parse_broker`].
+pub fn broker_target(b: u32) -> String {
+    format!("{BROKER_PREFIX}{b}")
 }
 
 fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
@@ -1176,7 +1184,7 @@ fn check_name(field: &str, name: &str) -> Result<(), ScenarioError> {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !name.starts_with("broker-");
+        && !name.starts_with(BROKER_PREFIX);
     if ok {
         Ok(())
     } else {

@@ -193,7 +193,7 @@ pub fn ActionMenu() -> impl IntoView {
         Target::Service(s) => explainer
             .shape
             .with(|shape| shape.names.get(s).cloned().unwrap_or_default()),
-        Target::Broker(b) => format!("broker-{b}"),
+        Target::Broker(b) => crate::sim::scenario::broker_target(b as u32),
     };
     let close = move || {
         if let Some(target) = explainer.selected.get_untracked() {

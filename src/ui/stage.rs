@@ -98,6 +98,59 @@ fn on_target_key(
     focus_target(world, order[next]);
 }
 
+/// What makes a stage node focusable and selectable, besides its drawing.
+struct NodeFrame<C, A> {
+    world: World,
+    target: Target,
+    /// The stage's keyboard order, for the arrow keys.
+    order: Vec<Target>,
+    transform: String,
+    testid: String,
+    class: C,
+    aria: A,
+}
+
+/// A service, producer, group or broker as one focusable button on its stage: Enter opens
+/// its actions, the arrows move along `order`, a click selects it.
+fn focusable<C, A>(
+    explainer: Explainer,
+    node: NodeFrame<C, A>,
+    drawing: impl IntoView,
+) -> impl IntoView
+where
+    C: Fn() -> String + Send + Sync + 'static,
+    A: Fn() -> String + Send + Sync + 'static,
+{
+    let NodeFrame {
+        world,
+        target,
+        order,
+        transform,
+        testid,
+        class,
+        aria,
+    } = node;
+    let selected = move || explainer.selected.get() == Some(target);
+    view! {
+        <g
+            id=target_id(world, target)
+            class=move || format!("{}{}", class(), if selected() { " selected" } else { "" })
+            transform=transform
+            tabindex="0"
+            role="button"
+            data-testid=testid
+            aria-label=aria
+            on:click=move |ev| {
+                ev.stop_propagation();
+                explainer.selected.set(Some(target));
+            }
+            on:keydown=move |ev| on_target_key(ev, explainer, world, target, &order)
+        >
+            {drawing}
+        </g>
+    }
+}
+
 /// One service box: name, state, worker slots and queue.
 fn service_node(
     explainer: Explainer,
@@ -140,26 +193,27 @@ fn service_node(
         })
         .collect_view();
     let target = Target::Service(service);
-    let id = target_id(world, target);
-    let selected = move || explainer.selected.get() == Some(target);
-    view! {
-        <g
-            id=id
-            class=move || {
+    focusable(
+        explainer,
+        NodeFrame {
+            world,
+            target,
+            order,
+            transform: format!(
+                "translate({} {}) scale({scale})",
+                at.x - HALF_W * scale,
+                at.y - HALF_H * scale
+            ),
+            testid: format!("{}-node-{name}", world.name()),
+            class: move || {
                 let state = with_node(frame, world, service, |n| n.state().css()).unwrap_or("up");
-                format!("svc state-{state}{}", if selected() { " selected" } else { "" })
-            }
-            transform=format!("translate({} {}) scale({scale})", at.x - HALF_W * scale, at.y - HALF_H * scale)
-            tabindex="0"
-            role="button"
-            data-testid=format!("{}-node-{name}", world.name())
-            aria-label=move || with_node(frame, world, service, |n| node_aria(locale.get(), n)).unwrap_or_default()
-            on:click=move |ev| {
-                ev.stop_propagation();
-                explainer.selected.set(Some(target));
-            }
-            on:keydown=move |ev| on_target_key(ev, explainer, world, target, &order)
-        >
+                format!("svc state-{state}")
+            },
+            aria: move || {
+                with_node(frame, world, service, |n| node_aria(locale.get(), n)).unwrap_or_default()
+            },
+        },
+        view! {
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
             {name_text(&name, 8.0, 16.0, NAME_CHARS, "start")}
@@ -187,8 +241,8 @@ fn service_node(
                 {move || with_node(frame, world, service, |n| done_text(locale.get(), service, n)).unwrap_or_default()}
             </text>
             {slot_views}
-        </g>
-    }
+        },
+    )
 }
 
 /// "N done" for services that have an effect (not the entry).
@@ -503,28 +557,36 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
             .unwrap_or_default()
     });
     let target = Target::Service(0);
-    let selected = move || explainer.selected.get() == Some(target);
-    view! {
-        <g
-            id=target_id(World::Event, target)
-            class=move || format!("svc producer state-{}{}", with_node(frame, World::Event, 0, |n| n.state().css()).unwrap_or("up"), if selected() { " selected" } else { "" })
-            transform=format!("translate({} {})", at.x - PRODUCER_WIDTH / 2.0, at.y - PRODUCER_HEIGHT / 2.0)
-            tabindex="0"
-            role="button"
-            data-testid=format!("event-node-{name}")
-            aria-label=move || with_node(frame, World::Event, 0, |n| node_aria(locale.get(), n)).unwrap_or_default()
-            on:click=move |ev| {
-                ev.stop_propagation();
-                explainer.selected.set(Some(target));
-            }
-            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
-        >
+    focusable(
+        explainer,
+        NodeFrame {
+            world: World::Event,
+            target,
+            order,
+            transform: format!(
+                "translate({} {})",
+                at.x - PRODUCER_WIDTH / 2.0,
+                at.y - PRODUCER_HEIGHT / 2.0
+            ),
+            testid: format!("event-node-{name}"),
+            class: move || {
+                format!(
+                    "svc producer state-{}",
+                    with_node(frame, World::Event, 0, |n| n.state().css()).unwrap_or("up")
+                )
+            },
+            aria: move || {
+                with_node(frame, World::Event, 0, |n| node_aria(locale.get(), n))
+                    .unwrap_or_default()
+            },
+        },
+        view! {
             <rect class="svc-box" width=PRODUCER_WIDTH height=PRODUCER_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, PRODUCER_WIDTH - 4.0, PRODUCER_HEIGHT - 4.0)}
             {name_text(&name, PRODUCER_WIDTH / 2.0, 18.0, 8, "middle")}
             <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
-        </g>
-    }
+        },
+    )
 }
 
 fn partition_strip(
@@ -636,7 +698,6 @@ fn group_node(
             .unwrap_or_default()
     });
     let target = Target::Service(service);
-    let selected = move || explainer.selected.get() == Some(target);
     let aria = move || {
         with_group(frame, service, |n, g| group_aria(locale.get(), n, g)).unwrap_or_default()
     };
@@ -689,21 +750,24 @@ fn group_node(
         })
         .unwrap_or_default()
     };
-    view! {
-        <g
-            id=target_id(World::Event, target)
-            class=move || format!("svc group g{} state-{}{}", slot % 6, with_node(frame, World::Event, service, |n| n.state().css()).unwrap_or("up"), if selected() { " selected" } else { "" })
-            transform=format!("translate({} {})", at.x - HALF_W, at.y - HALF_H)
-            tabindex="0"
-            role="button"
-            data-testid=format!("event-node-{name}")
-            aria-label=aria
-            on:click=move |ev| {
-                ev.stop_propagation();
-                explainer.selected.set(Some(target));
-            }
-            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
-        >
+    focusable(
+        explainer,
+        NodeFrame {
+            world: World::Event,
+            target,
+            order,
+            transform: format!("translate({} {})", at.x - HALF_W, at.y - HALF_H),
+            testid: format!("event-node-{name}"),
+            class: move || {
+                format!(
+                    "svc group g{} state-{}",
+                    slot % 6,
+                    with_node(frame, World::Event, service, |n| n.state().css()).unwrap_or("up")
+                )
+            },
+            aria,
+        },
+        view! {
             <rect class="svc-box" width=NODE_WIDTH height=NODE_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, NODE_WIDTH - 4.0, NODE_HEIGHT - 4.0)}
             <rect class="group-swatch" x=0 y=0 width=6 height=NODE_HEIGHT rx=3 />
@@ -715,8 +779,8 @@ fn group_node(
             <rect class="lag-track" x=6 y=NODE_HEIGHT - 11.0 width=NODE_WIDTH - 12.0 height=6 rx=3 />
             <rect class="lag-bar" data-testid=format!("lag-bar-{name}") x=6 y=NODE_HEIGHT - 11.0 width=lag_width height=6 rx=3 />
             <text class="group-status" x=0 y=NODE_HEIGHT + 12.0 data-testid=format!("lag-{name}")>{status}</text>
-        </g>
-    }
+        },
+    )
 }
 
 /// A group's screen-reader label: state, lag, active and idle instances.
@@ -761,30 +825,33 @@ fn broker_node(
         })
     };
     let target = Target::Broker(broker);
-    let selected = move || explainer.selected.get() == Some(target);
-    view! {
-        <g
-            id=target_id(World::Event, target)
-            class=move || format!("broker {}{}", if up() { "up" } else { "down" }, if selected() { " selected" } else { "" })
-            transform=format!("translate({} {})", at.x, at.y)
-            tabindex="0"
-            role="button"
-            data-testid=format!("broker-{broker}")
-            aria-label=move || {
+    focusable(
+        explainer,
+        NodeFrame {
+            world: World::Event,
+            target,
+            order,
+            transform: format!("translate({} {})", at.x, at.y),
+            testid: format!("broker-{broker}"),
+            class: move || format!("broker {}", if up() { "up" } else { "down" }),
+            aria: move || {
                 let l = locale.get();
-                let state = if up() { l.text(Key::StateUp) } else { l.text(Key::StateKilled) };
-                l.fill(Key::BrokerAria, &[("n", &broker.to_string()), ("state", state)])
-            }
-            on:click=move |ev| {
-                ev.stop_propagation();
-                explainer.selected.set(Some(target));
-            }
-            on:keydown=move |ev| on_target_key(ev, explainer, World::Event, target, &order)
-        >
+                let state = if up() {
+                    l.text(Key::StateUp)
+                } else {
+                    l.text(Key::StateKilled)
+                };
+                l.fill(
+                    Key::BrokerAria,
+                    &[("n", &broker.to_string()), ("state", state)],
+                )
+            },
+        },
+        view! {
             <circle r=13 />
             {killed_cross(-9.0, -9.0, 9.0, 9.0)}
             <text y=4 text-anchor="middle">{format!("B{broker}")}</text>
             <text class="leads" y=26 text-anchor="middle">{move || format!("{}P", leads())}</text>
-        </g>
-    }
+        },
+    )
 }
