@@ -88,6 +88,9 @@ pub struct GroupView {
     pub service: usize,
     pub name: String,
     pub instances: Vec<InstanceView>,
+    /// Alive instances that own a partition, and alive ones that own none, as the group counts them.
+    pub active: usize,
+    pub idle: usize,
     pub lag: u64,
     pub rebalancing: bool,
     pub redeliveries: u64,
@@ -262,6 +265,8 @@ fn group_views(sim: &Simulation) -> Vec<GroupView> {
                         busy: i.busy.is_some(),
                     })
                     .collect(),
+                active: group.active_instances(),
+                idle: group.alive_instances() - group.active_instances(),
                 lag: sim.group_lag(s).unwrap_or(0),
                 rebalancing: group.rebalancing,
                 redeliveries: group.redeliveries,

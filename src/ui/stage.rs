@@ -785,24 +785,14 @@ fn group_node(
 
 /// A group's screen-reader label: state, lag, active and idle instances.
 fn group_aria(l: Locale, n: &NodeView, g: &GroupView) -> String {
-    let active = g
-        .instances
-        .iter()
-        .filter(|i| i.alive && !i.partitions.is_empty())
-        .count();
-    let idle = g
-        .instances
-        .iter()
-        .filter(|i| i.alive && i.partitions.is_empty())
-        .count();
     l.fill(
         Key::GroupAria,
         &[
             ("name", &n.name),
             ("state", &state_text(l, n)),
             ("lag", &g.lag.to_string()),
-            ("active", &active.to_string()),
-            ("idle", &idle.to_string()),
+            ("active", &g.active.to_string()),
+            ("idle", &g.idle.to_string()),
         ],
     )
 }
