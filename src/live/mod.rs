@@ -67,6 +67,11 @@ impl Live {
         &self.geometry
     }
 
+    /// The wall time of the last frame, whose dots are the ones on screen.
+    pub fn drawn_at_ms(&self) -> Option<f64> {
+        self.last_wall_ms
+    }
+
     pub fn layout_version(&self) -> u64 {
         self.layout_version
     }

@@ -334,7 +334,11 @@ fn follow_click(explainer: Explainer, world: World, ev: leptos::ev::MouseEvent) 
     };
     let found = explainer
         .live
-        .with_value(|live| live.particles.request_near(world, point, 10.0, now_ms()));
+        // The dots on screen are where the last frame drew them, not where they are now.
+        .with_value(|live| {
+            let drawn_ms = live.drawn_at_ms().unwrap_or_else(now_ms);
+            live.particles.request_near(world, point, 10.0, drawn_ms)
+        });
     if let Some(request) = found {
         explainer.following.set(Some(request));
     }
