@@ -16,9 +16,38 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
 
-/// What the command line asked for.
+/// What one run of the command does.
+#[derive(Debug)]
+enum Mode {
+    /// Runs a scenario and prints its report.
+    Run {
+        source: Source,
+        seed: Option<u64>,
+        duration_ms: Option<u64>,
+        trace: Option<String>,
+    },
+    ListPresets,
+    /// Judges an exercise (a file or a shipped name), with the learner's settings if given.
+    Check {
+        exercise: String,
+        solution: Option<String>,
+        seed: Option<u64>,
+        /// The verdict's language; None prints the plain English PASS/FAIL form.
+        lang: Option<Locale>,
+    },
+    ListExercises,
+}
+
+/// Where a run's scenario comes from.
+#[derive(Debug)]
+enum Source {
+    File(String),
+    Preset(String),
+}
+
+/// The flags as given, before they are checked to form one [`Mode`].
 #[derive(Debug, Default)]
-struct Options {
+struct Flags {
     file: Option<String>,
     preset: Option<String>,
     list_presets: bool,
@@ -28,12 +57,10 @@ struct Options {
     seed: Option<u64>,
     duration_ms: Option<u64>,
     trace: Option<String>,
-    /// The language of a check's verdict; None prints the plain English PASS/FAIL form.
     lang: Option<Locale>,
 }
 
-fn parse_number(flag: &str, value: Option<String>) -> Result<u64, String> {
-    let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
+fn parse_number(flag: &str, value: &str) -> Result<u64, String> {
     value.parse::<u64>().map_err(|_| {
         format!(
             "{flag}: `{value}` is not a whole number from 0 to {}",
@@ -42,73 +69,122 @@ fn parse_number(flag: &str, value: Option<String>) -> Result<u64, String> {
     })
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--help" | "-h" => return Err(USAGE.to_string()),
-            "--list-presets" => options.list_presets = true,
-            "--list-exercises" => options.list_exercises = true,
-            "--check" => {
-                options.check = Some(
-                    args.next()
-                        .ok_or("--check needs an exercise file or name (see --list-exercises)")?,
-                )
+/// The value after `flag`, or `missing` when there is none.
+fn value(parser: &mut lexopt::Parser, flag: &str, missing: &str) -> Result<String, String> {
+    match parser.value() {
+        Ok(value) => value
+            .into_string()
+            .map_err(|_| format!("{flag}: the value is not UTF-8 text")),
+        Err(_) => Err(missing.to_string()),
+    }
+}
+
+fn parse_flags(args: impl IntoIterator<Item = String>) -> Result<Flags, String> {
+    use lexopt::Arg::{Long, Short, Value};
+    let mut flags = Flags::default();
+    let mut parser = lexopt::Parser::from_iter(std::iter::once(String::new()).chain(args));
+    while let Some(arg) = parser.next().map_err(|e| format!("{e}\n{USAGE}"))? {
+        match arg {
+            Short('h') | Long("help") => return Err(USAGE.to_string()),
+            Long("list-presets") => flags.list_presets = true,
+            Long("list-exercises") => flags.list_exercises = true,
+            Long("check") => {
+                let missing = "--check needs an exercise file or name (see --list-exercises)";
+                flags.check = Some(value(&mut parser, "--check", missing)?);
             }
-            "--solution" => {
-                options.solution = Some(args.next().ok_or("--solution needs a settings file")?)
+            Long("solution") => {
+                let missing = "--solution needs a settings file";
+                flags.solution = Some(value(&mut parser, "--solution", missing)?);
             }
-            "--preset" => {
-                options.preset = Some(
-                    args.next()
-                        .ok_or("--preset needs a name (see --list-presets)")?,
-                )
+            Long("preset") => {
+                let missing = "--preset needs a name (see --list-presets)";
+                flags.preset = Some(value(&mut parser, "--preset", missing)?);
             }
-            "--seed" => options.seed = Some(parse_number("--seed", args.next())?),
-            "--duration-ms" => {
-                options.duration_ms = Some(parse_number("--duration-ms", args.next())?)
+            Long("seed") => {
+                let text = value(&mut parser, "--seed", "--seed needs a value")?;
+                flags.seed = Some(parse_number("--seed", &text)?);
             }
-            "--trace" => options.trace = Some(args.next().ok_or("--trace needs a file name")?),
-            "--lang" => {
-                let tag = args.next().ok_or("--lang needs en, zh-Hant or ja")?;
-                options.lang = Some(
-                    Locale::from_tag(&tag)
-                        .ok_or_else(|| format!("--lang: {}", unknown_language(&tag)))?,
-                );
+            Long("duration-ms") => {
+                let text = value(&mut parser, "--duration-ms", "--duration-ms needs a value")?;
+                flags.duration_ms = Some(parse_number("--duration-ms", &text)?);
             }
-            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
-            file => {
-                if options.file.replace(file.to_string()).is_some() {
+            Long("trace") => {
+                flags.trace = Some(value(&mut parser, "--trace", "--trace needs a file name")?);
+            }
+            Long("lang") => {
+                let tag = value(&mut parser, "--lang", "--lang needs en, zh-Hant or ja")?;
+                let locale = Locale::from_tag(&tag)
+                    .ok_or_else(|| format!("--lang: {}", unknown_language(&tag)))?;
+                flags.lang = Some(locale);
+            }
+            Long(flag) => return Err(format!("unknown option --{flag}\n{USAGE}")),
+            Short(flag) => return Err(format!("unknown option -{flag}\n{USAGE}")),
+            Value(file) => {
+                let file = file.to_string_lossy().into_owned();
+                if flags.file.replace(file).is_some() {
                     return Err(format!("give one scenario file, not several\n{USAGE}"));
                 }
             }
         }
     }
-    let sources = u8::from(options.file.is_some())
-        + u8::from(options.preset.is_some())
-        + u8::from(options.list_presets)
-        + u8::from(options.check.is_some())
-        + u8::from(options.list_exercises);
+    Ok(flags)
+}
+
+/// The one mode the flags ask for, or why they do not make one.
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, String> {
+    let flags = parse_flags(args)?;
+    let sources = u8::from(flags.file.is_some())
+        + u8::from(flags.preset.is_some())
+        + u8::from(flags.list_presets)
+        + u8::from(flags.check.is_some())
+        + u8::from(flags.list_exercises);
     if sources != 1 {
         return Err(format!(
             "give exactly one of FILE.json, --preset NAME, --list-presets, --check EXERCISE or --list-exercises\n{USAGE}"
         ));
     }
-    if options.solution.is_some() && options.check.is_none() {
+    if flags.solution.is_some() && flags.check.is_none() {
         return Err("--solution goes with --check".to_string());
     }
-    if options.lang.is_some() && options.check.is_none() {
+    if flags.lang.is_some() && flags.check.is_none() {
         // Reports are JSON for programs; only a check's verdict is read by people.
         return Err("--lang goes with --check".to_string());
     }
-    if options.check.is_some() && (options.trace.is_some() || options.duration_ms.is_some()) {
+    if flags.check.is_some() && (flags.trace.is_some() || flags.duration_ms.is_some()) {
         return Err(
             "--check runs the exercise as written: --trace and --duration-ms do not apply"
                 .to_string(),
         );
     }
-    Ok(options)
+    Ok(mode_of(flags))
+}
+
+/// The mode of flags already checked to name exactly one.
+fn mode_of(flags: Flags) -> Mode {
+    if flags.list_presets {
+        return Mode::ListPresets;
+    }
+    if flags.list_exercises {
+        return Mode::ListExercises;
+    }
+    if let Some(exercise) = flags.check {
+        return Mode::Check {
+            exercise,
+            solution: flags.solution,
+            seed: flags.seed,
+            lang: flags.lang,
+        };
+    }
+    let source = match (flags.preset, flags.file) {
+        (Some(name), _) => Source::Preset(name),
+        (None, file) => Source::File(file.unwrap_or_default()),
+    };
+    Mode::Run {
+        source,
+        seed: flags.seed,
+        duration_ms: flags.duration_ms,
+        trace: flags.trace,
+    }
 }
 
 /// A refusal from the core, in the check's language (English by default).
@@ -159,21 +235,25 @@ fn load_settings(path: Option<&str>, locale: Option<Locale>) -> Result<Settings,
 }
 
 /// Judges an exercise: 0 pass, 1 fail, 2 bad input.
-fn check(options: &Options) -> ExitCode {
-    let source = options.check.as_deref().unwrap_or_default();
-    let verdict = load_exercise(source, options.lang).and_then(|mut exercise| {
-        if let Some(seed) = options.seed {
+fn check(
+    source: &str,
+    solution: Option<&str>,
+    seed: Option<u64>,
+    lang: Option<Locale>,
+) -> ExitCode {
+    let verdict = load_exercise(source, lang).and_then(|mut exercise| {
+        if let Some(seed) = seed {
             exercise.scenario.seed = seed;
         }
-        let settings = load_settings(options.solution.as_deref(), options.lang)?;
+        let settings = load_settings(solution, lang)?;
         let verdict = exercise
             .check(&settings)
-            .map_err(|e| refusal(options.lang, source, e))?;
+            .map_err(|e| refusal(lang, source, e))?;
         Ok((exercise.name, verdict))
     });
     match verdict {
         Ok((name, verdict)) => {
-            let code = print_stdout(&verdict_text(&name, &verdict, options.lang));
+            let code = print_stdout(&verdict_text(&name, &verdict, lang));
             if code != ExitCode::SUCCESS {
                 code
             } else if verdict.passed {
@@ -189,25 +269,29 @@ fn check(options: &Options) -> ExitCode {
     }
 }
 
-fn load_scenario(options: &Options) -> Result<Scenario, String> {
-    let mut scenario = if let Some(name) = &options.preset {
-        presets::preset(name).ok_or_else(|| {
+fn load_scenario(
+    source: &Source,
+    seed: Option<u64>,
+    duration_ms: Option<u64>,
+) -> Result<Scenario, String> {
+    let mut scenario = match source {
+        Source::Preset(name) => presets::preset(name).ok_or_else(|| {
             let known: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
             format!(
                 "--preset: no preset named `{name}` (known: {})",
                 known.join(", ")
             )
-        })?
-    } else {
-        let path = options.file.as_deref().unwrap_or_default();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-        Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+        })?,
+        Source::File(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+            Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+        }
     };
-    if let Some(seed) = options.seed {
+    if let Some(seed) = seed {
         scenario.seed = seed;
     }
-    if let Some(duration_ms) = options.duration_ms {
+    if let Some(duration_ms) = duration_ms {
         scenario.duration_ms = duration_ms;
     }
     scenario.validate().map_err(|e| format!("{e}"))?;
@@ -267,42 +351,53 @@ fn print_stdout(text: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
-        Ok(options) => options,
+    let mode = match parse_args(std::env::args().skip(1)) {
+        Ok(mode) => mode,
         Err(message) => {
             eprintln!("ripple-sim: {message}");
             return ExitCode::from(2);
         }
     };
-    if options.list_presets {
-        let listing: String = presets::PRESETS
-            .iter()
-            .map(|(name, json)| {
-                let description = Scenario::from_json(json)
-                    .map(|s| s.description)
-                    .unwrap_or_default();
-                format!("{name}\t{description}\n")
-            })
-            .collect();
-        return print_stdout(&listing);
+    match mode {
+        Mode::ListPresets => print_stdout(&listing(presets::PRESETS, |json| {
+            Scenario::from_json(json).map(|s| s.description).ok()
+        })),
+        Mode::ListExercises => print_stdout(&listing(exercises::EXERCISES, |json| {
+            Exercise::from_json(json)
+                .map(|e| e.title.get("en").to_string())
+                .ok()
+        })),
+        Mode::Check {
+            exercise,
+            solution,
+            seed,
+            lang,
+        } => check(&exercise, solution.as_deref(), seed, lang),
+        Mode::Run {
+            source,
+            seed,
+            duration_ms,
+            trace,
+        } => report(&source, seed, duration_ms, trace.as_deref()),
     }
-    if options.list_exercises {
-        let listing: String = exercises::EXERCISES
-            .iter()
-            .map(|(name, json)| {
-                let title = Exercise::from_json(json)
-                    .map(|e| e.title.get("en").to_string())
-                    .unwrap_or_default();
-                format!("{name}\t{title}\n")
-            })
-            .collect();
-        return print_stdout(&listing);
-    }
-    if options.check.is_some() {
-        return check(&options);
-    }
-    let result =
-        load_scenario(&options).and_then(|scenario| run(scenario, options.trace.as_deref()));
+}
+
+/// `name<TAB>summary` for each shipped item.
+fn listing(items: &[(&str, &str)], summary: impl Fn(&str) -> Option<String>) -> String {
+    items
+        .iter()
+        .map(|(name, json)| format!("{name}\t{}\n", summary(json).unwrap_or_default()))
+        .collect()
+}
+
+/// Runs a scenario and prints its report: 0 on success, 2 on bad input.
+fn report(
+    source: &Source,
+    seed: Option<u64>,
+    duration_ms: Option<u64>,
+    trace: Option<&str>,
+) -> ExitCode {
+    let result = load_scenario(source, seed, duration_ms).and_then(|scenario| run(scenario, trace));
     match result {
         Ok(sim) => {
             let report =
