@@ -1,20 +1,12 @@
 // End-to-end: the built app in headless Chromium, driven the way a person would use it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, assertCleanRun, screenshotPath } from './harness.mjs';
+import { startApp, stopApp, openPage, assertCleanRun, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 test('the first screen shows both labelled world panels and no console error', async () => {
   const { page, context, record } = await openPage(browser, server.origin + '/');

@@ -3,20 +3,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, setSpeed, simSeconds, waitForSimSeconds, screenshotPath } from './harness.mjs';
+import { startApp, stopApp, openPage, assertCleanRun, repoRoot, setSpeed, simSeconds, waitForSimSeconds, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 const hashOf = async (page) => (await page.getByTestId('trace-hash').textContent()).trim();
 

@@ -2,20 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launchBrowser, openPage, assertCleanRun, repoRoot, numberIn, setSpeed, screenshotPath } from './harness.mjs';
+import { startApp, stopApp, openPage, assertCleanRun, repoRoot, numberIn, setSpeed, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 async function openApp(url = '/', options) {
   const opened = await openPage(browser, server.origin + url, options);

@@ -144,3 +144,13 @@ export async function watchWasmMemory(context) {
 export async function wasmBytes(page) {
   return page.evaluate(() => window.__rippleMemory?.buffer.byteLength ?? -1);
 }
+
+/** Serves dist/ and launches Chromium for one test file; `stopApp` closes both. */
+export async function startApp() {
+  return { server: await serveDist(), browser: await launchBrowser() };
+}
+
+export async function stopApp({ server, browser }) {
+  await browser?.close();
+  await server?.close();
+}

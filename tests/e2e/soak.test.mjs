@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { serveDist, launchBrowser, assertCleanRun, repoRoot, simSeconds, waitForSimSeconds, setSpeed, watchWasmMemory, wasmBytes } from './harness.mjs';
+import { startApp, stopApp, assertCleanRun, repoRoot, simSeconds, waitForSimSeconds, setSpeed, watchWasmMemory, wasmBytes } from './harness.mjs';
 
 /** Slider position of the top speed (50x). */
 const TOP_SPEED = 100;
@@ -14,16 +14,8 @@ const MEMORY_BUDGET_BYTES = 160 * 1000 * 1000;
 
 let server;
 let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 async function presets() {
   const dir = path.join(repoRoot, 'src/sim/presets');

@@ -1,20 +1,12 @@
 // End-to-end: the timeline seeks both worlds, acting in the past branches, and branches can be switched and compared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, assertCleanRun, setSpeed, simSeconds, waitForSimSeconds, screenshotPath } from './harness.mjs';
+import { startApp, stopApp, openPage, assertCleanRun, setSpeed, simSeconds, waitForSimSeconds, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 const SCORES = ['success', 'p99', 'done', 'duplicated', 'lost', 'pending', 'inconsistent', 'lag'];
 
