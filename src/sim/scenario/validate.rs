@@ -1,0 +1,607 @@
+//! Validation: every value against its range, the tree's shape and limits, and the fault timeline in time order.
+
+use super::super::problem::Problem;
+use super::{
+    Arrivals, Consumers, FaultAction, Scenario, ScenarioError, ServiceSpec, error, limits,
+};
+
+impl Scenario {
+    /// Checks every value against its range and the topology for a single rooted tree.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.duration_ms == 0 || self.duration_ms > limits::MAX_DURATION_MS {
+            return Err(error(
+                "duration_ms",
+                Problem::range(1, limits::MAX_DURATION_MS, self.duration_ms),
+            ));
+        }
+        check_range("network_latency_ms", self.network_latency_ms, 0.0, 60_000.0)?;
+        self.validate_workload()?;
+        validate_services(&self.services)?;
+        self.validate_kinds()?;
+        self.validate_sync()?;
+        self.validate_event()?;
+        self.validate_faults()?;
+        if !self.expect.is_empty() {
+            crate::sim::goal::Goal::parse(&self.expect).map_err(|e| error("expect", e.problem))?;
+        }
+        Ok(())
+    }
+
+    fn validate_workload(&self) -> Result<(), ScenarioError> {
+        let rate = |field: &str, value: f64| check_range(field, value, 0.0, limits::MAX_RATE_PER_S);
+        match self.workload.arrivals {
+            Arrivals::Poisson { rate_per_s } | Arrivals::Constant { rate_per_s } => {
+                rate("workload.arrivals.rate_per_s", rate_per_s)?
+            }
+            Arrivals::Bursty {
+                rate_per_s,
+                burst_rate_per_s,
+                every_ms,
+                burst_ms,
+            } => {
+                rate("workload.arrivals.rate_per_s", rate_per_s)?;
+                rate("workload.arrivals.burst_rate_per_s", burst_rate_per_s)?;
+                check_range(
+                    "workload.arrivals.every_ms",
+                    every_ms,
+                    1.0,
+                    limits::MAX_DURATION_MS as f64,
+                )?;
+                check_range("workload.arrivals.burst_ms", burst_ms, 0.0, every_ms)?;
+            }
+        }
+        if self.workload.users == 0 {
+            return Err(error(
+                "workload.users",
+                Problem::AtLeast {
+                    min: "1".into(),
+                    got: "0".into(),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate_kinds(&self) -> Result<(), ScenarioError> {
+        let kinds = &self.workload.kinds;
+        if kinds.len() > limits::MAX_KINDS {
+            return Err(error(
+                "workload.kinds",
+                Problem::too_many(limits::MAX_KINDS, kinds.len()),
+            ));
+        }
+        for (index, kind) in kinds.iter().enumerate() {
+            let at = format!("workload.kinds[{index}]");
+            check_name(&format!("{at}.name"), &kind.name)?;
+            if kinds[..index].iter().any(|k| k.name == kind.name) {
+                return Err(error(
+                    format!("{at}.name"),
+                    Problem::UsedTwice {
+                        name: kind.name.clone(),
+                    },
+                ));
+            }
+            check_range(&format!("{at}.weight"), kind.weight, 0.0, 1e9)?;
+            for (t, touched) in kind.touches.iter().enumerate() {
+                match self.service_index(touched) {
+                    None => {
+                        return Err(error(
+                            format!("{at}.touches[{t}]"),
+                            Problem::NoSuchService {
+                                name: touched.clone(),
+                            },
+                        ));
+                    }
+                    Some(0) => {
+                        return Err(error(
+                            format!("{at}.touches[{t}]"),
+                            Problem::EntryInTouches {},
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if !kinds.is_empty() && kinds.iter().all(|k| k.weight == 0.0) {
+            return Err(error("workload.kinds", Problem::NoKindWeight {}));
+        }
+        Ok(())
+    }
+
+    fn validate_sync(&self) -> Result<(), ScenarioError> {
+        let sync = &self.sync;
+        check_range(
+            "sync.timeout_ms",
+            sync.timeout_ms,
+            0.001,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        check_range(
+            "sync.redeploy_ms",
+            sync.redeploy_ms,
+            0.0,
+            limits::MAX_DURATION_MS as f64,
+        )?;
+        let retry = &sync.retry;
+        if retry.max_retries > limits::MAX_RETRIES {
+            return Err(error(
+                "sync.retry.max_retries",
+                Problem::range(0, limits::MAX_RETRIES, retry.max_retries),
+            ));
+        }
+        check_range(
+            "sync.retry.backoff_ms",
+            retry.backoff_ms,
+            0.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        check_range("sync.retry.multiplier", retry.multiplier, 1.0, 10.0)?;
+        check_range(
+            "sync.retry.max_backoff_ms",
+            retry.max_backoff_ms,
+            0.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        let breaker = &sync.circuit_breaker;
+        if breaker.failure_threshold == 0 || breaker.failure_threshold > 1_000 {
+            return Err(error(
+                "sync.circuit_breaker.failure_threshold",
+                Problem::range(1, 1_000, breaker.failure_threshold),
+            ));
+        }
+        check_range(
+            "sync.circuit_breaker.open_ms",
+            breaker.open_ms,
+            1.0,
+            limits::MAX_TIMEOUT_MS,
+        )
+    }
+
+    fn validate_event(&self) -> Result<(), ScenarioError> {
+        let event = &self.event;
+        let count = |field: &str, value: u32, min: u32, max: u32| {
+            if value < min || value > max {
+                Err(error(field, Problem::range(min, max, value)))
+            } else {
+                Ok(())
+            }
+        };
+        count("event.brokers", event.brokers, 1, limits::MAX_BROKERS)?;
+        count(
+            "event.partitions",
+            event.partitions,
+            1,
+            limits::MAX_PARTITIONS,
+        )?;
+        count(
+            "event.replication_factor",
+            event.replication_factor,
+            1,
+            event.brokers,
+        )
+        .map_err(|e| {
+            let Problem::Range { min, max, got } = e.problem else {
+                return e;
+            };
+            error(e.field, Problem::RangeBelowBrokers { min, max, got })
+        })?;
+        check_range("event.retention_ms", event.retention_ms, 1.0, 1e12)?;
+        check_range(
+            "event.auto_commit_interval_ms",
+            event.auto_commit_interval_ms,
+            1.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        match &event.consumers {
+            Consumers::Uniform(n) => count("event.consumers", *n, 0, limits::MAX_INSTANCES)?,
+            Consumers::PerGroup(map) => {
+                for (group, n) in map {
+                    let field = format!("event.consumers.{group}");
+                    if self.service_index(group).is_none() {
+                        return Err(error(
+                            field,
+                            Problem::NoSuchService {
+                                name: group.clone(),
+                            },
+                        ));
+                    }
+                    count(&field, *n, 0, limits::MAX_INSTANCES)?;
+                }
+            }
+        }
+        check_range("event.poison_rate", event.poison_rate, 0.0, 1.0)?;
+        count(
+            "event.max_processing_attempts",
+            event.max_processing_attempts,
+            1,
+            1_000,
+        )?;
+        check_range(
+            "event.rebalance_ms",
+            event.rebalance_ms,
+            0.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        check_range(
+            "event.replication_delay_ms",
+            event.replication_delay_ms,
+            0.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        check_range(
+            "event.failover_ms",
+            event.failover_ms,
+            0.0,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        check_range(
+            "event.producer_timeout_ms",
+            event.producer_timeout_ms,
+            0.001,
+            limits::MAX_TIMEOUT_MS,
+        )?;
+        count(
+            "event.max_log_events",
+            event.max_log_events,
+            1,
+            limits::MAX_LOG_EVENTS,
+        )
+    }
+
+    fn validate_faults(&self) -> Result<(), ScenarioError> {
+        if self.faults.len() > limits::MAX_FAULTS {
+            return Err(error(
+                "faults",
+                Problem::too_many(limits::MAX_FAULTS, self.faults.len()),
+            ));
+        }
+        // Services that exist at each point of the timeline, in time order.
+        let order = self.faults_in_time_order();
+        let mut names: Vec<String> = self.services.iter().map(|s| s.name.clone()).collect();
+        // Levels and callee counts by name index, so an added service keeps the tree's limits.
+        let mut levels = tree_levels(&self.services);
+        let mut fan_out: Vec<usize> = self.services.iter().map(|s| s.calls.len()).collect();
+        for index in order {
+            let fault = &self.faults[index];
+            let at = format!("faults[{index}]");
+            check_range(
+                &format!("{at}.at_ms"),
+                fault.at_ms,
+                0.0,
+                limits::MAX_DURATION_MS as f64,
+            )?;
+            let target = fault.target.as_str();
+            let broker = parse_broker(target);
+            let known_service = names.iter().any(|n| n == target);
+            let target_error = || {
+                error(
+                    format!("{at}.target"),
+                    Problem::NotATarget {
+                        target: target.to_string(),
+                        last_broker: (self.event.brokers - 1).to_string(),
+                    },
+                )
+            };
+            match fault.action {
+                FaultAction::Kill | FaultAction::Hang | FaultAction::Restore => match broker {
+                    Some(Ok(b)) if b < self.event.brokers && fault.action == FaultAction::Hang => {
+                        return Err(error(format!("{at}.action"), Problem::BrokerCannotHang {}));
+                    }
+                    Some(Ok(b)) if b < self.event.brokers => {}
+                    Some(_) => return Err(target_error()),
+                    None if !known_service => return Err(target_error()),
+                    None => {}
+                },
+                FaultAction::Slow => {
+                    if !known_service {
+                        return Err(target_error());
+                    }
+                    let factor = fault.factor.ok_or_else(|| {
+                        error(format!("{at}.factor"), Problem::SlowNeedsFactor {})
+                    })?;
+                    check_range(&format!("{at}.factor"), factor, 1.0, 1_000.0)?;
+                }
+                FaultAction::Scale => {
+                    let group_ok =
+                        names.iter().skip(1).any(|n| n == target) && self.is_consumer_group(target);
+                    if !group_ok {
+                        return Err(error(
+                            format!("{at}.target"),
+                            Problem::NotAGroup {
+                                target: target.to_string(),
+                            },
+                        ));
+                    }
+                    let instances = fault.instances.ok_or_else(|| {
+                        error(format!("{at}.instances"), Problem::ScaleNeedsInstances {})
+                    })?;
+                    if instances > limits::MAX_INSTANCES {
+                        return Err(error(
+                            format!("{at}.instances"),
+                            Problem::range(0, limits::MAX_INSTANCES, instances),
+                        ));
+                    }
+                }
+                FaultAction::AddService => {
+                    if !known_service {
+                        return Err(error(
+                            format!("{at}.target"),
+                            Problem::CallerNotAService {
+                                target: target.to_string(),
+                            },
+                        ));
+                    }
+                    let spec = fault.service.as_ref().ok_or_else(|| {
+                        error(format!("{at}.service"), Problem::AddNeedsService {})
+                    })?;
+                    if names.len() >= limits::MAX_SERVICES {
+                        return Err(error(
+                            format!("{at}.service"),
+                            Problem::too_many(limits::MAX_SERVICES, names.len() + 1),
+                        ));
+                    }
+                    if names.contains(&spec.name) {
+                        return Err(error(
+                            format!("{at}.service.name"),
+                            Problem::AlreadyExists {
+                                name: spec.name.clone(),
+                            },
+                        ));
+                    }
+                    if !spec.calls.is_empty() {
+                        return Err(error(
+                            format!("{at}.service.calls"),
+                            Problem::AddedServiceHasCalls {},
+                        ));
+                    }
+                    validate_service_fields(&format!("{at}.service"), spec)?;
+                    let caller = names.iter().position(|n| n == target).unwrap_or(0);
+                    if fan_out[caller] >= limits::MAX_FAN_OUT {
+                        return Err(error(
+                            format!("{at}.target"),
+                            Problem::too_many(limits::MAX_FAN_OUT, fan_out[caller] + 1),
+                        ));
+                    }
+                    if levels[caller] + 1 > limits::MAX_DEPTH {
+                        return Err(error(
+                            format!("{at}.service.name"),
+                            Problem::TooDeep {
+                                name: spec.name.clone(),
+                                max: limits::MAX_DEPTH.to_string(),
+                            },
+                        ));
+                    }
+                    fan_out[caller] += 1;
+                    fan_out.push(0);
+                    levels.push(levels[caller] + 1);
+                    names.push(spec.name.clone());
+                }
+                FaultAction::Configure => {
+                    let set = fault
+                        .set
+                        .as_ref()
+                        .filter(|set| !set.is_empty())
+                        .ok_or_else(|| {
+                            error(format!("{at}.set"), Problem::ConfigureNeedsSettings {})
+                        })?;
+                    self.configured(set).map_err(|inner| {
+                        error(format!("{at}.set.{}", inner.field), inner.problem)
+                    })?;
+                }
+                FaultAction::RemoveService => {
+                    if !known_service || names.first().is_some_and(|n| n == target) {
+                        return Err(error(
+                            format!("{at}.target"),
+                            Problem::NotRemovable {
+                                target: target.to_string(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `name` is (or, added later, will be) a direct child of the entry.
+    fn is_consumer_group(&self, name: &str) -> bool {
+        let entry_calls = &self.services[0].calls;
+        entry_calls.iter().any(|c| c == name)
+            || self.faults.iter().any(|f| {
+                f.action == FaultAction::AddService
+                    && f.target == self.services[0].name
+                    && f.service.as_ref().is_some_and(|s| s.name == name)
+            })
+    }
+}
+
+/// The prefix that names a broker as an action's target: `broker-0`, `broker-1`, ...
+const BROKER_PREFIX: &str = "broker-";
+
+/// `broker-3` → Some(Ok(3)); `broker-x` → Some(Err); anything else → None.
+pub fn parse_broker(target: &str) -> Option<Result<u32, ()>> {
+    target
+        .strip_prefix(BROKER_PREFIX)
+        .map(|n| n.parse::<u32>().map_err(|_| ()))
+}
+
+/// Broker `b` as an action's target names it, the inverse of [`parse_broker`].
+pub fn broker_target(b: u32) -> String {
+    format!("{BROKER_PREFIX}{b}")
+}
+
+fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
+    if value.is_finite() && value >= min && value <= max {
+        Ok(())
+    } else {
+        Err(error(field, Problem::range(min, max, value)))
+    }
+}
+
+/// Whether `name` is a valid service or kind name, as validation checks it.
+pub fn check_service_name(name: &str) -> Result<(), ScenarioError> {
+    check_name("name", name)
+}
+
+fn check_name(field: &str, name: &str) -> Result<(), ScenarioError> {
+    let ok = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !name.starts_with(BROKER_PREFIX);
+    if ok {
+        Ok(())
+    } else {
+        Err(error(
+            field,
+            Problem::BadName {
+                name: name.to_string(),
+            },
+        ))
+    }
+}
+
+fn validate_service_fields(at: &str, service: &ServiceSpec) -> Result<(), ScenarioError> {
+    check_name(&format!("{at}.name"), &service.name)?;
+    if service.workers == 0 || service.workers > limits::MAX_WORKERS {
+        return Err(error(
+            format!("{at}.workers"),
+            Problem::range(1, limits::MAX_WORKERS, service.workers),
+        ));
+    }
+    if service.queue_capacity > limits::MAX_QUEUE {
+        return Err(error(
+            format!("{at}.queue_capacity"),
+            Problem::range(0, limits::MAX_QUEUE, service.queue_capacity),
+        ));
+    }
+    service
+        .service_time_ms
+        .validate()
+        .map_err(|(param, problem)| error(format!("{at}.service_time_ms.{param}"), problem))?;
+    check_range(&format!("{at}.error_rate"), service.error_rate, 0.0, 1.0)
+}
+
+/// Each service's level in a valid tree: 1 for the entry, 2 for what it calls, and so on.
+fn tree_levels(services: &[ServiceSpec]) -> Vec<usize> {
+    let mut levels = vec![1; services.len()];
+    // Callers may be listed after their callees, so settle the levels in passes (depth ≤ 5).
+    for _ in 0..limits::MAX_DEPTH {
+        for (index, service) in services.iter().enumerate() {
+            for callee in &service.calls {
+                if let Some(c) = services.iter().position(|s| &s.name == callee) {
+                    levels[c] = levels[index] + 1;
+                }
+            }
+        }
+    }
+    levels
+}
+
+/// The services must form one tree rooted at the first entry: every name known,
+/// no service called twice, no cycle, nothing unreachable.
+fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
+    if services.is_empty() {
+        return Err(error("services", Problem::NeedsEntry {}));
+    }
+    if services.len() > limits::MAX_SERVICES {
+        return Err(error(
+            "services",
+            Problem::too_many(limits::MAX_SERVICES, services.len()),
+        ));
+    }
+    for (index, service) in services.iter().enumerate() {
+        let at = format!("services[{index}]");
+        validate_service_fields(&at, service)?;
+        if services[..index].iter().any(|s| s.name == service.name) {
+            return Err(error(
+                format!("{at}.name"),
+                Problem::UsedTwice {
+                    name: service.name.clone(),
+                },
+            ));
+        }
+    }
+    let index_of = |name: &str| services.iter().position(|s| s.name == name);
+    let mut caller: Vec<Option<usize>> = vec![None; services.len()];
+    for (index, service) in services.iter().enumerate() {
+        if service.calls.len() > limits::MAX_FAN_OUT {
+            return Err(error(
+                format!("services[{index}].calls"),
+                Problem::too_many(limits::MAX_FAN_OUT, service.calls.len()),
+            ));
+        }
+        for (c, callee) in service.calls.iter().enumerate() {
+            let field = format!("services[{index}].calls[{c}]");
+            let Some(target) = index_of(callee) else {
+                return Err(error(
+                    field,
+                    Problem::NoSuchService {
+                        name: callee.clone(),
+                    },
+                ));
+            };
+            if target == 0 || target == index {
+                return Err(error(
+                    field,
+                    Problem::CallCycle {
+                        name: callee.clone(),
+                    },
+                ));
+            }
+            if let Some(previous) = caller[target] {
+                let problem = if previous == index {
+                    Problem::CallListedTwice {
+                        name: callee.clone(),
+                    }
+                } else {
+                    Problem::AlreadyCalled {
+                        name: callee.clone(),
+                        caller: services[previous].name.clone(),
+                    }
+                };
+                return Err(error(field, problem));
+            }
+            caller[target] = Some(index);
+        }
+    }
+    // With one caller each and the entry uncalled, a service is reachable iff
+    // following callers ends at the entry; a loop means a cycle.
+    for start in 1..services.len() {
+        let mut at = start;
+        let mut steps = 0;
+        loop {
+            match caller[at] {
+                Some(0) => break,
+                Some(parent) => at = parent,
+                None => {
+                    return Err(error(
+                        format!("services[{start}]"),
+                        Problem::Unreachable {
+                            name: services[start].name.clone(),
+                        },
+                    ));
+                }
+            }
+            steps += 1;
+            if steps > services.len() {
+                return Err(error(
+                    format!("services[{start}].calls"),
+                    Problem::CallsFormCycle {},
+                ));
+            }
+        }
+        // `steps` counts the callers between the entry and `start`: its level is two more.
+        if steps + 2 > limits::MAX_DEPTH {
+            return Err(error(
+                format!("services[{start}]"),
+                Problem::TooDeep {
+                    name: services[start].name.clone(),
+                    max: limits::MAX_DEPTH.to_string(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
