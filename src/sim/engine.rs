@@ -12,7 +12,7 @@ use super::ledger::Ledger;
 use super::log::Log;
 use super::metrics::{TimeSeries, merge_max};
 use super::queue::EventQueue;
-use super::rng::SimRng;
+use super::rng::{SimRng, streams};
 use super::scenario::{
     Arrivals, FaultAction, FaultSpec, Scenario, ScenarioError, StartFrom, parse_broker,
 };
@@ -161,10 +161,10 @@ impl Simulation {
         let topology = Topology::new(&scenario);
         // Stream numbers: 1-9 shared components, 100+ per world and service (see WorldState::new).
         let streams = Streams {
-            arrivals: SimRng::fork(seed, 1),
-            kinds: SimRng::fork(seed, 2),
-            users: SimRng::fork(seed, 3),
-            poison: SimRng::fork(seed, 4),
+            arrivals: SimRng::fork(seed, streams::ARRIVALS),
+            kinds: SimRng::fork(seed, streams::KINDS),
+            users: SimRng::fork(seed, streams::USERS),
+            poison: SimRng::fork(seed, streams::POISON),
         };
         let worlds = [
             WorldState::new(World::Sync, &topology, seed),

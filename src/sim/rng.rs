@@ -7,6 +7,26 @@
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 
+/// Every stream number a run forks, named in one place so no two components share one.
+pub mod streams {
+    use crate::sim::trace::World;
+
+    pub const ARRIVALS: u64 = 1;
+    pub const KINDS: u64 = 2;
+    pub const USERS: u64 = 3;
+    pub const POISON: u64 = 4;
+
+    /// Full-jitter draws for retries in one world (90 sync, 91 event).
+    pub fn retries(world: World) -> u64 {
+        90 + world.index() as u64
+    }
+
+    /// Service times and error draws of one service in one world: 100 + 64 per world + service.
+    pub fn service(world: World, service: usize) -> u64 {
+        100 + world.index() as u64 * 64 + service as u64
+    }
+}
+
 /// A component's private random stream. `Clone` so a snapshot carries its position.
 #[derive(Clone, Debug)]
 pub struct SimRng(Pcg64Mcg);

@@ -7,7 +7,7 @@
 //! service's jobs on their own instances, calling deeper services the same way.
 
 use super::engine::{Event, Simulation};
-use super::rng::SimRng;
+use super::rng::{SimRng, streams};
 use super::scenario::{CallMode, FaultAction};
 use super::time::SimTime;
 use super::topology::Topology;
@@ -212,10 +212,6 @@ impl WorldState {
     }
 }
 
-fn service_stream(world: World, service: usize) -> u64 {
-    100 + world.index() as u64 * 64 + service as u64
-}
-
 fn runtime_for(topology: &Topology, service: usize) -> ServiceRuntime {
     let spec = &topology.specs[service];
     ServiceRuntime {
@@ -254,9 +250,9 @@ impl WorldState {
                 })
                 .collect(),
             service_rngs: (0..count)
-                .map(|s| SimRng::fork(seed, service_stream(world, s)))
+                .map(|s| SimRng::fork(seed, streams::service(world, s)))
                 .collect(),
-            retry_rng: SimRng::fork(seed, 90 + world.index() as u64),
+            retry_rng: SimRng::fork(seed, streams::retries(world)),
         }
     }
 
@@ -269,7 +265,7 @@ impl WorldState {
             consecutive_failures: 0,
         });
         self.service_rngs
-            .push(SimRng::fork(seed, service_stream(self.world, service)));
+            .push(SimRng::fork(seed, streams::service(self.world, service)));
     }
 }
 
