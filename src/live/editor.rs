@@ -141,13 +141,9 @@ fn choice(text: &str, known: &Choices) -> Result<(), Problem> {
         })
 }
 
-/// Shows a number as people write it (`20`, not `20.0`).
+/// Shows a number as the scenario format writes it (`20`, not `20.0`).
 fn show(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        value.to_string()
-    }
+    crate::sim::scenario::json_number(value).to_string()
 }
 
 impl Field {
@@ -791,19 +787,11 @@ impl Editor {
 
     /// A service's level in the draft's tree: 1 for the entry.
     pub fn level(&self, service: usize) -> usize {
-        let draft = self.draft();
-        let mut level = 1;
-        let mut at = service;
-        while let Some(caller) =
-            (draft.services.iter()).position(|s| s.calls.contains(&draft.services[at].name))
-        {
-            level += 1;
-            at = caller;
-            if level > draft.services.len() {
-                break;
-            }
-        }
-        level
+        let order = self.tree_order();
+        order
+            .iter()
+            .find(|&&(s, _)| s == service)
+            .map_or(1, |&(_, level)| level)
     }
 
     /// Adds a new leaf called by `parent`, named `service-N`; returns its index.

@@ -6,7 +6,7 @@ use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
 use crate::live::NewConsumer;
 use crate::live::journey::{JourneyStep, Step, is_traced, journey};
-use crate::sim::scenario::{StartFrom, serde_name};
+use crate::sim::scenario::{StartFrom, json_number, serde_name};
 use leptos::prelude::*;
 
 /// Name, processing time and start offset; "Add" puts it in both worlds.
@@ -163,15 +163,6 @@ pub fn Settings() -> impl IntoView {
                 </label>
             </fieldset>
         </form>
-    }
-}
-
-/// A whole number as a JSON integer (counts such as retries must be), anything else as a float.
-fn json_number(value: f64) -> serde_json::Value {
-    if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        serde_json::json!(value as i64)
-    } else {
-        serde_json::json!(value)
     }
 }
 

@@ -13,7 +13,7 @@ mod read;
 mod validate;
 
 pub(crate) use read::error;
-pub use read::{ScenarioError, read_json, read_value, serde_name};
+pub use read::{ScenarioError, json_number, read_json, read_value, serde_name};
 pub use validate::{broker_target, check_service_name, parse_broker};
 
 /// Upper bounds that keep every run bounded in memory and time.

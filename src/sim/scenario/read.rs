@@ -77,6 +77,16 @@ pub fn serde_name<T: Serialize>(value: &T) -> String {
     }
 }
 
+/// A number as the scenario format writes it: a whole number as a JSON integer (counts such
+/// as retries must be), anything else as a float, so a field reads `20`, not `20.0`.
+pub fn json_number(value: f64) -> serde_json::Value {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        serde_json::json!(value as i64)
+    } else {
+        serde_json::json!(value)
+    }
+}
+
 /// Reads JSON text into `T`, naming the field that is wrong.
 ///
 /// Every typed read in the crate goes through [`read_value`], so each type's
