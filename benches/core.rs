@@ -3,7 +3,8 @@
 //! Each figure is the best of several timed runs, so a busy machine shows up as
 //! noise in one run rather than as a slower figure.
 
-use ripple::sim::{Scenario, Simulation, presets};
+use ripple::live::Intent;
+use ripple::sim::{Action, Scenario, Simulation, presets};
 use std::process::Command;
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ fn time_seeks(live: &mut ripple::live::Live, count: u64) -> Vec<f64> {
         .map(|i| {
             let t_us = (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) % 600_000_000;
             let started = Instant::now();
-            live.seek(t_us);
+            let _ = live.apply(Intent::Seek { t_us });
             started.elapsed().as_secs_f64() * 1e3
         })
         .collect();
@@ -38,8 +39,12 @@ fn seek_figures() {
     let mut scenario = presets::preset("signup").expect("default preset");
     scenario.duration_ms = 600_000;
     let mut live = ripple::live::Live::new(scenario.clone()).expect("valid");
-    live.open_at(scenario, Vec::new(), 600_000_000)
-        .expect("valid");
+    live.apply(Intent::Open {
+        base: Box::new(scenario),
+        actions: Vec::new(),
+        until_us: 600_000_000,
+    })
+    .expect("valid");
     let times_ms = time_seeks(&mut live, 200);
     println!(
         "seek anywhere in a played 10-minute run ({} snapshots): median {:.1} ms, worst {:.1} ms over {} seeks (goal <= 100 ms)",
@@ -71,18 +76,21 @@ fn memory_figure(label: &str, scenario: Scenario, minutes: u64, branches: u32, g
     let mut live = ripple::live::Live::new(scenario).expect("valid");
     let mut readings = Vec::new();
     for minute in 1..=minutes {
-        live.seek(minute * 60_000_000);
+        let _ = live.apply(Intent::Seek {
+            t_us: minute * 60_000_000,
+        });
         readings.push(live.player.sim().approx_bytes() + live.timeline.snapshot_bytes());
     }
     for branch in 0..branches {
         let now_us = live.player.sim().now().as_us();
-        live.seek(now_us - 30_000_000 * u64::from(branch + 1));
-        let _ = live.fault(
-            ripple::sim::scenario::FaultAction::Slow,
-            "analytics",
-            Some(2.0),
-        );
-        live.seek(now_us);
+        let _ = live.apply(Intent::Seek {
+            t_us: now_us - 30_000_000 * u64::from(branch + 1),
+        });
+        let _ = live.apply(Intent::Act(Action::Slow {
+            service: "analytics".into(),
+            factor: 2.0,
+        }));
+        let _ = live.apply(Intent::Seek { t_us: now_us });
         readings.push(live.player.sim().approx_bytes() + live.timeline.snapshot_bytes());
     }
     let last = readings.len().saturating_sub(3);
@@ -100,7 +108,7 @@ fn memory_figure(label: &str, scenario: Scenario, minutes: u64, branches: u32, g
 /// Seeks in a played 10-minute run at 5,000 requests/s, backward and forward.
 fn loaded_seek_figure() {
     let mut live = ripple::live::Live::new(loaded(5_000.0, Some(64))).expect("valid");
-    live.seek(600_000_000);
+    let _ = live.apply(Intent::Seek { t_us: 600_000_000 });
     let times_ms = time_seeks(&mut live, 20);
     println!(
         "seek in a played 10-minute run at 5,000 req/s ({} snapshots, {} events apart at most): median {:.0} ms, worst {:.0} ms over {} seeks (goal <= 100 ms)",

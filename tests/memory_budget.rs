@@ -1,11 +1,11 @@
 //! The memory budget: time travel's snapshots stay within their bytes however long and hard a run
 //! plays, thinning never changes what a seek shows, and every reached cap is reported.
 
-use ripple::live::Live;
 use ripple::live::caps::{Cap, reached};
 use ripple::live::timeline::{SNAPSHOT_BUDGET_BYTES, Timeline};
+use ripple::live::{Intent, Live};
 use ripple::sim::presets::preset;
-use ripple::sim::scenario::{Arrivals, FaultAction};
+use ripple::sim::scenario::{Action, Arrivals, Target};
 use ripple::sim::{Scenario, SimTime, Simulation};
 
 /// The default topology at `rate_per_s`, with worker pools of 64, for 24 hours.
@@ -28,7 +28,10 @@ fn the_snapshot_budget_holds_over_an_hour_at_5000_requests_per_second_with_8_bra
     for branch in 0..8u64 {
         let start_us = live.player.sim().now().as_us();
         for step in 1..=45 {
-            live.seek(start_us + step * 10_000_000);
+            live.apply(Intent::Seek {
+                t_us: start_us + step * 10_000_000,
+            })
+            .unwrap();
             peak = peak.max(live.timeline.snapshot_bytes());
             assert!(
                 live.timeline.snapshot_bytes() <= SNAPSHOT_BUDGET_BYTES,
@@ -37,13 +40,17 @@ fn the_snapshot_budget_holds_over_an_hour_at_5000_requests_per_second_with_8_bra
             );
         }
         let now_us = live.player.sim().now().as_us();
-        live.seek(now_us - 60_000_000);
+        live.apply(Intent::Seek {
+            t_us: now_us - 60_000_000,
+        })
+        .unwrap();
+        let analytics = Target::named("analytics");
         let action = if branch % 2 == 0 {
-            FaultAction::Kill
+            Action::Kill(analytics)
         } else {
-            FaultAction::Restore
+            Action::Restore(analytics)
         };
-        live.fault(action, "analytics", None).unwrap();
+        live.apply(Intent::Act(action)).unwrap();
     }
     assert_eq!(live.timeline.branches().len(), 8);
     assert!(

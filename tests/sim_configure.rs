@@ -4,19 +4,14 @@
 mod common;
 
 use common::one_group;
-use ripple::sim::scenario::{FaultAction, FaultSpec};
+use ripple::sim::scenario::{Fault, read_value};
 use ripple::sim::trace::TraceKind;
 use ripple::sim::{Scenario, SimTime, Simulation};
 use serde_json::json;
-use std::collections::BTreeMap;
 
-fn configure(at_ms: f64, set: serde_json::Value) -> FaultSpec {
-    let set: BTreeMap<String, serde_json::Value> = serde_json::from_value(set).unwrap();
-    FaultSpec {
-        at_ms,
-        set: Some(set),
-        ..FaultSpec::new(FaultAction::Configure, "")
-    }
+/// A `configure` fault as files write it.
+fn configure(at_ms: f64, set: serde_json::Value) -> Fault {
+    read_value(json!({ "at_ms": at_ms, "action": "configure", "set": set })).unwrap()
 }
 
 fn run_to(scenario: Scenario, ms: u64) -> Simulation {
@@ -95,7 +90,7 @@ fn an_injected_configure_equals_the_same_configure_in_the_scenario() {
     );
     let mut live = Simulation::new(base.clone()).unwrap();
     live.run_until(SimTime::from_ms(7_000));
-    live.inject(action.clone()).unwrap();
+    live.inject(action.action.clone()).unwrap();
     live.run_until(SimTime::from_ms(15_000));
     let mut scripted = base;
     scripted.faults.push(action);
@@ -124,14 +119,19 @@ fn settings_fixed_at_the_start_or_bad_values_are_refused_by_name() {
         (json!({}), "faults[0].set"),
     ];
     for (set, field) in cases {
-        let mut scenario = one_group(json!({}));
-        scenario.faults.push(configure(1_000.0, set.clone()));
-        let error = scenario.validate().unwrap_err();
+        let fault = json!({ "at_ms": 1_000.0, "action": "configure", "set": set });
+        let mut scenario = serde_json::to_value(one_group(json!({}))).unwrap();
+        scenario["faults"] = json!([fault]);
+        let error = Scenario::from_json(&scenario.to_string()).unwrap_err();
         assert_eq!(error.field, field, "{set}: {error}");
-        // The same refusal reaches a live inject, and the run is unchanged.
+        // A value that reads but is out of range is refused by a live inject too, and the
+        // run is unchanged; one that does not read never becomes an action.
+        let Ok(fault) = read_value::<Fault>(fault) else {
+            continue;
+        };
         let mut sim = Simulation::new(one_group(json!({}))).unwrap();
         sim.run_until(SimTime::from_ms(1_000));
-        assert!(sim.inject(configure(0.0, set)).is_err());
+        assert!(sim.inject(fault.action).is_err());
         assert!(sim.scenario().faults.is_empty());
     }
 }

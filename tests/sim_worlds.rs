@@ -147,7 +147,7 @@ fn time_buckets_add_up_to_the_report() {
 #[test]
 fn an_injected_action_acts_like_a_timeline_fault_and_bad_ones_change_nothing() {
     let kill =
-        |target: &str| ripple::sim::Action::new(ripple::sim::scenario::FaultAction::Kill, target);
+        |target: &str| ripple::sim::Action::Kill(ripple::sim::scenario::Target::named(target));
     let quiet = preset_with("signup", json!({ "faults": [], "duration_ms": 30000 }));
     let mut live = Simulation::new(quiet.clone()).expect("valid");
     live.run_until(ripple::sim::SimTime::from_ms(10_000));

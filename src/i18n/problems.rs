@@ -124,25 +124,13 @@ translations! {
         zh: "代理只能停止與恢復，不能卡住",
         ja: "ブローカーは停止と復旧だけができ、ハングさせることはできません",
     },
-    SlowNeedsFactor => {
-        zh: "`slow` 需要倍數，例如 5",
-        ja: "`slow` には倍率が必要です（例：5）",
-    },
     NotAGroup => {
         zh: "`{target}` 不是消費者群組（入口直接呼叫的服務）",
         ja: "`{target}` はコンシューマーグループ（入口が直接呼ぶサービス）ではありません",
     },
-    ScaleNeedsInstances => {
-        zh: "`scale` 需要實例數量",
-        ja: "`scale` にはインスタンス数が必要です",
-    },
     CallerNotAService => {
         zh: "呼叫方 `{target}` 不是服務",
         ja: "呼び出し元 `{target}` はサービスではありません",
-    },
-    AddNeedsService => {
-        zh: "`add_service` 需要新服務的內容",
-        ja: "`add_service` には新しいサービスの定義が必要です",
     },
     AlreadyExists => {
         zh: "`{name}` 已經存在",
@@ -160,13 +148,13 @@ translations! {
         zh: "`{target}` 不是可以移除的服務",
         ja: "`{target}` は取り除けるサービスではありません",
     },
-    NotLiveSetting => {
-        zh: "執行中不能變更（可以變更的有：{settings}）",
-        ja: "実行中には変えられません（変えられるもの：{settings}）",
-    },
     NoSuchSetting => {
         zh: "情境中沒有這個設定",
         ja: "シナリオにこの設定はありません",
+    },
+    NoSuchBranch => {
+        zh: "沒有分支 {id}",
+        ja: "分岐 {id} はありません",
     },
     NotAScenarioSetting => {
         zh: "`{path}` 不是這個情境的設定",

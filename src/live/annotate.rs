@@ -9,29 +9,31 @@
 use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::sim::Simulation;
 use crate::sim::episodes::Episode;
-use crate::sim::scenario::FaultAction;
+use crate::sim::scenario::{Action, ActionKind, Setting, SettingsPatch, Target};
 
 /// A short phrase for a fault or user action, such as "kill analytics" or "set acks=all".
-pub fn action_text(locale: Locale, action: &crate::sim::Action) -> String {
-    let factor = format_number(locale, action.factor.unwrap_or(1.0), 0);
-    let instances = action.instances.unwrap_or(0).to_string();
-    let (key, target) = match action.action {
-        FaultAction::Kill => (Key::ActionKill, action.target.clone()),
-        FaultAction::Hang => (Key::ActionHang, action.target.clone()),
-        FaultAction::Slow => (Key::ActionSlow, action.target.clone()),
-        FaultAction::Restore => (Key::ActionRestore, action.target.clone()),
-        FaultAction::AddService => (
-            Key::ActionAdd,
-            action
-                .service
-                .as_ref()
-                .map_or_else(|| action.target.clone(), |s| s.name.clone()),
-        ),
-        FaultAction::RemoveService => (Key::ActionRemove, action.target.clone()),
-        FaultAction::Scale => (Key::ActionScale, action.target.clone()),
-        FaultAction::Configure => (Key::ActionConfigure, String::new()),
+pub fn action_text(locale: Locale, action: &Action) -> String {
+    let (mut factor, mut instances, mut settings) = (String::new(), String::new(), String::new());
+    let target = match action {
+        Action::AddService { service, .. } => service.name.clone(),
+        other => other.target_name(),
     };
-    let settings = settings_text(action);
+    match action {
+        Action::Slow { factor: f, .. } => factor = format_number(locale, *f, 0),
+        Action::Scale { instances: n, .. } => instances = n.to_string(),
+        Action::Configure(patch) => settings = settings_text(patch),
+        _ => {}
+    }
+    let key = match action.kind() {
+        ActionKind::Kill => Key::ActionKill,
+        ActionKind::Hang => Key::ActionHang,
+        ActionKind::Slow => Key::ActionSlow,
+        ActionKind::Restore => Key::ActionRestore,
+        ActionKind::AddService => Key::ActionAdd,
+        ActionKind::RemoveService => Key::ActionRemove,
+        ActionKind::Scale => Key::ActionScale,
+        ActionKind::Configure => Key::ActionConfigure,
+    };
     locale.fill(
         key,
         &[
@@ -44,18 +46,10 @@ pub fn action_text(locale: Locale, action: &crate::sim::Action) -> String {
 }
 
 /// `configure` settings as short `name=value` pairs: `acks=all, idempotent=true`.
-fn settings_text(fault: &crate::sim::Action) -> String {
-    fault
-        .set
+fn settings_text(patch: &SettingsPatch) -> String {
+    patch
         .iter()
-        .flatten()
-        .map(|(path, value)| {
-            let name = path.rsplit('.').next().unwrap_or(path);
-            let value = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_string);
-            format!("{name}={value}")
-        })
+        .map(Setting::short_text)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -147,12 +141,12 @@ fn episode_sentence(
     let duration = format_duration_ms(locale, duration_ms);
     let factor = format_number(locale, episode.factor.unwrap_or(1.0), 0);
     let lag = lag_clause(locale, episode, run_ended);
-    let key = if crate::sim::scenario::parse_broker(&episode.target).is_some() {
+    let key = if matches!(Target::named(&episode.target), Target::Broker(_)) {
         Key::EpisodeBroker
     } else {
         match episode.action {
-            FaultAction::Hang => Key::EpisodeHang,
-            FaultAction::Slow => Key::EpisodeSlow,
+            ActionKind::Hang => Key::EpisodeHang,
+            ActionKind::Slow => Key::EpisodeSlow,
             _ => Key::EpisodeKill,
         }
     };

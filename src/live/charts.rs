@@ -96,7 +96,7 @@ fn marks(sim: &Simulation, now_s: f64) -> Vec<(f64, Action)> {
         .faults
         .iter()
         .filter(|f| f.at_ms / 1_000.0 <= now_s)
-        .map(|f| (f.at_ms / 1_000.0, f.clone()))
+        .map(|f| (f.at_ms / 1_000.0, f.action.clone()))
         .collect();
     marks.sort_by(|a, b| a.0.total_cmp(&b.0));
     marks

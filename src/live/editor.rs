@@ -9,7 +9,7 @@
 use crate::i18n::Key;
 use crate::sim::dist::DurationDist;
 use crate::sim::scenario::{
-    Arrivals, CallMode, Consumers, FaultSpec, RequestKind, ServiceSpec, limits, read_value,
+    Arrivals, CallMode, Consumers, RequestKind, ServiceSpec, limits, read_value,
 };
 use crate::sim::{Problem, Scenario, ScenarioError};
 use std::collections::BTreeMap;
@@ -455,8 +455,8 @@ fn rename_references(scenario: &mut Scenario, old: &str, name: &str) {
     {
         map.insert(name.to_string(), n);
     }
-    for fault in scenario.faults.iter_mut().filter(|f| f.target == old) {
-        fault.target = name.to_string();
+    for fault in &mut scenario.faults {
+        fault.action.rename_service(old, name);
     }
 }
 
@@ -464,11 +464,6 @@ fn rename_references(scenario: &mut Scenario, old: &str, name: &str) {
 fn fits(scenario: &Scenario, s: usize, name: &str) -> bool {
     let taken = (scenario.services.iter().enumerate()).any(|(i, spec)| i != s && spec.name == name);
     !taken && crate::sim::scenario::check_service_name(name).is_ok()
-}
-
-/// A new service named `name`, with the core's defaults for everything else.
-fn default_service(name: &str) -> ServiceSpec {
-    read_value(serde_json::json!({ "name": name })).expect("a named service has defaults")
 }
 
 /// The scenario "Blank" opens: one entry service and the default workload.
@@ -802,7 +797,7 @@ impl Editor {
         self.edit(|draft| {
             let name = unused_name("service", |n| draft.service_index(n).is_some());
             draft.services[parent].calls.push(name.clone());
-            draft.services.push(default_service(&name));
+            draft.services.push(ServiceSpec::named(&name));
         });
         Some(self.draft().services.len() - 1)
     }
@@ -828,7 +823,7 @@ impl Editor {
             if let Consumers::PerGroup(map) = &mut draft.event.consumers {
                 map.retain(|group, _| !is_gone(group));
             }
-            draft.faults.retain(|f: &FaultSpec| !is_gone(&f.target));
+            draft.faults.retain(|f| !is_gone(&f.action.target_name()));
         });
     }
 
@@ -932,6 +927,7 @@ impl Editor {
 mod tests {
     use super::*;
     use crate::sim::presets::preset;
+    use crate::sim::scenario::{Action, Target};
     use crate::sim::{ProblemCode, Simulation};
 
     fn service(editor: &Editor, name: &str) -> usize {
@@ -1049,7 +1045,12 @@ mod tests {
         let draft = editor.draft();
         assert!(draft.services[0].calls.contains(&"stats".to_string()));
         assert_eq!(draft.event.consumers.instances_for("stats"), 3);
-        assert!(draft.faults.iter().all(|f| f.target != "analytics"));
+        assert!(
+            draft
+                .faults
+                .iter()
+                .all(|f| f.action.target_name() != "analytics")
+        );
         assert_eq!(editor.error(), None);
         let email = service(&editor, "email");
         let before = editor.draft().services.len();
@@ -1137,10 +1138,9 @@ mod tests {
         let mut editor = checkout();
         let mut scenario = editor.apply().unwrap();
         scenario.duration_ms = 20_000;
-        scenario.faults.push(FaultSpec {
-            at_ms: 2_000.0,
-            ..FaultSpec::new(crate::sim::scenario::FaultAction::Hang, "risk")
-        });
+        scenario
+            .faults
+            .push(Action::Hang(Target::Service("risk".into())).at(2_000.0));
         let mut sim = Simulation::new(scenario).unwrap();
         sim.run_to_end();
         let report = sim.report();

@@ -7,7 +7,7 @@
 //! the sender's origin, and posts what it returns.
 
 use super::share::{ShareError, error, query_pairs};
-use crate::sim::scenario::{FaultSpec, read_value};
+use crate::sim::scenario::{Fault, read_value};
 use crate::sim::{Action, Problem};
 use serde_json::{Value, json};
 
@@ -267,11 +267,11 @@ impl Command {
                 if let Some(object) = action.as_object_mut() {
                     object.entry("at_ms").or_insert(json!(0.0));
                 }
-                let action: FaultSpec = read_value(action).map_err(|e| {
+                let fault: Fault = read_value(action).map_err(|e| {
                     let e = e.within("action", ".");
                     refuse(&e.field, e.problem)
                 })?;
-                Ok(Command::Inject(Box::new(action)))
+                Ok(Command::Inject(Box::new(fault.action)))
             }
             other => Err(refuse(
                 "type",
@@ -344,7 +344,7 @@ pub fn error_json(error: &CommandError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::FaultAction;
+    use crate::sim::scenario::ActionKind;
 
     #[test]
     fn embed_options_read_panels_controls_autoplay_and_origins() {
@@ -412,7 +412,7 @@ mod tests {
         else {
             panic!("an inject command");
         };
-        assert_eq!(action.action, FaultAction::Kill);
+        assert_eq!(action.kind(), ActionKind::Kill);
         assert_eq!(
             read(r#"{"type":"ripple:seek","t":-1}"#).unwrap_err().field,
             "t"

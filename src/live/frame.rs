@@ -301,7 +301,7 @@ fn scoreboard(report: &Report, world: World, lag_now: Option<u64>) -> Scoreboard
 mod tests {
     use super::*;
     use crate::sim::presets::preset;
-    use crate::sim::scenario::{FaultAction, FaultSpec};
+    use crate::sim::scenario::Action;
     use crate::sim::{SimTime, Simulation};
 
     fn run_to(ms: u64) -> Simulation {
@@ -366,9 +366,10 @@ mod tests {
         let mut scenario_service = sim.scenario().services[4].clone();
         scenario_service.name = "audit".into();
         scenario_service.effect = "audit logged".into();
-        sim.inject(FaultSpec {
-            service: Some(scenario_service),
-            ..FaultSpec::new(FaultAction::AddService, "signup")
+        sim.inject(Action::AddService {
+            caller: "signup".into(),
+            service: Box::new(scenario_service),
+            start_from: None,
         })
         .unwrap();
         let during = Frame::of(&sim);

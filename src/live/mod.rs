@@ -19,7 +19,8 @@ pub mod player;
 pub mod share;
 pub mod timeline;
 
-use crate::sim::scenario::{FaultAction, FaultSpec, ServiceSpec, StartFrom};
+use crate::sim::dist::DurationDist;
+use crate::sim::scenario::{ActionKind, Fault, ServiceSpec, StartFrom};
 use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
 use particles::{FrameClock, Geometry, Particles};
 use player::{Advance, Player};
@@ -47,7 +48,81 @@ pub struct NewConsumer {
     pub start_from: StartFrom,
 }
 
+impl NewConsumer {
+    /// The service the consumer becomes: exponential service time, its name as its effect.
+    fn service(&self) -> ServiceSpec {
+        let name = self.name.trim();
+        ServiceSpec {
+            effect: format!("{name} done"),
+            service_time_ms: DurationDist::Exponential {
+                mean: self.service_time_ms,
+            },
+            ..ServiceSpec::named(name)
+        }
+    }
+}
+
+/// Everything a person, a page or a test can ask of the explainer, in one type.
+///
+/// The action menu, the settings panel, the embed's commands, a share link, exercises and
+/// tests all send one of these to [`Live::apply`], so there is one path for each change
+/// and one place that decides what follows it (a relayout, a new branch).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// A fault or user action, applied to both worlds now (a new branch if now is past).
+    Act(Action),
+    /// A new consumer under the entry: a redeploy in the sync world, a subscription in events.
+    AddConsumer(NewConsumer),
+    Play(bool),
+    Speed(f64),
+    /// One step of [`player::STEP_MS`], paused; its dots start at wall time `wall_ms`.
+    Step {
+        wall_ms: f64,
+    },
+    /// The current branch at simulated time `t_us`, rebuilt from the nearest snapshot.
+    Seek {
+        t_us: u64,
+    },
+    /// Branch `id` at the same simulated time.
+    SwitchBranch(u32),
+    /// A scenario from t = 0, paused.
+    Reset(Box<Scenario>),
+    /// The current branch's actions replayed on a changed base, back to now.
+    Rebase(Box<Scenario>),
+    /// A base with actions replayed at their times, paused at `until_us` (a share link).
+    Open {
+        base: Box<Scenario>,
+        actions: Vec<Fault>,
+        until_us: u64,
+    },
+}
+
 impl Live {
+    /// Carries out one intent. A refused one names its field and leaves everything as it was.
+    pub fn apply(&mut self, intent: Intent) -> Result<(), ScenarioError> {
+        match intent {
+            Intent::Act(action) => self.act(action)?,
+            Intent::AddConsumer(consumer) => self.act(Action::AddService {
+                caller: self.player.sim().topology().name(0).to_string(),
+                service: Box::new(consumer.service()),
+                start_from: Some(consumer.start_from),
+            })?,
+            Intent::Play(playing) => self.player.set_playing(playing),
+            Intent::Speed(speed) => self.player.set_speed(speed),
+            Intent::Step { wall_ms } => self.step(wall_ms),
+            Intent::Seek { t_us } => self.seek(t_us),
+            Intent::SwitchBranch(id) => self.switch_branch(id)?,
+            Intent::Reset(scenario) => self.reset(*scenario)?,
+            Intent::Rebase(base) => self.rebase(*base)?,
+            Intent::Open {
+                base,
+                actions,
+                until_us,
+            } => self.open_at(*base, actions, until_us)?,
+        }
+        Ok(())
+    }
+
     pub fn new(scenario: Scenario) -> Result<Live, ScenarioError> {
         let player = Player::new(scenario)?;
         let geometry = Geometry::of(player.sim());
@@ -95,7 +170,7 @@ impl Live {
     }
 
     /// Single-steps the simulation; its events appear as dots starting now.
-    pub fn step(&mut self, wall_ms: f64) {
+    fn step(&mut self, wall_ms: f64) {
         let sim_from_us = self.player.sim().now().as_us();
         self.player.step();
         let clock = FrameClock {
@@ -118,10 +193,10 @@ impl Live {
     ///
     /// Acting at a moment this branch has already played past starts a new branch;
     /// the old future stays on its own branch.
-    pub fn act(&mut self, action: FaultSpec) -> Result<(), ScenarioError> {
+    fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
         let reshapes = matches!(
-            action.action,
-            FaultAction::AddService | FaultAction::RemoveService
+            action.kind(),
+            ActionKind::AddService | ActionKind::RemoveService
         );
         let was_past = self.in_the_past();
         self.player.inject(action)?;
@@ -140,20 +215,9 @@ impl Live {
         self.player.has_pending() || self.timeline.is_past(self.player.sim().now().as_us())
     }
 
-    /// Changes live settings from now on (`{"event.acks": "all"}`), in both worlds.
-    pub fn configure(
-        &mut self,
-        set: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Result<(), ScenarioError> {
-        self.act(FaultSpec {
-            set: Some(set),
-            ..action_on(FaultAction::Configure, "")
-        })
-    }
-
     /// Moves the current branch to simulated time `t_us` (capped at the furthest of its
     /// end and its horizon): rebuilt from the nearest snapshot, keeping play state.
-    pub fn seek(&mut self, t_us: u64) {
+    fn seek(&mut self, t_us: u64) {
         self.seek_within(t_us, false);
     }
 
@@ -194,14 +258,15 @@ impl Live {
         }
     }
 
-    /// Shows branch `id` at the same simulated time; false if there is no such branch.
-    pub fn switch_branch(&mut self, id: u32) -> bool {
+    /// Shows branch `id` at the same simulated time.
+    fn switch_branch(&mut self, id: u32) -> Result<(), ScenarioError> {
         let now_us = self.player.sim().now().as_us();
         if !self.timeline.switch_to(id) {
-            return false;
+            let problem = crate::sim::Problem::NoSuchBranch { id: id.to_string() };
+            return Err(crate::sim::scenario::error("branch", problem));
         }
         self.seek_within(now_us, true);
-        true
+        Ok(())
     }
 
     /// Branch `id` at the current time, for side-by-side comparison; the run is untouched.
@@ -210,46 +275,9 @@ impl Live {
         self.timeline.state_of(id, now_us)
     }
 
-    /// A fault or restore on a service or `broker-N`.
-    pub fn fault(
-        &mut self,
-        action: FaultAction,
-        target: &str,
-        factor: Option<f64>,
-    ) -> Result<(), ScenarioError> {
-        self.act(FaultSpec {
-            factor,
-            ..action_on(action, target)
-        })
-    }
-
-    /// Sets a consumer group's instance count.
-    pub fn scale(&mut self, group: &str, instances: u32) -> Result<(), ScenarioError> {
-        self.act(FaultSpec {
-            instances: Some(instances),
-            ..action_on(FaultAction::Scale, group)
-        })
-    }
-
-    /// Adds a consumer under the entry service: a redeploy in the sync world, a subscription in the event world.
-    pub fn add_consumer(&mut self, consumer: &NewConsumer) -> Result<(), ScenarioError> {
-        let entry = self.player.sim().topology().name(0).to_string();
-        let service: ServiceSpec = crate::sim::scenario::read_value(serde_json::json!({
-            "name": consumer.name.trim(),
-            "effect": format!("{} done", consumer.name.trim()),
-            "service_time_ms": { "kind": "exponential", "mean": consumer.service_time_ms },
-        }))
-        .map_err(|e| e.within("service", "."))?;
-        self.act(FaultSpec {
-            service: Some(service),
-            start_from: Some(consumer.start_from),
-            ..action_on(FaultAction::AddService, &entry)
-        })
-    }
-
     /// Replays the current branch's actions on a changed base scenario, back to now: the
     /// what-if "had it always been so". The other branches, built on the old base, go.
-    pub fn rebase(&mut self, base: Scenario) -> Result<(), ScenarioError> {
+    fn rebase(&mut self, base: Scenario) -> Result<(), ScenarioError> {
         let actions = self.timeline.current().actions.clone();
         let now_us = self.player.sim().now().as_us();
         let playing = self.player.playing();
@@ -259,7 +287,7 @@ impl Live {
     }
 
     /// Starts `scenario` from t=0, paused.
-    pub fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+    fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         self.player.reset(scenario)?;
         self.timeline = Timeline::new(self.player.sim());
         self.restart_views();
@@ -268,10 +296,10 @@ impl Live {
 
     /// Starts `base` with the user's `actions` replayed at their times, paused at
     /// `until_us` (a shared link's view). Bad actions are refused by name; nothing changes.
-    pub fn open_at(
+    fn open_at(
         &mut self,
         base: Scenario,
-        actions: Vec<Action>,
+        actions: Vec<Fault>,
         until_us: u64,
     ) -> Result<(), ScenarioError> {
         let mut check = base.clone();
@@ -301,14 +329,11 @@ impl Live {
     }
 }
 
-fn action_on(action: FaultAction, target: &str) -> FaultSpec {
-    FaultSpec::new(action, target)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::presets::preset;
+    use crate::sim::scenario::Target;
     use crate::sim::trace::World;
     use frame::{Frame, NodeState};
 
@@ -334,7 +359,8 @@ mod tests {
         // The end-to-end story of the explainer, through the same calls the UI makes.
         let mut live = live();
         let wall = play(&mut live, 0.0, 5.0, 10.0);
-        live.fault(FaultAction::Kill, "analytics", None).unwrap();
+        live.apply(Intent::Act(Action::Kill(Target::named("analytics"))))
+            .unwrap();
         let wall = play(&mut live, wall, 10.0, 10.0);
         let down = Frame::of(live.player.sim());
         assert_eq!(
@@ -344,7 +370,8 @@ mod tests {
         assert!(down.scores[0].failed > 0 || down.scores[0].effects_lost > 0);
         assert_eq!(down.scores[1].failed, 0);
         assert!(down.scores[1].lag_now.unwrap() > 0);
-        live.fault(FaultAction::Restore, "analytics", None).unwrap();
+        live.apply(Intent::Act(Action::Restore(Target::named("analytics"))))
+            .unwrap();
         let mut wall = wall;
         let mut lags = Vec::new();
         for _ in 0..20 {
@@ -361,14 +388,15 @@ mod tests {
         live.seek(25_000_000);
         let original = live.player.sim().trace().hash();
         live.seek(10_000_000);
-        live.fault(FaultAction::Kill, "analytics", None).unwrap();
+        live.apply(Intent::Act(Action::Kill(Target::named("analytics"))))
+            .unwrap();
         live.seek(25_000_000);
         assert_ne!(
             live.player.sim().trace().hash(),
             original,
             "the branch has its own future"
         );
-        assert!(live.switch_branch(1));
+        live.switch_branch(1).unwrap();
         assert_eq!(live.player.sim().now(), SimTime::from_ms(25_000));
         assert_eq!(
             live.player.sim().trace().hash(),
@@ -382,11 +410,11 @@ mod tests {
         let mut live = live();
         play(&mut live, 0.0, 1.0, 1.0);
         let version = live.layout_version();
-        live.add_consumer(&NewConsumer {
+        live.apply(Intent::AddConsumer(NewConsumer {
             name: "audit".into(),
             service_time_ms: 3.0,
             start_from: StartFrom::Earliest,
-        })
+        }))
         .unwrap();
         assert_eq!(live.layout_version(), version + 1);
         let audit = live.player.sim().topology().index_of("audit").unwrap();
@@ -400,11 +428,11 @@ mod tests {
         let wall = play(&mut live, 0.0, 5.0, 10.0);
         let signups_before = live.player.sim().report().sync.by_kind["signup"].requests;
         assert!(signups_before > 30);
-        live.add_consumer(&NewConsumer {
+        live.apply(Intent::AddConsumer(NewConsumer {
             name: "audit".into(),
             service_time_ms: 1.0,
             start_from: StartFrom::Earliest,
-        })
+        }))
         .unwrap();
         play(&mut live, wall, 10.0, 10.0);
         let frame = Frame::of(live.player.sim());
@@ -422,11 +450,11 @@ mod tests {
         let mut live = live();
         let before = live.player.sim().topology().len();
         let error = live
-            .add_consumer(&NewConsumer {
+            .apply(Intent::AddConsumer(NewConsumer {
                 name: "email".into(),
                 service_time_ms: 3.0,
                 start_from: StartFrom::Latest,
-            })
+            }))
             .unwrap_err();
         assert!(
             error.field.contains("name") || error.field.contains("service"),
@@ -442,7 +470,7 @@ mod tests {
         let mut original = Live::new(base.clone()).unwrap();
         let wall = play(&mut original, 0.0, 4.0, 10.0);
         original
-            .fault(FaultAction::Kill, "analytics", None)
+            .apply(Intent::Act(Action::Kill(Target::named("analytics"))))
             .unwrap();
         play(&mut original, wall, 3.0, 10.0);
         let sim = original.player.sim();
@@ -480,6 +508,7 @@ mod tests {
 mod time_travel_tests {
     use super::*;
     use crate::sim::presets::preset;
+    use crate::sim::scenario::{Setting, SettingsPatch, Target};
     use frame::Frame;
 
     /// Plays `seconds` at 10x in 60 Hz frames, recording snapshots as the UI does.
@@ -506,9 +535,11 @@ mod time_travel_tests {
     fn with_kill_and_restore() -> Live {
         let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
         play(&mut live, 5.0);
-        live.fault(FaultAction::Kill, "analytics", None).unwrap();
+        live.apply(Intent::Act(Action::Kill(Target::named("analytics"))))
+            .unwrap();
         play(&mut live, 10.0);
-        live.fault(FaultAction::Restore, "analytics", None).unwrap();
+        live.apply(Intent::Act(Action::Restore(Target::named("analytics"))))
+            .unwrap();
         play(&mut live, 10.0);
         live
     }
@@ -543,21 +574,23 @@ mod time_travel_tests {
         let mut live = with_kill_and_restore();
         let original = fingerprint(&live);
         live.seek(10_000_000);
-        let mut set = std::collections::BTreeMap::new();
-        set.insert("event.acks".to_string(), serde_json::json!("all"));
-        live.configure(set).unwrap();
+        let acks = SettingsPatch::one(Setting::Acks(crate::sim::scenario::Acks::All));
+        live.apply(Intent::Act(Action::Configure(acks))).unwrap();
         let branches = live.timeline.branches();
         assert_eq!(branches.len(), 2);
         let new = &branches[1];
         assert_eq!(new.parent, Some((1, 10_000_000)));
-        assert_eq!(new.first_change().unwrap().action, FaultAction::Configure);
+        assert_eq!(
+            new.first_change().unwrap().action.kind(),
+            ActionKind::Configure
+        );
         // The new branch keeps the kill made before 10 s, and drops the restore after it.
         assert_eq!(new.actions.len(), 2);
-        assert_eq!(new.actions[0].action, FaultAction::Kill);
+        assert_eq!(new.actions[0].action.kind(), ActionKind::Kill);
         play(&mut live, 5.0);
         assert_ne!(fingerprint(&live).1, original.1);
 
-        assert!(live.switch_branch(1));
+        live.switch_branch(1).unwrap();
         live.seek(original.0);
         assert_eq!(
             fingerprint(&live),
@@ -576,8 +609,10 @@ mod time_travel_tests {
     fn acting_at_the_head_of_a_branch_extends_it() {
         let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
         play(&mut live, 3.0);
-        live.fault(FaultAction::Kill, "email", None).unwrap();
-        live.fault(FaultAction::Restore, "email", None).unwrap();
+        live.apply(Intent::Act(Action::Kill(Target::named("email"))))
+            .unwrap();
+        live.apply(Intent::Act(Action::Restore(Target::named("email"))))
+            .unwrap();
         assert_eq!(live.timeline.branches().len(), 1);
         assert_eq!(live.timeline.current().actions.len(), 2);
     }

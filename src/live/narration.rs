@@ -7,7 +7,7 @@
 //! to show and whether to pause for the user to act.
 
 use crate::i18n::Locale;
-use crate::sim::scenario::FaultAction;
+use crate::sim::scenario::ActionKind;
 
 /// A sentence in every language the app speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub enum Trigger {
     /// When the simulated clock reaches this time.
     AtMs(f64),
     /// When the user has applied this action to this target.
-    Acted(FaultAction, &'static str),
+    Acted(ActionKind, &'static str),
     /// When the fault episode on this target has settled in both worlds.
     Settled(&'static str),
     /// When the run reaches its end.
@@ -60,7 +60,7 @@ pub struct Step {
     pub points_at: &'static str,
     pub text: Text,
     /// The narration pauses here until the user applies this action to this target.
-    pub waits_for: Option<(FaultAction, &'static str)>,
+    pub waits_for: Option<(ActionKind, &'static str)>,
 }
 
 const fn step(trigger: Trigger, points_at: &'static str, text: Text) -> Step {
@@ -76,7 +76,7 @@ const fn act(
     trigger: Trigger,
     points_at: &'static str,
     text: Text,
-    action: FaultAction,
+    action: ActionKind,
     target: &'static str,
 ) -> Step {
     Step {
@@ -87,7 +87,7 @@ const fn act(
     }
 }
 
-use FaultAction::{Kill, Restore};
+use ActionKind::{Kill, Restore};
 use Trigger::{Acted, AtMs, End, Settled, Start};
 
 /// Most steps a narration has (the test holds every guide to three to six).
@@ -817,7 +817,7 @@ pub struct Narration {
     /// Steps revealed so far; the last of them is the current one.
     shown: usize,
     /// Actions the user applied, as (action, target).
-    acted: Vec<(FaultAction, String)>,
+    acted: Vec<(ActionKind, String)>,
     waiting: bool,
 }
 
@@ -842,13 +842,13 @@ impl Narration {
     }
 
     /// The action the narration is waiting for, if it paused for one.
-    pub fn waiting_for(&self) -> Option<(FaultAction, &'static str)> {
+    pub fn waiting_for(&self) -> Option<(ActionKind, &'static str)> {
         let step = self.steps.get(self.current()?)?;
         step.waits_for.filter(|_| self.waiting)
     }
 
     /// Remembers a user action; answers `Resume` when it was the one awaited.
-    pub fn on_action(&mut self, action: FaultAction, target: &str) -> Change {
+    pub fn on_action(&mut self, action: ActionKind, target: &str) -> Change {
         if self.acted.len() < ACTED_MAX {
             self.acted.push((action, target.to_string()));
         }
@@ -918,6 +918,7 @@ impl Narration {
 mod tests {
     use super::*;
     use crate::sim::presets::PRESETS;
+    use crate::sim::scenario::Action;
 
     fn never(_: &str) -> bool {
         false
@@ -983,12 +984,10 @@ mod tests {
         for guide in GUIDES {
             let scenario = preset(guide.preset).unwrap();
             let mut names: Vec<String> = scenario.services.iter().map(|s| s.name.clone()).collect();
-            names.extend(
-                scenario
-                    .faults
-                    .iter()
-                    .filter_map(|f| f.service.as_ref().map(|s| s.name.clone())),
-            );
+            names.extend(scenario.faults.iter().filter_map(|f| match &f.action {
+                Action::AddService { service, .. } => Some(service.name.clone()),
+                _ => None,
+            }));
             for step in guide.steps {
                 let id = step.points_at;
                 let named = |prefix: &str| {

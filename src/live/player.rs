@@ -6,6 +6,7 @@
 //! once, so a tab that was hidden for minutes resumes smoothly instead of
 //! freezing the page while it simulates everything it missed.
 
+use crate::sim::scenario::Fault;
 use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
 use std::collections::VecDeque;
 
@@ -44,7 +45,7 @@ pub struct Player {
     /// Where the simulation should be, which can run ahead of the clock when a frame falls behind.
     target_us: f64,
     /// A branch's later actions, replayed at their times after a seek into its past.
-    pending: VecDeque<Action>,
+    pending: VecDeque<Fault>,
     /// Events one frame may run now: it shrinks when frames take too long (heavy load on a
     /// slow device) and grows back when they are quick, so the page keeps its frame rate
     /// and the clock falls behind instead (the page then says so).
@@ -65,7 +66,7 @@ impl Player {
     }
 
     /// A paused player continuing from `sim`, replaying `pending` at their times.
-    pub fn resumed(sim: Simulation, pending: Vec<Action>) -> Player {
+    pub fn resumed(sim: Simulation, pending: Vec<Fault>) -> Player {
         Player {
             target_us: sim.now().as_us() as f64,
             sim,
@@ -81,7 +82,7 @@ impl Player {
     }
 
     /// Continues from `sim` (a time-travel snapshot), paused, replaying `pending` at their times.
-    pub fn restore(&mut self, sim: Simulation, pending: Vec<Action>) {
+    pub fn restore(&mut self, sim: Simulation, pending: Vec<Fault>) {
         self.sim = sim;
         self.pending = pending.into();
         self.playing = false;
@@ -208,8 +209,8 @@ impl Player {
             if SimTime::from_ms_f64(action.at_ms) > self.sim.now() {
                 break;
             }
-            let action = self.pending.pop_front().expect("peeked");
-            let _ = self.sim.inject(action);
+            let fault = self.pending.pop_front().expect("peeked");
+            let _ = self.sim.inject(fault.action);
         }
     }
 

@@ -6,7 +6,7 @@
 //! with microsecond precision, so a link reproduces the exact run: same trace
 //! hash, same scoreboards. Decoding never panics; every error names the parameter.
 
-use crate::sim::scenario::{FaultSpec, read_json};
+use crate::sim::scenario::{Fault, read_json};
 use crate::sim::{Problem, Scenario, presets};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -27,7 +27,7 @@ pub struct SharedView {
     /// The playhead in microseconds.
     pub t_us: Option<u64>,
     /// The user's actions, in the order they were applied.
-    pub actions: Vec<FaultSpec>,
+    pub actions: Vec<Fault>,
     pub lang: Option<String>,
 }
 
@@ -210,7 +210,7 @@ impl SharedView {
                     view.scenario = Some(scenario);
                 }
                 "a" => {
-                    let actions: Vec<FaultSpec> = json_param("a", &value)?;
+                    let actions: Vec<Fault> = json_param("a", &value)?;
                     if actions.len() > MAX_ACTIONS {
                         return Err(error("a", Problem::too_many(MAX_ACTIONS, actions.len())));
                     }
@@ -252,7 +252,7 @@ impl SharedView {
     /// Describes a run: `base` (the scenario before any action, as chosen from `preset`),
     /// the actions applied since, and the playhead. A base that is the preset with
     /// another seed travels as `preset` + `seed`; any other change travels whole.
-    pub fn of_run(preset: &str, base: &Scenario, actions: &[FaultSpec], t_us: u64) -> SharedView {
+    pub fn of_run(preset: &str, base: &Scenario, actions: &[Fault], t_us: u64) -> SharedView {
         let shipped = presets::preset(preset);
         let mut view = SharedView {
             t_us: Some(t_us),
@@ -292,13 +292,10 @@ impl SharedView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::FaultAction;
+    use crate::sim::scenario::{Action, Target};
 
-    fn kill(at_ms: f64, target: &str) -> FaultSpec {
-        FaultSpec {
-            at_ms,
-            ..FaultSpec::new(FaultAction::Kill, target)
-        }
+    fn kill(at_ms: f64, target: &str) -> Fault {
+        Action::Kill(Target::named(target)).at(at_ms)
     }
 
     #[test]

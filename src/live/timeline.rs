@@ -9,7 +9,8 @@
 //! This module must not know about the browser or about drawing; it hands the
 //! player a simulation and the actions still to replay.
 
-use crate::sim::{Action, Simulation};
+use crate::sim::Simulation;
+use crate::sim::scenario::Fault;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -177,7 +178,7 @@ pub struct Branch {
     /// The branch this one was forked from, and when.
     pub parent: Option<(u32, u64)>,
     /// The user's actions, in time order (the base scenario's own faults are not here).
-    pub actions: Vec<Action>,
+    pub actions: Vec<Fault>,
     /// The furthest simulated time this branch has reached.
     pub horizon_us: u64,
     snapshots: Snapshots,
@@ -185,7 +186,7 @@ pub struct Branch {
 
 impl Branch {
     /// The change that started this branch (None for the first branch).
-    pub fn first_change(&self) -> Option<&Action> {
+    pub fn first_change(&self) -> Option<&Fault> {
         let (_, fork_us) = self.parent?;
         self.actions
             .iter()
@@ -205,7 +206,7 @@ fn snapshot_step_us(snapshots: &Snapshots) -> u64 {
 /// Where to continue from: a snapshot and the actions to replay after it.
 pub struct RestorePoint {
     pub sim: Simulation,
-    pub pending: Vec<Action>,
+    pub pending: Vec<Fault>,
 }
 
 /// Every branch of one run of one base scenario.
@@ -291,7 +292,7 @@ impl Timeline {
     }
 
     /// Like [`Timeline::new`], with `actions` already on the first branch (a shared link).
-    pub fn with_actions(start: &Simulation, actions: Vec<Action>) -> Timeline {
+    pub fn with_actions(start: &Simulation, actions: Vec<Fault>) -> Timeline {
         let mut timeline = Timeline::new(start);
         timeline.branches[0].actions = actions;
         timeline
@@ -336,7 +337,7 @@ impl Timeline {
         self.record(sim);
     }
 
-    fn fork(&mut self, sim: &Simulation, actions: Vec<Action>) {
+    fn fork(&mut self, sim: &Simulation, actions: Vec<Fault>) {
         let now_us = sim.now().as_us();
         let parent = &self.branches[self.current];
         let branch = Branch {

@@ -14,7 +14,8 @@ use super::metrics::{TimeSeries, merge_max};
 use super::queue::EventQueue;
 use super::rng::{SimRng, streams};
 use super::scenario::{
-    Arrivals, FaultAction, FaultSpec, Scenario, ScenarioError, StartFrom, parse_broker,
+    Action, ActionKind, Arrivals, Fault, Scenario, ScenarioError, ServiceSpec, SettingsPatch,
+    StartFrom, Target,
 };
 use super::services::{JobId, WorldState};
 use super::time::SimTime;
@@ -110,9 +111,6 @@ pub(super) enum Event {
         incarnation: u32,
     },
 }
-
-/// A fault or user action, applied to both worlds at the current time.
-pub type Action = FaultSpec;
 
 /// Per-component random streams, forked from the seed in a fixed order.
 #[derive(Clone, Debug)]
@@ -241,7 +239,7 @@ impl Simulation {
             + worlds
             + groups
             + self.trace.approx_bytes()
-            + self.scenario.faults.capacity() * size_of::<FaultSpec>()
+            + self.scenario.faults.capacity() * size_of::<Fault>()
             + self.episodes.iter().count() * size_of::<Episode>()
     }
 
@@ -332,8 +330,8 @@ impl Simulation {
     }
 
     /// Applies an action to both worlds now, as the UI does when someone clicks.
-    pub fn inject(&mut self, mut action: Action) -> Result<(), ScenarioError> {
-        action.at_ms = self.now.as_ms_f64();
+    pub fn inject(&mut self, action: Action) -> Result<(), ScenarioError> {
+        let action = action.at(self.now.as_ms_f64());
         let mut check = self.scenario.clone();
         check.faults.push(action.clone());
         check.validate()?;
@@ -608,97 +606,93 @@ impl Simulation {
                 index: index as u32,
             },
         );
-        self.track_episode(&fault);
-        if let Some(Ok(broker)) = parse_broker(&fault.target) {
-            match fault.action {
-                FaultAction::Kill => self.kill_broker(broker as usize),
-                FaultAction::Restore => self.restore_broker(broker as usize),
-                _ => {}
-            }
-            return;
-        }
+        self.track_episode(&fault.action);
+        let kind = fault.action.kind();
         match fault.action {
-            FaultAction::Configure => self.configure(&fault),
-            FaultAction::AddService => self.add_service(&fault),
-            FaultAction::Scale => {
-                if let Some(service) = self.topology.index_of(&fault.target) {
-                    self.scale_group(service, fault.instances.unwrap_or(1));
+            Action::Kill(Target::Broker(b)) => self.kill_broker(b.index()),
+            Action::Restore(Target::Broker(b)) => self.restore_broker(b.index()),
+            Action::Hang(Target::Broker(_)) => {}
+            Action::Configure(patch) => self.configure(&patch),
+            Action::AddService {
+                caller,
+                service,
+                start_from,
+            } => self.add_service(&caller, *service, start_from),
+            Action::Scale { group, instances } => {
+                if let Some(service) = self.topology.index_of(&group) {
+                    self.scale_group(service, instances);
                 }
             }
-            FaultAction::RemoveService => {
-                if let Some(service) = self.topology.index_of(&fault.target) {
+            Action::RemoveService(name) => {
+                if let Some(service) = self.topology.index_of(&name) {
                     self.remove_service(service);
                 }
             }
-            FaultAction::Kill | FaultAction::Hang | FaultAction::Slow | FaultAction::Restore => {
-                let Some(service) = self.topology.index_of(&fault.target) else {
-                    return;
-                };
-                for world in World::BOTH {
-                    self.apply_service_fault(
-                        world,
-                        service,
-                        fault.action,
-                        fault.factor.unwrap_or(1.0),
-                    );
-                }
-            }
+            Action::Kill(Target::Service(name))
+            | Action::Hang(Target::Service(name))
+            | Action::Restore(Target::Service(name)) => self.service_fault(&name, kind, 1.0),
+            Action::Slow { service, factor } => self.service_fault(&service, kind, factor),
+        }
+    }
+
+    fn service_fault(&mut self, name: &str, kind: ActionKind, factor: f64) {
+        let Some(service) = self.topology.index_of(name) else {
+            return;
+        };
+        for world in World::BOTH {
+            self.apply_service_fault(world, service, kind, factor);
         }
     }
 
     /// Applies a `configure` action's settings from now on; both worlds read them as they go.
-    fn configure(&mut self, fault: &FaultSpec) {
-        let Some(set) = &fault.set else {
-            return;
-        };
-        // Validated on entry, so this only fails on a scenario that was never checked.
-        let Ok(patched) = self.scenario.configured(set) else {
-            return;
-        };
-        self.scenario.sync = patched.sync;
-        self.scenario.event = patched.event;
-        self.scenario.workload.arrivals = patched.workload.arrivals;
+    fn configure(&mut self, patch: &SettingsPatch) {
+        // Validated on entry, so every setting has its place.
+        let _ = patch.write_into(&mut self.scenario);
         self.arm_auto_commits();
     }
 
     /// Opens or closes the fault episode that annotations and the report describe.
-    fn track_episode(&mut self, fault: &FaultSpec) {
+    fn track_episode(&mut self, action: &Action) {
         let now_ms = self.now.as_ms_f64();
-        let is_broker = parse_broker(&fault.target).is_some();
-        match fault.action {
-            FaultAction::Restore => self.episodes.restore(&fault.target, now_ms),
-            FaultAction::Kill | FaultAction::Hang | FaultAction::Slow => {
-                let group = match self.topology.index_of(&fault.target) {
-                    Some(service) if !is_broker => {
-                        if self.groups.get(service).is_some_and(Option::is_some) {
-                            Some(service)
-                        } else {
-                            // A deeper service stalls the group of the entry's child above it.
-                            self.topology.child_of_entry_above(service)
-                        }
-                    }
-                    _ if is_broker => None,
-                    _ => return,
-                };
-                let episode = Episode {
-                    target: fault.target.clone(),
-                    action: fault.action,
-                    factor: fault.factor.filter(|_| fault.action == FaultAction::Slow),
-                    started_ms: now_ms,
-                    restored_ms: None,
-                    drained_ms: None,
-                    settled_ms: None,
-                    lag_peak: 0,
-                    sync: Tally::default(),
-                    event: Tally::default(),
-                    start: self.tallies(),
-                    lag_before: self.watched_lag(group),
-                    group,
-                };
-                self.episodes.begin(episode);
-            }
-            _ => {}
+        let (target, factor) = match action {
+            Action::Kill(t) | Action::Hang(t) | Action::Restore(t) => (t.clone(), None),
+            Action::Slow { service, factor } => (Target::Service(service.clone()), Some(*factor)),
+            _ => return,
+        };
+        if action.kind() == ActionKind::Restore {
+            self.episodes.restore(&target.name(), now_ms);
+            return;
         }
+        let group = match &target {
+            Target::Broker(_) => None,
+            Target::Service(name) => {
+                let Some(service) = self.topology.index_of(name) else {
+                    return;
+                };
+                if self.groups.get(service).is_some_and(Option::is_some) {
+                    Some(service)
+                } else {
+                    // A deeper service stalls the group of the entry's child above it.
+                    self.topology.child_of_entry_above(service)
+                }
+            }
+        };
+        let episode = Episode {
+            target: target.name(),
+            action: action.kind(),
+            factor,
+            started_ms: now_ms,
+            restored_ms: None,
+            drained_ms: None,
+            settled_ms: None,
+            lag_peak: 0,
+            sync: Tally::default(),
+            event: Tally::default(),
+            start: self.tallies(),
+            lag_before: self.watched_lag(group),
+            group,
+        };
+        self.episodes.begin(episode);
     }
 
     /// Both worlds' cumulative failures, lost and duplicated effects.
@@ -750,10 +744,8 @@ impl Simulation {
         self.episodes.as_of(self.tallies())
     }
 
-    fn add_service(&mut self, fault: &FaultSpec) {
-        let (Some(caller), Some(spec)) =
-            (self.topology.index_of(&fault.target), fault.service.clone())
-        else {
+    fn add_service(&mut self, caller: &str, spec: ServiceSpec, start_from: Option<StartFrom>) {
+        let Some(caller) = self.topology.index_of(caller) else {
             return;
         };
         let seed = self.scenario.seed;
@@ -765,7 +757,7 @@ impl Simulation {
         // Everywhere else the caller's code must change and be redeployed.
         let subscribes = caller == 0;
         if subscribes {
-            let start = fault.start_from.unwrap_or(self.scenario.event.start_from);
+            let start = start_from.unwrap_or(self.scenario.event.start_from);
             self.subscribe_group(service, start);
         }
         let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);

@@ -6,7 +6,7 @@
 //! ticks, so the numbers do not depend on how fast anyone watched the run.
 
 use super::ledger::WorldSummary;
-use super::scenario::FaultAction;
+use super::scenario::ActionKind;
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -49,7 +49,7 @@ pub struct Episode {
     /// A service name or `broker-N`.
     pub target: String,
     /// `kill`, `hang` or `slow`.
-    pub action: FaultAction,
+    pub action: ActionKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub factor: Option<f64>,
     pub started_ms: f64,

@@ -27,11 +27,12 @@ mod topology;
 pub mod trace;
 
 pub use consumers::Group;
-pub use engine::{Action, Simulation, TRACE_CAPACITY};
+pub use engine::{Simulation, TRACE_CAPACITY};
 pub use ledger::{EffectCounts, KindCounts};
 pub use log::{Entry, Log, Partition};
 pub use problem::{Problem, ProblemCode};
 pub use report::{EventWorldReport, GroupReport, Report, ServiceEffects, WorldReport};
+pub use scenario::Action;
 pub use scenario::{Scenario, ScenarioError};
 pub use services::{Health, ServiceView};
 pub use time::SimTime;

@@ -88,17 +88,14 @@ problems! {
     // Faults and actions.
     NotATarget { target, last_broker } => "`{target}` is neither a service nor a broker (broker-0 to broker-{last_broker})",
     BrokerCannotHang {} => "brokers can be killed and restored, not hung",
-    SlowNeedsFactor {} => "`slow` needs a factor, e.g. 5",
     NotAGroup { target } => "`{target}` is not a consumer group (a service the entry calls)",
-    ScaleNeedsInstances {} => "`scale` needs an instance count",
     CallerNotAService { target } => "the caller `{target}` is not a service",
-    AddNeedsService {} => "`add_service` needs the new service",
     AlreadyExists { name } => "`{name}` already exists",
     AddedServiceHasCalls {} => "an added service starts as a leaf with no calls",
     ConfigureNeedsSettings {} => "`configure` needs a `set` object naming each setting and its new value",
     NotRemovable { target } => "`{target}` is not a removable service",
-    NotLiveSetting { settings } => "cannot change during a run (these can: {settings})",
     NoSuchSetting {} => "the scenario has no such setting",
+    NoSuchBranch { id } => "there is no branch {id}",
     // Exercises.
     NotAScenarioSetting { path } => "`{path}` is not a setting of this scenario",
     NotAllowedSetting { allowed } => "is not a setting this exercise lets you change (it allows {allowed})",

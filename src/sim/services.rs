@@ -8,7 +8,7 @@
 
 use super::engine::{Event, Simulation};
 use super::rng::{SimRng, streams};
-use super::scenario::{CallMode, FaultAction};
+use super::scenario::{ActionKind, CallMode};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{BreakerPosition, Reason, TraceKind, World};
@@ -805,21 +805,21 @@ impl Simulation {
         &mut self,
         world: World,
         service: usize,
-        action: FaultAction,
+        action: ActionKind,
         factor: f64,
     ) {
         let is_group = world == World::Event && self.topology.is_group(service);
         match action {
-            FaultAction::Kill => {
+            ActionKind::Kill => {
                 if is_group {
                     self.crash_group(service);
                 }
                 self.world_mut(world).services[service].health = Health::Killed;
                 self.crash_jobs_at(world, service);
             }
-            FaultAction::Hang => self.world_mut(world).services[service].health = Health::Hung,
-            FaultAction::Slow => self.world_mut(world).services[service].slow_factor = factor,
-            FaultAction::Restore => {
+            ActionKind::Hang => self.world_mut(world).services[service].health = Health::Hung,
+            ActionKind::Slow => self.world_mut(world).services[service].slow_factor = factor,
+            ActionKind::Restore => {
                 let health = self.worlds[world.index()].services[service].health;
                 let restarts = health != Health::Up;
                 if restarts && is_group {

@@ -4,9 +4,11 @@ use super::UiLocale;
 use super::state::{Explainer, Notice, Target};
 use super::{focus_element, focus_target, now_ms};
 use crate::i18n::{Key, format_duration_ms, format_number};
+use crate::live::Intent;
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
+use crate::sim::Action;
 use crate::sim::Problem;
-use crate::sim::scenario::FaultAction;
+use crate::sim::scenario::{self, BrokerId, Setting, SettingsPatch};
 use crate::sim::trace::World;
 use leptos::prelude::*;
 
@@ -37,7 +39,7 @@ pub fn Controls() -> impl IntoView {
     view! {
         <section class="controls" aria-label=move || locale.get().text(Key::ControlsLabel) data-testid="controls">
             <PlayButton />
-            <button type="button" data-testid="step" on:click=move |_| explainer.step(now_ms())>
+            <button type="button" data-testid="step" on:click=move |_| { explainer.send(Intent::Step { wall_ms: now_ms() }); }>
                 {move || locale.get().text(Key::Step)}
             </button>
             <button type="button" data-testid="reset" on:click=move |_| explainer.reset()>
@@ -87,7 +89,10 @@ pub fn Controls() -> impl IntoView {
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match text.trim().parse::<f64>() {
-                            Ok(rate) => explainer.configure("workload.arrivals.rate_per_s", serde_json::json!(rate)),
+                            Ok(rate) => {
+                                let rate = SettingsPatch::one(Setting::RatePerS(rate));
+                                explainer.send(Intent::Act(Action::Configure(rate)));
+                            }
                             Err(_) => explainer
                                 .notice
                                 .set(Some(Notice::not_applied("workload.arrivals.rate_per_s", not_a_number(&text)))),
@@ -131,7 +136,7 @@ pub fn SpeedSlider() -> impl IntoView {
                 prop:value=move || position_of(play.with(|p| p.speed)).to_string()
                 on:input=move |ev| {
                     if let Ok(position) = event_target_value(&ev).parse::<u32>() {
-                        explainer.set_speed(speed_at(position));
+                        explainer.send(Intent::Speed(speed_at(position)));
                     }
                 }
             />
@@ -158,7 +163,7 @@ pub fn PlayButton() -> impl IntoView {
             class="primary"
             data-testid="play"
             aria-pressed=move || play.with(|p| p.playing).to_string()
-            on:click=move |_| explainer.toggle_play()
+            on:click=move |_| { explainer.send(Intent::Play(!play.with_untracked(|p| p.playing))); }
         >
             {move || {
                 let l = locale.get();
@@ -193,7 +198,7 @@ pub fn ActionMenu() -> impl IntoView {
         Target::Service(s) => explainer
             .shape
             .with(|shape| shape.names.get(s).cloned().unwrap_or_default()),
-        Target::Broker(b) => crate::sim::scenario::broker_target(b as u32),
+        Target::Broker(b) => BrokerId(b as u32).to_string(),
     };
     let close = move || {
         if let Some(target) = explainer.selected.get_untracked() {
@@ -214,9 +219,27 @@ pub fn ActionMenu() -> impl IntoView {
                 .with(|f| f.group(s).map_or(1, |g| g.instances.len() as u32)),
             Target::Broker(_) => 1,
         };
-        let act = move |action: FaultAction, factor: Option<f64>| {
-            let name = name_of(target);
-            explainer.fault(action, &name, factor);
+        // What the menu's actions aim at, as the core names it.
+        let aim = move || match target {
+            Target::Service(_) => scenario::Target::Service(name_of(target)),
+            Target::Broker(b) => scenario::Target::Broker(BrokerId(b as u32)),
+        };
+        let act = move |make: fn(scenario::Target) -> Action| {
+            explainer.send(Intent::Act(make(aim())));
+        };
+        let slow = move || {
+            let service = name_of(target);
+            explainer.send(Intent::Act(Action::Slow {
+                service,
+                factor: 4.0,
+            }));
+        };
+        let remove = move || {
+            explainer.send(Intent::Act(Action::RemoveService(name_of(target))));
+        };
+        let scale = move |group: &str, instances: u32| {
+            let group = group.to_string();
+            explainer.send(Intent::Act(Action::Scale { group, instances }));
         };
         let scale_controls = is_group.then(|| {
             let group = name.clone();
@@ -226,11 +249,11 @@ pub fn ActionMenu() -> impl IntoView {
                     {move || locale.get().fill(Key::Instances, &[("n", &instances().to_string())])}
                 </span>
                 <button type="button" data-testid="scale-down" disabled=move || instances() <= 1
-                    on:click=move |_| explainer.scale(&group_down, instances().saturating_sub(1).max(1))>
+                    on:click=move |_| scale(&group_down, instances().saturating_sub(1).max(1))>
                     {move || locale.get().text(Key::ScaleDown)}
                 </button>
                 <button type="button" data-testid="scale-up"
-                    on:click=move |_| explainer.scale(&group, instances() + 1)>
+                    on:click=move |_| scale(&group, instances() + 1)>
                     {move || locale.get().text(Key::ScaleUp)}
                 </button>
             }
@@ -249,24 +272,24 @@ pub fn ActionMenu() -> impl IntoView {
                 }
             >
                 <strong>{move || locale.get().fill(Key::ActionsFor, &[("name", &name)])}</strong>
-                <button type="button" data-testid="action-kill" autofocus on:click=move |_| act(FaultAction::Kill, None)>
+                <button type="button" data-testid="action-kill" autofocus on:click=move |_| act(Action::Kill)>
                     {move || locale.get().text(Key::Kill)}
                 </button>
                 <Show when=move || is_service>
-                    <button type="button" data-testid="action-hang" on:click=move |_| act(FaultAction::Hang, None)>
+                    <button type="button" data-testid="action-hang" on:click=move |_| act(Action::Hang)>
                         {move || locale.get().text(Key::Hang)}
                     </button>
-                    <button type="button" data-testid="action-slow" on:click=move |_| act(FaultAction::Slow, Some(4.0))>
+                    <button type="button" data-testid="action-slow" on:click=move |_| slow()>
                         {move || locale.get().text(Key::Slow)}
                     </button>
                 </Show>
-                <button type="button" data-testid="action-restore" on:click=move |_| act(FaultAction::Restore, None)>
+                <button type="button" data-testid="action-restore" on:click=move |_| act(Action::Restore)>
                     {move || locale.get().text(Key::Restore)}
                 </button>
                 {scale_controls}
                 <Show when=move || removable>
                     <button type="button" data-testid="action-remove" on:click=move |_| {
-                        act(FaultAction::RemoveService, None);
+                        remove();
                         explainer.selected.set(None);
                     }>
                         {move || locale.get().text(Key::RemoveConsumer)}

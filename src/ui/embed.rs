@@ -6,6 +6,7 @@ use super::state::{Explainer, Notice};
 use super::timeline::Scrubber;
 use super::{location_search, tr};
 use crate::i18n::Key;
+use crate::live::Intent;
 use crate::live::embed::{
     Command, EmbedOptions, StateEvent, WorldCounts, error_json, without_embed_params,
 };
@@ -170,19 +171,12 @@ pub fn listen(explainer: Explainer, options: EmbedOptions) {
 }
 
 fn run(explainer: Explainer, command: Command) {
-    match command {
-        Command::Play => {
-            if !explainer.play.with_untracked(|p| p.playing) {
-                explainer.toggle_play();
-            }
-        }
-        Command::Pause => {
-            if explainer.play.with_untracked(|p| p.playing) {
-                explainer.toggle_play();
-            }
-        }
-        Command::Seek { t_us } => explainer.seek(t_us),
-        Command::Inject(action) => explainer.inject(*action),
-        Command::State => {}
-    }
+    let intent = match command {
+        Command::Play => Intent::Play(true),
+        Command::Pause => Intent::Play(false),
+        Command::Seek { t_us } => Intent::Seek { t_us },
+        Command::Inject(action) => Intent::Act(*action),
+        Command::State => return,
+    };
+    explainer.send(intent);
 }

@@ -23,6 +23,7 @@ mod state;
 mod timeline;
 
 use crate::i18n::{Key, Locale};
+use crate::live::Intent;
 use crate::sim::trace::World;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -67,7 +68,7 @@ pub fn App() -> impl IntoView {
     }
     embed::listen(explainer, options.clone());
     if options.autoplay {
-        explainer.toggle_play();
+        explainer.send(Intent::Play(true));
     }
     let canvases = animate::Canvases::new();
     Effect::new(move |started: Option<()>| {
@@ -78,7 +79,8 @@ pub fn App() -> impl IntoView {
     let _space = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == " " && !typing_target(&ev) {
             ev.prevent_default();
-            explainer.toggle_play();
+            let playing = explainer.play.with_untracked(|p| p.playing);
+            explainer.send(Intent::Play(!playing));
         }
     });
     if options.embed {

@@ -4,9 +4,10 @@ use super::UiLocale;
 use super::controls::{not_a_number, not_a_whole_number};
 use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
-use crate::live::NewConsumer;
 use crate::live::journey::{JourneyStep, Step, is_traced, journey};
-use crate::sim::scenario::{StartFrom, json_number, serde_name};
+use crate::live::{Intent, NewConsumer};
+use crate::sim::Action;
+use crate::sim::scenario::{Setting, SettingsPatch, StartFrom, read_value, serde_name};
 use leptos::prelude::*;
 
 /// Name, processing time and start offset; "Add" puts it in both worlds.
@@ -39,7 +40,7 @@ pub fn AddConsumer() -> impl IntoView {
                 StartFrom::Latest
             },
         };
-        explainer.add_consumer(&consumer);
+        explainer.send(Intent::AddConsumer(consumer));
     };
     view! {
         <form class="tool" data-testid="add-consumer" on:submit=submit>
@@ -75,26 +76,44 @@ pub fn Settings() -> impl IntoView {
     // The fields show the settings in force at the playhead.
     let base = move |read: fn(&LiveSettings) -> String| move || explainer.settings.with(read);
     let flag = move |read: fn(&LiveSettings) -> bool| move || explainer.settings.with(read);
-    let number_setting = move |path: &'static str, scale: f64| {
+    let send = move |setting: Setting| {
+        explainer.send(Intent::Act(Action::Configure(SettingsPatch::one(setting))));
+    };
+    // A number as typed, times `scale` (seconds shown, milliseconds set).
+    let number = move |make: fn(f64) -> Setting, scale: f64| {
         move |ev: leptos::ev::Event| {
             let text = event_target_value(&ev);
             match text.trim().parse::<f64>() {
-                Ok(value) => explainer.configure(path, json_number(value * scale)),
-                Err(_) => explainer
-                    .notice
-                    .set(Some(Notice::not_applied(path, not_a_number(&text)))),
+                Ok(value) => send(make(value * scale)),
+                Err(_) => explainer.notice.set(Some(Notice::not_applied(
+                    make(0.0).path(),
+                    not_a_number(&text),
+                ))),
             }
         }
     };
-    let choice = move |path: &'static str| {
+    let whole = move |make: fn(u32) -> Setting| {
         move |ev: leptos::ev::Event| {
-            explainer.configure(path, serde_json::json!(event_target_value(&ev)))
+            let text = event_target_value(&ev);
+            match text.trim().parse::<u32>() {
+                Ok(value) => send(make(value)),
+                Err(_) => explainer.notice.set(Some(Notice::not_applied(
+                    make(0).path(),
+                    not_a_whole_number(&text),
+                ))),
+            }
         }
     };
-    let toggle = move |path: &'static str| {
+    // The options' values are the scenario format's own names, so they read as the file would.
+    let choice = move |make: fn(&str) -> Option<Setting>| {
         move |ev: leptos::ev::Event| {
-            explainer.configure(path, serde_json::json!(event_target_checked(&ev)))
+            if let Some(setting) = make(&event_target_value(&ev)) {
+                send(setting);
+            }
         }
+    };
+    let toggle = move |make: fn(bool) -> Setting| {
+        move |ev: leptos::ev::Event| send(make(event_target_checked(&ev)))
     };
     view! {
         <form class="tool settings" data-testid="settings" on:submit=|ev| ev.prevent_default()>
@@ -106,18 +125,18 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::TimeoutMs)}</span>
                     <input type="number" min="1" step="any" class="narrow" data-testid="set-timeout"
                         prop:value=base(|s| s.sync.timeout_ms.to_string())
-                        on:change=number_setting("sync.timeout_ms", 1.0) />
+                        on:change=number(Setting::TimeoutMs, 1.0) />
                 </label>
                 <label>
                     <span>{move || locale.get().text(Key::Retries)}</span>
                     <input type="number" min="0" step="1" class="narrow" data-testid="set-retries"
                         prop:value=base(|s| s.sync.retry.max_retries.to_string())
-                        on:change=number_setting("sync.retry.max_retries", 1.0) />
+                        on:change=whole(Setting::MaxRetries) />
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-breaker"
                         prop:checked=flag(|s| s.sync.circuit_breaker.enabled)
-                        on:change=toggle("sync.circuit_breaker.enabled") />
+                        on:change=toggle(Setting::BreakerEnabled) />
                     <span>{move || locale.get().text(Key::Breaker)}</span>
                 </label>
             </fieldset>
@@ -127,7 +146,7 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::Acks)}</span>
                     <select data-testid="set-acks"
                         prop:value=base(|s| serde_name(&s.event.acks))
-                        on:change=choice("event.acks")>
+                        on:change=choice(|name| named(name).map(Setting::Acks))>
                         <option value="0">"0"</option>
                         <option value="1">"1"</option>
                         <option value="all">"all"</option>
@@ -137,7 +156,7 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::CommitMode)}</span>
                     <select data-testid="set-commit"
                         prop:value=base(|s| serde_name(&s.event.commit))
-                        on:change=choice("event.commit")>
+                        on:change=choice(|name| named(name).map(Setting::Commit))>
                         <option value="before_processing">{move || locale.get().text(Key::CommitBefore)}</option>
                         <option value="after_processing">{move || locale.get().text(Key::CommitAfter)}</option>
                         <option value="auto">{move || locale.get().text(Key::CommitAuto)}</option>
@@ -147,23 +166,28 @@ pub fn Settings() -> impl IntoView {
                     <span>{move || locale.get().text(Key::RetentionS)}</span>
                     <input type="number" min="0.001" step="any" class="narrow" data-testid="set-retention"
                         prop:value=base(|s| (s.event.retention_ms / 1_000.0).to_string())
-                        on:change=number_setting("event.retention_ms", 1_000.0) />
+                        on:change=number(Setting::RetentionMs, 1_000.0) />
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-idempotent"
                         prop:checked=flag(|s| s.event.idempotent)
-                        on:change=toggle("event.idempotent") />
+                        on:change=toggle(Setting::Idempotent) />
                     <span>{move || locale.get().text(Key::Idempotent)}</span>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="set-dlq"
                         prop:checked=flag(|s| s.event.dlq)
-                        on:change=toggle("event.dlq") />
+                        on:change=toggle(Setting::Dlq) />
                     <span>{move || locale.get().text(Key::DlqSetting)}</span>
                 </label>
             </fieldset>
         </form>
     }
+}
+
+/// A unit enum from the name the scenario format writes for it (the inverse of [`serde_name`]).
+fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    read_value(serde_json::Value::String(name.to_string())).ok()
 }
 
 fn step_text(locale: Locale, step: &JourneyStep) -> String {

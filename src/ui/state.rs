@@ -12,12 +12,12 @@ use crate::live::frame::{Frame, Scoreboard};
 use crate::live::layout::Rect;
 use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
-use crate::live::{Live, NewConsumer};
+use crate::live::{Intent, Live};
 use crate::sim::exercise::{Exercise, Settings};
 use crate::sim::goal::ConditionResult;
 use crate::sim::presets::{PRESETS, preset};
-use crate::sim::scenario::{EventSettings, FaultAction, SyncSettings};
-use crate::sim::{Action, Problem, Scenario, ScenarioError};
+use crate::sim::scenario::{ActionKind, EventSettings, Fault, SyncSettings};
+use crate::sim::{Problem, Scenario};
 use leptos::prelude::*;
 
 /// What the action menu acts on.
@@ -152,7 +152,7 @@ pub struct BranchView {
     pub id: u32,
     /// The branch it was forked from and when, in ms.
     pub parent: Option<(u32, f64)>,
-    pub first_change: Option<Action>,
+    pub first_change: Option<Fault>,
 }
 
 /// The branches and the marks on the current one's timeline.
@@ -161,7 +161,7 @@ pub struct BranchesView {
     pub current: u32,
     pub list: Vec<BranchView>,
     /// Every fault and user action of the current branch, the base's own included.
-    pub marks: Vec<Action>,
+    pub marks: Vec<Fault>,
     /// The base scenario's own faults come first in `marks`.
     pub base_marks: usize,
 }
@@ -171,7 +171,7 @@ impl BranchesView {
         let timeline = &live.timeline;
         let sim = live.player.sim();
         let base_marks = timeline.base_faults().min(sim.scenario().faults.len());
-        let mut marks: Vec<Action> = sim.scenario().faults[..base_marks].to_vec();
+        let mut marks: Vec<Fault> = sim.scenario().faults[..base_marks].to_vec();
         marks.extend(timeline.current().actions.iter().cloned());
         BranchesView {
             current: timeline.current().id,
@@ -341,33 +341,10 @@ impl Explainer {
         });
     }
 
-    /// Moves both worlds to simulated time `t_us` on the current branch.
-    pub fn seek(&self, t_us: u64) {
-        self.live.update_value(|live| live.seek(t_us));
-        self.restart_notes();
-        self.refresh();
-    }
-
-    /// Shows branch `id` at the same moment.
-    pub fn switch_branch(&self, id: u32) {
-        self.live.update_value(|live| {
-            live.switch_branch(id);
-        });
-        self.restart_notes();
-        self.refresh();
-    }
-
     /// Compares the current branch with branch `id` (None stops comparing).
     pub fn compare(&self, id: Option<u32>) {
         self.compare_with.set(id);
         self.refresh_timeline();
-    }
-
-    /// Changes one live setting from now on (a new branch if now is in the past).
-    pub fn configure(&self, path: &str, value: serde_json::Value) {
-        let mut set = std::collections::BTreeMap::new();
-        set.insert(path.to_string(), value);
-        self.apply(|live| live.configure(set));
     }
 
     /// Rebuilds the annotations for the moment shown: a seek can go before a fault settled.
@@ -462,67 +439,41 @@ impl Explainer {
         }
     }
 
-    /// Changes the run with `change`, then shows its error (or clears the last one) and refreshes.
-    fn apply(&self, change: impl FnOnce(&mut Live) -> Result<(), ScenarioError>) -> bool {
-        let result = self.live.try_update_value(change).unwrap_or(Ok(()));
+    /// Carries out one intent — from the menu, the settings, the embed, a link or an
+    /// exercise — then shows its error (or clears the last one) and what follows from it.
+    pub fn send(&self, intent: Intent) -> bool {
+        let follows = Follows::of(&intent);
+        let result = self
+            .live
+            .try_update_value(|live| live.apply(intent))
+            .unwrap_or(Ok(()));
         let ok = result.is_ok();
         self.notice.set(
             result
                 .err()
                 .map(|error| Notice::not_applied(&error.field, error.problem)),
         );
+        if ok {
+            self.follow_up(follows);
+        }
         self.refresh();
         ok
     }
 
-    pub fn toggle_play(&self) {
-        self.live.update_value(|live| {
-            let playing = !live.player.playing();
-            live.player.set_playing(playing);
-        });
-        self.play.update(|p| p.finished = false);
-        self.refresh();
-    }
-
-    pub fn step(&self, wall_ms: f64) {
-        self.live.update_value(|live| {
-            live.player.set_playing(false);
-            live.step(wall_ms);
-        });
-        self.refresh();
-    }
-
-    pub fn set_speed(&self, speed: f64) {
-        self.live.update_value(|live| live.player.set_speed(speed));
-        self.refresh();
-    }
-
-    pub fn fault(&self, action: FaultAction, target: &str, factor: Option<f64>) {
-        self.inject(Action {
-            factor,
-            ..Action::new(action, target)
-        });
-    }
-
-    /// Applies any action to both worlds now, and lets the guide know (the menu and the embed API).
-    pub fn inject(&self, action: Action) {
-        let (kind, target) = (action.action, action.target.clone());
-        if self.apply(|live| live.act(action)) {
-            let change = self
-                .narration
-                .try_update_value(|n| n.on_action(kind, &target))
-                .unwrap_or(Change::Nothing);
-            self.show_guide_change(change);
-            self.refresh();
+    /// What the page does after an intent was carried out.
+    fn follow_up(&self, follows: Follows) {
+        match follows {
+            Follows::Nothing => {}
+            Follows::Played => self.play.update(|p| p.finished = false),
+            Follows::Moved => self.restart_notes(),
+            Follows::Acted(kind, target) => {
+                let change = self
+                    .narration
+                    .try_update_value(|n| n.on_action(kind, &target))
+                    .unwrap_or(Change::Nothing);
+                self.show_guide_change(change);
+            }
         }
-    }
-
-    pub fn scale(&self, group: &str, instances: u32) {
-        self.apply(|live| live.scale(group, instances));
-    }
-
-    pub fn add_consumer(&self, consumer: &NewConsumer) {
-        self.apply(|live| live.add_consumer(consumer));
     }
 
     /// Starts the named preset from t=0.
@@ -544,7 +495,7 @@ impl Explainer {
 
     /// Starts `scenario` from t=0 as the new base, paused.
     pub fn restart(&self, scenario: Scenario) {
-        if self.apply(|live| live.reset(scenario.clone())) {
+        if self.send(Intent::Reset(Box::new(scenario.clone()))) {
             // A preset, an import or a link opens in the editor, ready to change; the draft
             // it replaces stays one undo away.
             self.editor.update(|e| e.follow(&scenario));
@@ -587,10 +538,15 @@ impl Explainer {
         self.attempt.set(None);
         self.restart(base.clone());
         let until_us = view.t_us.unwrap_or(0);
-        if self.apply(|live| live.open_at(base, view.actions.clone(), until_us)) {
-            for action in &view.actions {
+        let open = Intent::Open {
+            base: Box::new(base),
+            actions: view.actions.clone(),
+            until_us,
+        };
+        if self.send(open) {
+            for fault in &view.actions {
                 self.narration.update_value(|n| {
-                    n.on_action(action.action, &action.target);
+                    n.on_action(fault.action.kind(), &fault.action.target_name());
                 });
             }
             self.follow_story();
@@ -694,7 +650,7 @@ impl Explainer {
     pub fn replay_with_setting(&self, edit: impl FnOnce(&mut Scenario)) {
         let mut base = self.base.get_untracked();
         edit(&mut base);
-        if self.apply(|live| live.rebase(base.clone())) {
+        if self.send(Intent::Rebase(Box::new(base.clone()))) {
             self.base.set(base);
         }
     }
@@ -702,6 +658,28 @@ impl Explainer {
     /// The names of the presets, in menu order.
     pub fn preset_names() -> impl Iterator<Item = &'static str> {
         PRESETS.iter().map(|(name, _)| *name)
+    }
+}
+
+/// What the page must do after an intent, beyond redrawing.
+enum Follows {
+    Nothing,
+    /// Play was pressed: a finished run's end notice goes.
+    Played,
+    /// The moment shown moved: annotations are rebuilt for it.
+    Moved,
+    /// An action was taken: the guide may have been waiting for it.
+    Acted(ActionKind, String),
+}
+
+impl Follows {
+    fn of(intent: &Intent) -> Follows {
+        match intent {
+            Intent::Act(action) => Follows::Acted(action.kind(), action.target_name()),
+            Intent::Play(_) => Follows::Played,
+            Intent::Seek { .. } | Intent::SwitchBranch(_) => Follows::Moved,
+            _ => Follows::Nothing,
+        }
     }
 }
 

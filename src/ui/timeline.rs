@@ -4,8 +4,9 @@ use super::UiLocale;
 use super::scoreboard::METRICS;
 use super::state::{BranchView, Explainer};
 use crate::i18n::{Key, Locale, format_duration_ms};
+use crate::live::Intent;
 use crate::live::annotate::action_text;
-use crate::sim::Action;
+use crate::sim::scenario::Fault;
 use crate::sim::trace::World;
 use leptos::prelude::*;
 
@@ -15,12 +16,12 @@ const SCRUB_STEP_MS: f64 = 100.0;
 const STRIP_WIDTH: f64 = 1_000.0;
 
 /// "kill analytics at 10.0 s"
-fn mark_text(locale: Locale, action: &Action) -> String {
+fn mark_text(locale: Locale, fault: &Fault) -> String {
     locale.fill(
         Key::MarkAt,
         &[
-            ("action", &action_text(locale, action)),
-            ("time", &format_duration_ms(locale, action.at_ms)),
+            ("action", &action_text(locale, &fault.action)),
+            ("time", &format_duration_ms(locale, fault.at_ms)),
         ],
     )
 }
@@ -34,7 +35,7 @@ fn branch_text(locale: Locale, branch: &BranchView) -> String {
                 ("id", &id),
                 ("parent", &parent.to_string()),
                 ("time", &format_duration_ms(locale, *at_ms)),
-                ("change", &action_text(locale, change)),
+                ("change", &action_text(locale, &change.action)),
             ],
         ),
         _ => locale.fill(Key::BranchOriginal, &[("id", &id)]),
@@ -83,7 +84,10 @@ pub fn Scrubber() -> impl IntoView {
             ],
         )
     };
-    let seek_ms = move |ms: f64| explainer.seek((ms.max(0.0) * 1_000.0) as u64);
+    let seek_ms = move |ms: f64| {
+        let t_us = (ms.max(0.0) * 1_000.0) as u64;
+        explainer.send(Intent::Seek { t_us });
+    };
     let marks = move || {
         explainer.branches.with(|b| {
             b.marks
@@ -168,7 +172,7 @@ fn Branches() -> impl IntoView {
                                 class:current=current
                                 aria-pressed=current.to_string()
                                 data-testid=format!("branch-{id}")
-                                on:click=move |_| explainer.switch_branch(id)
+                                on:click=move |_| { explainer.send(Intent::SwitchBranch(id)); }
                             >
                                 {branch_text(l, branch)}
                             </button>

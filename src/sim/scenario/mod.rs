@@ -9,12 +9,16 @@ use super::problem::Problem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod action;
 mod read;
+mod settings;
 mod validate;
 
+pub use action::{Action, ActionKind, BrokerId, Fault, Target};
 pub(crate) use read::error;
 pub use read::{ScenarioError, json_number, read_json, read_value, serde_name};
-pub use validate::{broker_target, check_service_name, parse_broker};
+pub use settings::{LIVE_SETTINGS, Setting, SettingsPatch};
+pub use validate::check_service_name;
 
 /// Upper bounds that keep every run bounded in memory and time.
 pub mod limits {
@@ -65,7 +69,7 @@ pub struct Scenario {
     #[serde(default)]
     pub event: EventSettings,
     #[serde(default)]
-    pub faults: Vec<FaultSpec>,
+    pub faults: Vec<Fault>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -175,6 +179,22 @@ pub struct ServiceSpec {
     pub call_mode: CallMode,
     #[serde(default)]
     pub error_rate: f64,
+}
+
+impl ServiceSpec {
+    /// A service called `name` with every other field at its default.
+    pub fn named(name: &str) -> ServiceSpec {
+        ServiceSpec {
+            name: name.to_string(),
+            effect: String::new(),
+            workers: defaults::workers(),
+            queue_capacity: defaults::queue_capacity(),
+            service_time_ms: defaults::service_time(),
+            calls: Vec::new(),
+            call_mode: CallMode::default(),
+            error_rate: 0.0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -381,66 +401,6 @@ impl Default for EventSettings {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultAction {
-    Kill,
-    Hang,
-    Slow,
-    Restore,
-    AddService,
-    RemoveService,
-    Scale,
-    /// Changes live settings from now on (see [`LIVE_SETTINGS`]): the "what if I had set acks=all here".
-    Configure,
-}
-
-impl FaultSpec {
-    /// `action` on `target` at t=0, with no optional fields; set the rest with struct update syntax.
-    pub fn new(action: FaultAction, target: &str) -> FaultSpec {
-        FaultSpec {
-            at_ms: 0.0,
-            action,
-            target: target.to_string(),
-            factor: None,
-            instances: None,
-            service: None,
-            start_from: None,
-            set: None,
-        }
-    }
-}
-
-/// The settings a `configure` action may change mid-run, as dotted paths (and anything under them).
-///
-/// These are read by the engine each time they matter, so a change takes effect at
-/// once. Shapes fixed at the start (partitions, brokers, services) are not here.
-pub const LIVE_SETTINGS: &[&str] = &[
-    "sync.timeout_ms",
-    "sync.retry",
-    "sync.circuit_breaker",
-    "sync.fallback",
-    "event.acks",
-    "event.commit",
-    "event.auto_commit_interval_ms",
-    "event.idempotent",
-    "event.retention_ms",
-    "event.dlq",
-    "event.max_processing_attempts",
-    "event.producer_timeout_ms",
-    "workload.arrivals",
-];
-
-/// Whether `path` is one of [`LIVE_SETTINGS`] or lies under one.
-pub fn is_live_setting(path: &str) -> bool {
-    LIVE_SETTINGS.iter().any(|live| {
-        path == *live
-            || path
-                .strip_prefix(live)
-                .is_some_and(|rest| rest.starts_with('.'))
-    })
-}
-
 /// The JSON node at a dotted path; an array of named objects is indexed by name.
 pub fn json_node_mut<'v>(
     root: &'v mut serde_json::Value,
@@ -458,33 +418,6 @@ pub fn json_node_mut<'v>(
         };
     }
     Some(here)
-}
-
-/// One entry of the fault timeline, applied to both worlds at the same simulated time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultSpec {
-    pub at_ms: f64,
-    pub action: FaultAction,
-    /// A service name, or `broker-N`; for `add_service`, the caller of the new service;
-    /// empty for `configure`.
-    #[serde(default)]
-    pub target: String,
-    /// `slow`: the service-time multiplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub factor: Option<f64>,
-    /// `scale`: the group's new instance count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instances: Option<u32>,
-    /// `add_service`: the new service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceSpec>,
-    /// `add_service`: where the new consumer group starts reading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_from: Option<StartFrom>,
-    /// `configure`: new values by setting path, e.g. `{"event.acks": "all"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 mod defaults {
@@ -587,31 +520,6 @@ impl Scenario {
     /// The scenario as pretty JSON, in the same format `from_json` reads.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("scenarios always serialise")
-    }
-
-    /// This scenario's settings with the `configure` values in `set` applied, validated.
-    ///
-    /// Only [`LIVE_SETTINGS`] may change; the faults are left out of the check, so a
-    /// `configure` fault can use this while its own scenario is being validated.
-    pub fn configured(
-        &self,
-        set: &BTreeMap<String, serde_json::Value>,
-    ) -> Result<Scenario, ScenarioError> {
-        let without_faults = Scenario {
-            faults: Vec::new(),
-            ..self.clone()
-        };
-        let patched = without_faults.with_values(set, |path| {
-            is_live_setting(path)
-                .then_some(())
-                .ok_or_else(|| Problem::NotLiveSetting {
-                    settings: LIVE_SETTINGS.join(", "),
-                })
-        })?;
-        Ok(Scenario {
-            faults: self.faults.clone(),
-            ..patched
-        })
     }
 
     /// This scenario with each value in `set` written at its dotted path, then read and

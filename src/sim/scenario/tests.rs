@@ -139,15 +139,15 @@ fn trees_stay_within_the_fan_out_and_depth_a_stage_can_draw() {
     // A service added mid-run under the deepest one would pass the limit too.
     let mut scenario = Scenario::from_json(&chain(limits::MAX_DEPTH)).unwrap();
     let last = format!("s{}", limits::MAX_DEPTH - 1);
-    scenario.faults.push(FaultSpec {
-        service: Some(
-            Scenario::from_json(r#"{"services": [{"name": "extra"}]}"#)
-                .unwrap()
-                .services[0]
-                .clone(),
-        ),
-        ..FaultSpec::new(FaultAction::AddService, &last)
-    });
+    let extra = Box::new(ServiceSpec::named("extra"));
+    scenario.faults.push(
+        Action::AddService {
+            caller: last,
+            service: extra,
+            start_from: None,
+        }
+        .at(0.0),
+    );
     let err = scenario.validate().unwrap_err();
     assert_eq!(err.problem.code(), ProblemCode::TooDeep);
 }
@@ -173,10 +173,9 @@ fn fault_targets_must_exist_when_the_fault_fires() {
         .field,
         "faults[0].target"
     );
-    assert_eq!(
-        error_for(&base(r#"[{"at_ms": 5, "action": "slow", "target": "b"}]"#)).field,
-        "faults[0].factor"
-    );
+    let no_factor = error_for(&base(r#"[{"at_ms": 5, "action": "slow", "target": "b"}]"#));
+    assert_eq!(no_factor.field, "faults[0]");
+    assert_eq!(no_factor.message(), "the field `factor` is missing");
     assert_eq!(
         error_for(&base(
             r#"[{"at_ms": 5, "action": "hang", "target": "broker-0"}]"#

@@ -2,7 +2,8 @@
 
 use super::super::problem::Problem;
 use super::{
-    Arrivals, Consumers, FaultAction, Scenario, ScenarioError, ServiceSpec, error, limits,
+    Action, Arrivals, Consumers, Scenario, ScenarioError, ServiceSpec, SettingsPatch, Target,
+    error, limits,
 };
 
 impl Scenario {
@@ -255,13 +256,9 @@ impl Scenario {
                 Problem::too_many(limits::MAX_FAULTS, self.faults.len()),
             ));
         }
-        // Services that exist at each point of the timeline, in time order.
-        let order = self.faults_in_time_order();
-        let mut names: Vec<String> = self.services.iter().map(|s| s.name.clone()).collect();
-        // Levels and callee counts by name index, so an added service keeps the tree's limits.
-        let mut levels = tree_levels(&self.services);
-        let mut fan_out: Vec<usize> = self.services.iter().map(|s| s.calls.len()).collect();
-        for index in order {
+        // The services that exist at each point of the timeline, checked in time order.
+        let mut tree = TreeSoFar::of(&self.services);
+        for index in self.faults_in_time_order() {
             let fault = &self.faults[index];
             let at = format!("faults[{index}]");
             check_range(
@@ -270,165 +267,221 @@ impl Scenario {
                 0.0,
                 limits::MAX_DURATION_MS as f64,
             )?;
-            let target = fault.target.as_str();
-            let broker = parse_broker(target);
-            let known_service = names.iter().any(|n| n == target);
-            let target_error = || {
-                error(
-                    format!("{at}.target"),
-                    Problem::NotATarget {
-                        target: target.to_string(),
-                        last_broker: (self.event.brokers - 1).to_string(),
-                    },
-                )
-            };
-            match fault.action {
-                FaultAction::Kill | FaultAction::Hang | FaultAction::Restore => match broker {
-                    Some(Ok(b)) if b < self.event.brokers && fault.action == FaultAction::Hang => {
-                        return Err(error(format!("{at}.action"), Problem::BrokerCannotHang {}));
-                    }
-                    Some(Ok(b)) if b < self.event.brokers => {}
-                    Some(_) => return Err(target_error()),
-                    None if !known_service => return Err(target_error()),
-                    None => {}
-                },
-                FaultAction::Slow => {
-                    if !known_service {
-                        return Err(target_error());
-                    }
-                    let factor = fault.factor.ok_or_else(|| {
-                        error(format!("{at}.factor"), Problem::SlowNeedsFactor {})
-                    })?;
-                    check_range(&format!("{at}.factor"), factor, 1.0, 1_000.0)?;
-                }
-                FaultAction::Scale => {
-                    let group_ok =
-                        names.iter().skip(1).any(|n| n == target) && self.is_consumer_group(target);
-                    if !group_ok {
-                        return Err(error(
-                            format!("{at}.target"),
-                            Problem::NotAGroup {
-                                target: target.to_string(),
-                            },
-                        ));
-                    }
-                    let instances = fault.instances.ok_or_else(|| {
-                        error(format!("{at}.instances"), Problem::ScaleNeedsInstances {})
-                    })?;
-                    if instances > limits::MAX_INSTANCES {
-                        return Err(error(
-                            format!("{at}.instances"),
-                            Problem::range(0, limits::MAX_INSTANCES, instances),
-                        ));
-                    }
-                }
-                FaultAction::AddService => {
-                    if !known_service {
-                        return Err(error(
-                            format!("{at}.target"),
-                            Problem::CallerNotAService {
-                                target: target.to_string(),
-                            },
-                        ));
-                    }
-                    let spec = fault.service.as_ref().ok_or_else(|| {
-                        error(format!("{at}.service"), Problem::AddNeedsService {})
-                    })?;
-                    if names.len() >= limits::MAX_SERVICES {
-                        return Err(error(
-                            format!("{at}.service"),
-                            Problem::too_many(limits::MAX_SERVICES, names.len() + 1),
-                        ));
-                    }
-                    if names.contains(&spec.name) {
-                        return Err(error(
-                            format!("{at}.service.name"),
-                            Problem::AlreadyExists {
-                                name: spec.name.clone(),
-                            },
-                        ));
-                    }
-                    if !spec.calls.is_empty() {
-                        return Err(error(
-                            format!("{at}.service.calls"),
-                            Problem::AddedServiceHasCalls {},
-                        ));
-                    }
-                    validate_service_fields(&format!("{at}.service"), spec)?;
-                    let caller = names.iter().position(|n| n == target).unwrap_or(0);
-                    if fan_out[caller] >= limits::MAX_FAN_OUT {
-                        return Err(error(
-                            format!("{at}.target"),
-                            Problem::too_many(limits::MAX_FAN_OUT, fan_out[caller] + 1),
-                        ));
-                    }
-                    if levels[caller] + 1 > limits::MAX_DEPTH {
-                        return Err(error(
-                            format!("{at}.service.name"),
-                            Problem::TooDeep {
-                                name: spec.name.clone(),
-                                max: limits::MAX_DEPTH.to_string(),
-                            },
-                        ));
-                    }
-                    fan_out[caller] += 1;
-                    fan_out.push(0);
-                    levels.push(levels[caller] + 1);
-                    names.push(spec.name.clone());
-                }
-                FaultAction::Configure => {
-                    let set = fault
-                        .set
-                        .as_ref()
-                        .filter(|set| !set.is_empty())
-                        .ok_or_else(|| {
-                            error(format!("{at}.set"), Problem::ConfigureNeedsSettings {})
-                        })?;
-                    self.configured(set).map_err(|inner| {
-                        error(format!("{at}.set.{}", inner.field), inner.problem)
-                    })?;
-                }
-                FaultAction::RemoveService => {
-                    if !known_service || names.first().is_some_and(|n| n == target) {
-                        return Err(error(
-                            format!("{at}.target"),
-                            Problem::NotRemovable {
-                                target: target.to_string(),
-                            },
-                        ));
-                    }
-                }
-            }
+            self.validate_action(&at, &fault.action, &mut tree)?;
         }
         Ok(())
     }
 
+    /// Checks one action against the tree as it stands when the action fires.
+    fn validate_action(
+        &self,
+        at: &str,
+        action: &Action,
+        tree: &mut TreeSoFar,
+    ) -> Result<(), ScenarioError> {
+        let not_a_target = |target: &str| {
+            error(
+                format!("{at}.target"),
+                Problem::NotATarget {
+                    target: target.to_string(),
+                    last_broker: (self.event.brokers - 1).to_string(),
+                },
+            )
+        };
+        let service = |name: &str| match tree.has(name) {
+            true => Ok(()),
+            false => Err(not_a_target(name)),
+        };
+        let target = |target: &Target| match target {
+            Target::Broker(b) if b.0 < self.event.brokers => Ok(()),
+            Target::Broker(b) => Err(not_a_target(&b.to_string())),
+            Target::Service(name) => service(name),
+        };
+        match action {
+            Action::Kill(t) | Action::Restore(t) => target(t),
+            Action::Hang(Target::Broker(b)) if b.0 < self.event.brokers => {
+                Err(error(format!("{at}.action"), Problem::BrokerCannotHang {}))
+            }
+            Action::Hang(t) => target(t),
+            Action::Slow {
+                service: name,
+                factor,
+            } => {
+                service(name)?;
+                check_range(&format!("{at}.factor"), *factor, 1.0, 1_000.0)
+            }
+            Action::Scale { group, instances } => self.validate_scale(at, group, *instances, tree),
+            Action::AddService {
+                caller, service, ..
+            } => tree.add(at, caller, service),
+            Action::Configure(patch) => self.validate_patch(at, patch),
+            Action::RemoveService(name) if tree.has(name) && !tree.is_entry(name) => Ok(()),
+            Action::RemoveService(name) => Err(error(
+                format!("{at}.target"),
+                Problem::NotRemovable {
+                    target: name.clone(),
+                },
+            )),
+        }
+    }
+
+    fn validate_scale(
+        &self,
+        at: &str,
+        group: &str,
+        instances: u32,
+        tree: &TreeSoFar,
+    ) -> Result<(), ScenarioError> {
+        if !tree.has(group) || tree.is_entry(group) || !self.is_consumer_group(group) {
+            return Err(error(
+                format!("{at}.target"),
+                Problem::NotAGroup {
+                    target: group.to_string(),
+                },
+            ));
+        }
+        if instances > limits::MAX_INSTANCES {
+            return Err(error(
+                format!("{at}.instances"),
+                Problem::range(0, limits::MAX_INSTANCES, instances),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A `configure` patch must change something, and leave every setting in its range.
+    fn validate_patch(&self, at: &str, patch: &SettingsPatch) -> Result<(), ScenarioError> {
+        if patch.is_empty() {
+            return Err(error(
+                format!("{at}.set"),
+                Problem::ConfigureNeedsSettings {},
+            ));
+        }
+        let mut patched = self.settings_only();
+        patch.write_into(&mut patched).map_err(|setting| {
+            error(
+                format!("{at}.set.{}", setting.path()),
+                Problem::NoSuchSetting {},
+            )
+        })?;
+        patched
+            .validate_workload()
+            .and_then(|()| patched.validate_sync())
+            .and_then(|()| patched.validate_event())
+            .map_err(|inner| error(format!("{at}.set.{}", inner.field), inner.problem))
+    }
+
+    /// A copy without services or faults, which a settings check does not need.
+    fn settings_only(&self) -> Scenario {
+        Scenario {
+            name: String::new(),
+            description: String::new(),
+            expect: String::new(),
+            seed: self.seed,
+            duration_ms: self.duration_ms,
+            network_latency_ms: self.network_latency_ms,
+            workload: self.workload.clone(),
+            services: Vec::new(),
+            sync: self.sync.clone(),
+            event: self.event.clone(),
+            faults: Vec::new(),
+        }
+    }
+
     /// Whether `name` is (or, added later, will be) a direct child of the entry.
     fn is_consumer_group(&self, name: &str) -> bool {
-        let entry_calls = &self.services[0].calls;
-        entry_calls.iter().any(|c| c == name)
-            || self.faults.iter().any(|f| {
-                f.action == FaultAction::AddService
-                    && f.target == self.services[0].name
-                    && f.service.as_ref().is_some_and(|s| s.name == name)
+        let entry = &self.services[0];
+        entry.calls.iter().any(|c| c == name)
+            || self.faults.iter().any(|f| match &f.action {
+                Action::AddService {
+                    caller, service, ..
+                } => *caller == entry.name && service.name == name,
+                _ => false,
             })
     }
 }
 
-/// The prefix that names a broker as an action's target: `broker-0`, `broker-1`, ...
+/// The tree as the fault timeline has changed it so far: names, levels and callee counts,
+/// so a service added mid-run keeps the tree's limits.
+struct TreeSoFar {
+    names: Vec<String>,
+    levels: Vec<usize>,
+    fan_out: Vec<usize>,
+}
+
+impl TreeSoFar {
+    fn of(services: &[ServiceSpec]) -> TreeSoFar {
+        TreeSoFar {
+            names: services.iter().map(|s| s.name.clone()).collect(),
+            levels: tree_levels(services),
+            fan_out: services.iter().map(|s| s.calls.len()).collect(),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    fn is_entry(&self, name: &str) -> bool {
+        self.names.first().is_some_and(|n| n == name)
+    }
+
+    /// Checks a service added under `caller` at `at`, and adds it.
+    fn add(&mut self, at: &str, caller: &str, spec: &ServiceSpec) -> Result<(), ScenarioError> {
+        let Some(caller) = self.names.iter().position(|n| n == caller) else {
+            return Err(error(
+                format!("{at}.target"),
+                Problem::CallerNotAService {
+                    target: caller.to_string(),
+                },
+            ));
+        };
+        if self.names.len() >= limits::MAX_SERVICES {
+            return Err(error(
+                format!("{at}.service"),
+                Problem::too_many(limits::MAX_SERVICES, self.names.len() + 1),
+            ));
+        }
+        if self.has(&spec.name) {
+            return Err(error(
+                format!("{at}.service.name"),
+                Problem::AlreadyExists {
+                    name: spec.name.clone(),
+                },
+            ));
+        }
+        if !spec.calls.is_empty() {
+            return Err(error(
+                format!("{at}.service.calls"),
+                Problem::AddedServiceHasCalls {},
+            ));
+        }
+        validate_service_fields(&format!("{at}.service"), spec)?;
+        if self.fan_out[caller] >= limits::MAX_FAN_OUT {
+            return Err(error(
+                format!("{at}.target"),
+                Problem::too_many(limits::MAX_FAN_OUT, self.fan_out[caller] + 1),
+            ));
+        }
+        if self.levels[caller] + 1 > limits::MAX_DEPTH {
+            return Err(error(
+                format!("{at}.service.name"),
+                Problem::TooDeep {
+                    name: spec.name.clone(),
+                    max: limits::MAX_DEPTH.to_string(),
+                },
+            ));
+        }
+        self.fan_out[caller] += 1;
+        self.fan_out.push(0);
+        self.levels.push(self.levels[caller] + 1);
+        self.names.push(spec.name.clone());
+        Ok(())
+    }
+}
+
+/// Service names may not look like a broker's target name.
 const BROKER_PREFIX: &str = "broker-";
-
-/// `broker-3` → Some(Ok(3)); `broker-x` → Some(Err); anything else → None.
-pub fn parse_broker(target: &str) -> Option<Result<u32, ()>> {
-    target
-        .strip_prefix(BROKER_PREFIX)
-        .map(|n| n.parse::<u32>().map_err(|_| ()))
-}
-
-/// Broker `b` as an action's target names it, the inverse of [`parse_broker`].
-pub fn broker_target(b: u32) -> String {
-    format!("{BROKER_PREFIX}{b}")
-}
 
 fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
     if value.is_finite() && value >= min && value <= max {
