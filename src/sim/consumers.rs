@@ -141,16 +141,17 @@ impl Simulation {
     /// Groups that exist at time zero start at the beginning of the (empty) log, already assigned.
     pub(super) fn start_groups(&mut self) {
         let partitions = self.log.partitions.len();
-        self.groups = (0..self.topology.len()).map(|_| None).collect();
-        for service in 1..self.topology.len() {
-            if !self.topology.is_group(service) {
+        self.groups = (0..self.cx.topology.len()).map(|_| None).collect();
+        for service in 1..self.cx.topology.len() {
+            if !self.cx.topology.is_group(service) {
                 continue;
             }
             let instances = self
+                .cx
                 .scenario
                 .event
                 .consumers
-                .instances_for(self.topology.name(service));
+                .instances_for(self.cx.topology.name(service));
             self.groups[service] = Some(Group::new(service, instances, true, vec![0; partitions]));
             self.assign(service);
             self.schedule_auto_commit(service);
@@ -160,10 +161,11 @@ impl Simulation {
     /// A group added at run time subscribes with no change to the producer.
     pub(super) fn subscribe_group(&mut self, service: usize, start: StartFrom) {
         let instances = self
+            .cx
             .scenario
             .event
             .consumers
-            .instances_for(self.topology.name(service));
+            .instances_for(self.cx.topology.name(service));
         let committed = self.start_from_offsets(start);
         if self.groups.len() <= service {
             self.groups.resize(service + 1, None);
@@ -182,7 +184,7 @@ impl Simulation {
     }
 
     fn schedule_auto_commit(&mut self, service: usize) {
-        if self.scenario.event.commit == CommitMode::Auto {
+        if self.cx.scenario.event.commit == CommitMode::Auto {
             let Some(group) = self.group_mut(service) else {
                 return;
             };
@@ -190,9 +192,9 @@ impl Simulation {
                 return;
             }
             group.auto_commit_armed = true;
-            let interval = SimTime::from_ms_f64(self.scenario.event.auto_commit_interval_ms);
-            self.queue.push(
-                self.now + interval,
+            let interval = SimTime::from_ms_f64(self.cx.scenario.event.auto_commit_interval_ms);
+            self.cx.queue.push(
+                self.cx.now + interval,
                 Event::AutoCommit {
                     group: service as u8,
                 },
@@ -238,8 +240,8 @@ impl Simulation {
             let instance = &group.instances[owner as usize];
             if instance.alive && instance.busy.is_none() {
                 let incarnation = instance.incarnation;
-                self.queue.push(
-                    self.now,
+                self.cx.queue.push(
+                    self.cx.now,
                     Event::Poll {
                         group: service as u8,
                         instance: owner,
@@ -289,7 +291,7 @@ impl Simulation {
         let entry = *self.log.partitions[p]
             .entry(offset)
             .expect("offset inside the log");
-        let commit_first = self.scenario.event.commit == CommitMode::BeforeProcessing;
+        let commit_first = self.cx.scenario.event.commit == CommitMode::BeforeProcessing;
         let group = self.group_mut(service).expect("checked above");
         let instance = &mut group.instances[index];
         instance.next = slot + 1;
@@ -316,9 +318,9 @@ impl Simulation {
             offset,
             redelivery,
         };
-        self.record(World::Event, fetched);
+        self.cx.record(World::Event, fetched);
         if commit_first {
-            self.record(
+            self.cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,
@@ -349,11 +351,12 @@ impl Simulation {
             return;
         }
         let kind = self
+            .cx
             .ledger
             .record(in_flight.request)
             .map(|r| r.kind)
             .unwrap_or(0);
-        if self.topology.kind_touches[kind as usize] & (1 << service) == 0 {
+        if self.cx.topology.kind_touches[kind as usize] & (1 << service) == 0 {
             // Not this service's business (a login, for the email group): skipped on sight.
             self.processing_succeeded(service, index);
             return;
@@ -364,9 +367,9 @@ impl Simulation {
             incarnation,
         };
         let job = self.create_job(World::Event, in_flight.request, service, kind, reply);
-        let latency = self.latency();
-        self.queue.push(
-            self.now + latency,
+        let latency = self.cx.latency();
+        self.cx.queue.push(
+            self.cx.now + latency,
             Event::CallArrives {
                 world: World::Event,
                 job,
@@ -395,7 +398,7 @@ impl Simulation {
     }
 
     fn processing_succeeded(&mut self, service: usize, index: usize) {
-        let commit_after = self.scenario.event.commit == CommitMode::AfterProcessing;
+        let commit_after = self.cx.scenario.event.commit == CommitMode::AfterProcessing;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -430,9 +433,9 @@ impl Simulation {
             offset: in_flight.offset,
             ok: true,
         };
-        self.record(World::Event, processed);
+        self.cx.record(World::Event, processed);
         if committed {
-            self.record(
+            self.cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,
@@ -441,8 +444,8 @@ impl Simulation {
                 },
             );
         }
-        self.queue.push(
-            self.now,
+        self.cx.queue.push(
+            self.cx.now,
             Event::Poll {
                 group: service as u8,
                 instance: index as u8,
@@ -454,9 +457,9 @@ impl Simulation {
     /// Retry with backoff; after the last attempt, park in the DLQ if there is one,
     /// otherwise keep retrying: the event blocks its partition.
     fn processing_failed(&mut self, service: usize, index: usize) {
-        let max_attempts = self.scenario.event.max_processing_attempts;
-        let dlq = self.scenario.event.dlq;
-        let retry = self.scenario.sync.retry.clone();
+        let max_attempts = self.cx.scenario.event.max_processing_attempts;
+        let dlq = self.cx.scenario.event.dlq;
+        let retry = self.cx.scenario.sync.retry.clone();
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -474,7 +477,7 @@ impl Simulation {
             offset: in_flight.offset,
             ok: false,
         };
-        self.record(World::Event, processed);
+        self.cx.record(World::Event, processed);
         if in_flight.attempts >= max_attempts && dlq {
             self.log.park(in_flight.request, service as u8);
             let parked = TraceKind::DeadLettered {
@@ -483,16 +486,17 @@ impl Simulation {
                 partition: in_flight.partition,
                 offset: in_flight.offset,
             };
-            self.record(World::Event, parked);
-            self.mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
+            self.cx.record(World::Event, parked);
+            self.cx
+                .mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
             self.processing_succeeded(service, index);
             return;
         }
         // At least 1 ms, so a zero backoff cannot spin on one event; no jitter, as a
         // consumer retries one event in place.
         let wait_ms = retry.wait_ms(in_flight.attempts, 1.0);
-        let retry_at = self.now + SimTime::from_ms_f64(wait_ms);
-        self.queue.push(
+        let retry_at = self.cx.now + SimTime::from_ms_f64(wait_ms);
+        self.cx.queue.push(
             retry_at,
             Event::Reprocess {
                 group: service as u8,
@@ -517,7 +521,7 @@ impl Simulation {
             offset: in_flight.offset,
             redelivery: true,
         };
-        self.record(World::Event, redelivered);
+        self.cx.record(World::Event, redelivered);
         self.process_in_flight(service, index);
     }
 
@@ -536,7 +540,7 @@ impl Simulation {
             }
         }
         for request in lost {
-            self.mark_subtree_lost(
+            self.cx.mark_subtree_lost(
                 World::Event,
                 request,
                 service,
@@ -583,8 +587,8 @@ impl Simulation {
 
     /// Stops fetching for `rebalance_ms`; with auto-commit, progress is committed on revoke.
     fn begin_rebalance(&mut self, service: usize) {
-        let auto = self.scenario.event.commit == CommitMode::Auto;
-        let pause = SimTime::from_ms_f64(self.scenario.event.rebalance_ms);
+        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
+        let pause = SimTime::from_ms_f64(self.cx.scenario.event.rebalance_ms);
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -594,8 +598,8 @@ impl Simulation {
             group.committed.clone_from(&group.completed);
         }
         let generation = group.generation;
-        self.queue.push(
-            self.now + pause,
+        self.cx.queue.push(
+            self.cx.now + pause,
             Event::RebalanceDone {
                 group: service as u8,
                 generation,
@@ -604,7 +608,7 @@ impl Simulation {
     }
 
     pub(super) fn on_rebalance_done(&mut self, service: usize, generation: u32) {
-        let auto = self.scenario.event.commit == CommitMode::Auto;
+        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -649,7 +653,7 @@ impl Simulation {
             .iter()
             .map(|&i| (i as u8, group.instances[i].incarnation))
             .collect();
-        self.record(
+        self.cx.record(
             World::Event,
             TraceKind::Rebalanced {
                 group: service as u8,
@@ -657,8 +661,8 @@ impl Simulation {
             },
         );
         for (instance, incarnation) in polls {
-            self.queue.push(
-                self.now,
+            self.cx.queue.push(
+                self.cx.now,
                 Event::Poll {
                     group: service as u8,
                     instance,
@@ -678,7 +682,7 @@ impl Simulation {
     }
 
     pub(super) fn on_auto_commit(&mut self, service: usize) {
-        let auto = self.scenario.event.commit == CommitMode::Auto;
+        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -694,7 +698,7 @@ impl Simulation {
             }
         }
         for (partition, offset) in commits {
-            self.record(
+            self.cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,

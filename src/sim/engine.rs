@@ -121,289 +121,36 @@ pub(super) struct Streams {
     pub poison: SimRng,
 }
 
-/// The whole simulated system: both worlds, the log, the ledger, metrics and trace.
+/// What every part reads and writes while it handles an event: the settings, the clock, the
+/// queue, the topology, the ledger, the trace, the metrics and the shared random streams.
+///
+/// The parts (the sync and event worlds' services, the log, the consumer groups) own the
+/// rest of the run and are handed this context; what one part needs of another reaches it
+/// through a scheduled event or a return value.
 #[derive(Clone, Debug)]
-pub struct Simulation {
+pub(super) struct Cx {
     pub(super) scenario: Scenario,
     pub(super) now: SimTime,
-    pub(super) end: SimTime,
     pub(super) queue: EventQueue<Event>,
-    pub(super) events_simulated: u64,
     pub(super) topology: Topology,
-    pub(super) worlds: [WorldState; 2],
-    pub(super) log: Log,
-    pub(super) groups: Vec<Option<Group>>,
     pub(super) ledger: Ledger,
     pub(super) trace: Trace,
     pub(super) series: TimeSeries,
     pub(super) streams: Streams,
-    /// Fault indices in firing order.
-    fault_order: Vec<usize>,
-    pub(super) max_lag: u64,
-    episodes: Episodes,
 }
 
-impl Simulation {
-    /// Builds a run from a scenario; the scenario is validated first.
-    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
-        Simulation::with_trace_capacity(scenario, TRACE_CAPACITY)
-    }
-
-    /// Like [`Simulation::new`], keeping `capacity` trace events for readers (0 keeps none).
-    pub fn with_trace_capacity(
-        scenario: Scenario,
-        capacity: usize,
-    ) -> Result<Simulation, ScenarioError> {
-        scenario.validate()?;
-        let seed = scenario.seed;
-        let topology = Topology::new(&scenario);
-        // Stream numbers: 1-9 shared components, 100+ per world and service (see WorldState::new).
-        let streams = Streams {
-            arrivals: SimRng::fork(seed, streams::ARRIVALS),
-            kinds: SimRng::fork(seed, streams::KINDS),
-            users: SimRng::fork(seed, streams::USERS),
-            poison: SimRng::fork(seed, streams::POISON),
-        };
-        let worlds = [
-            WorldState::new(World::Sync, &topology, seed),
-            WorldState::new(World::Event, &topology, seed),
-        ];
-        let log = Log::new(&scenario.event);
-        let fault_order = scenario.faults_in_time_order();
-        let mut sim = Simulation {
-            end: SimTime::from_ms(scenario.duration_ms),
-            now: SimTime::ZERO,
-            queue: EventQueue::default(),
-            events_simulated: 0,
-            worlds,
-            log,
-            groups: Vec::new(),
-            ledger: Ledger::default(),
-            trace: Trace::new(capacity),
-            series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
-            streams,
-            fault_order,
-            max_lag: 0,
-            episodes: Episodes::default(),
-            topology,
-            scenario,
-        };
-        sim.start_groups();
-        for (position, &index) in sim.fault_order.iter().enumerate() {
-            let at = SimTime::from_ms_f64(sim.scenario.faults[index].at_ms);
-            sim.queue.push(at, Event::Fault(position as u32));
-        }
-        sim.schedule_first_arrival();
-        sim.queue
-            .push(SimTime(HOUSEKEEPING_US), Event::Housekeeping);
-        Ok(sim)
-    }
-
-    pub fn now(&self) -> SimTime {
-        self.now
-    }
-
-    /// A copy for time travel: the whole state, but only the newest
-    /// [`SNAPSHOT_TRACE_KEEP`] trace events, so dozens of snapshots stay small.
-    /// Runs continued from a snapshot and from the original are identical.
-    pub fn snapshot(&self) -> Simulation {
-        Simulation {
+impl Cx {
+    /// Everything but the trace, which a snapshot trims instead of copying whole.
+    fn clone_without_trace(&self) -> Cx {
+        Cx {
             scenario: self.scenario.clone(),
             now: self.now,
-            end: self.end,
             queue: self.queue.clone(),
-            events_simulated: self.events_simulated,
             topology: self.topology.clone(),
-            worlds: self.worlds.clone(),
-            log: self.log.clone(),
-            groups: self.groups.clone(),
             ledger: self.ledger.clone(),
-            trace: self.trace.trimmed(SNAPSHOT_TRACE_KEEP),
+            trace: Trace::new(0),
             series: self.series.clone(),
             streams: self.streams.clone(),
-            fault_order: self.fault_order.clone(),
-            max_lag: self.max_lag,
-            episodes: self.episodes.clone(),
-        }
-    }
-
-    /// A cheap estimate of the bytes this run holds, shared chunks included in full.
-    pub fn approx_bytes(&self) -> usize {
-        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
-        let worlds: usize = self.worlds.iter().map(WorldState::approx_bytes).sum();
-        size_of::<Simulation>()
-            + self.ledger.approx_bytes()
-            + self.log.approx_bytes()
-            + self.series.approx_bytes()
-            + self.queue.approx_bytes()
-            + worlds
-            + groups
-            + self.trace.approx_bytes()
-            + self.scenario.faults.capacity() * size_of::<Fault>()
-            + self.episodes.iter().count() * size_of::<Episode>()
-    }
-
-    /// The bytes that are this copy's alone: everything but the chunks it may share with
-    /// other copies (the ledger's open requests, the log's events and the metric buckets).
-    pub fn own_bytes(&self) -> usize {
-        let mut chunked = 0;
-        self.for_each_chunk(|c| chunked += c.bytes);
-        self.approx_bytes().saturating_sub(chunked)
-    }
-
-    /// Calls `visit` with every chunk this run may share with its copies.
-    pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
-        self.ledger.for_each_chunk(&mut visit);
-        self.log.for_each_chunk(&mut visit);
-        self.series.for_each_chunk(&mut visit);
-    }
-
-    /// The end of the scenario's duration; the engine runs past it if asked.
-    pub fn end(&self) -> SimTime {
-        self.end
-    }
-
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
-    pub fn events_simulated(&self) -> u64 {
-        self.events_simulated
-    }
-
-    pub fn trace(&self) -> &Trace {
-        &self.trace
-    }
-
-    pub fn ledger(&self) -> &Ledger {
-        &self.ledger
-    }
-
-    pub fn series(&self) -> &TimeSeries {
-        &self.series
-    }
-
-    /// A consumer group's state, by service index (None for services that are not groups).
-    pub fn group_state(&self, service: usize) -> Option<&Group> {
-        self.groups.get(service).and_then(|g| g.as_ref())
-    }
-
-    pub fn log_state(&self) -> &Log {
-        &self.log
-    }
-
-    pub fn topology(&self) -> &Topology {
-        &self.topology
-    }
-
-    /// When the next event is due, if any: lets a player bound the work done per frame.
-    pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek_time()
-    }
-
-    /// Runs the next event; returns false when nothing is left to do.
-    pub fn step(&mut self) -> bool {
-        let Some((time, event)) = self.queue.pop() else {
-            return false;
-        };
-        debug_assert!(time >= self.now, "time never runs backwards");
-        self.now = time;
-        self.events_simulated += 1;
-        self.dispatch(event);
-        true
-    }
-
-    /// Runs every event before time `until`, then sets the clock to `until`.
-    ///
-    /// Events at exactly `until` wait for the next call, so an action injected now is
-    /// applied before them, just as a scenario fault at this time would be.
-    pub fn run_until(&mut self, until: SimTime) {
-        while self.queue.peek_time().is_some_and(|t| t < until) {
-            self.step();
-        }
-        self.now = self.now.max(until);
-    }
-
-    /// Runs to the end of the scenario's duration.
-    pub fn run_to_end(&mut self) {
-        self.run_until(self.end);
-    }
-
-    /// Applies an action to both worlds now, as the UI does when someone clicks.
-    pub fn inject(&mut self, action: Action) -> Result<(), ScenarioError> {
-        let action = action.at(self.now.as_ms_f64());
-        let mut check = self.scenario.clone();
-        check.faults.push(action.clone());
-        check.validate()?;
-        self.scenario.faults.push(action);
-        let index = self.scenario.faults.len() - 1;
-        self.apply_fault(index);
-        Ok(())
-    }
-
-    fn dispatch(&mut self, event: Event) {
-        match event {
-            Event::Arrival => self.on_arrival(),
-            Event::Fault(position) => {
-                let index = self.fault_order[position as usize];
-                self.apply_fault(index);
-            }
-            Event::Housekeeping => self.on_housekeeping(),
-            Event::CallArrives { world, job } => self.on_call_arrives(world, job),
-            Event::WorkDone { world, job } => self.on_work_done(world, job),
-            Event::Response {
-                world,
-                parent,
-                callee,
-                attempt,
-                ok,
-                reason,
-            } => self.on_response(world, parent, callee, attempt, ok, reason),
-            Event::CallTimeout {
-                world,
-                parent,
-                callee,
-                attempt,
-            } => self.on_call_timeout(world, parent, callee, attempt),
-            Event::Retry {
-                world,
-                parent,
-                callee,
-                attempt,
-            } => self.issue_call(world, parent, callee as usize, attempt),
-            Event::Redeployed {
-                world,
-                caller,
-                callee,
-                add,
-            } => self.on_redeployed(world, caller, callee, add),
-            Event::ProduceArrives {
-                job,
-                partition,
-                request,
-            } => self.on_produce_arrives(job, partition, request),
-            Event::ProduceAck {
-                job,
-                partition,
-                offset,
-            } => self.on_produce_ack(job, partition, offset),
-            Event::ProducerTimeout { job } => self.on_producer_timeout(job),
-            Event::Replicate { partition, upto } => self.on_replicate(partition, upto),
-            Event::LeaderElection { partition } => self.on_leader_election(partition),
-            Event::Poll {
-                group,
-                instance,
-                incarnation,
-            } => self.on_poll(group as usize, instance as usize, incarnation),
-            Event::RebalanceDone { group, generation } => {
-                self.on_rebalance_done(group as usize, generation)
-            }
-            Event::AutoCommit { group } => self.on_auto_commit(group as usize),
-            Event::Reprocess {
-                group,
-                instance,
-                incarnation,
-            } => self.on_reprocess(group as usize, instance as usize, incarnation),
         }
     }
 
@@ -414,108 +161,6 @@ impl Simulation {
     pub(super) fn latency(&self) -> SimTime {
         SimTime::from_ms_f64(self.scenario.network_latency_ms)
     }
-
-    // ----- arrivals -----
-
-    fn schedule_first_arrival(&mut self) {
-        if let Some(gap) = self.next_interarrival(SimTime::ZERO) {
-            self.queue.push(gap, Event::Arrival);
-        }
-    }
-
-    /// Time from `from` to the next arrival, or None when the rate is zero.
-    fn next_interarrival(&mut self, from: SimTime) -> Option<SimTime> {
-        let rng = &mut self.streams.arrivals;
-        let exponential = |rng: &mut SimRng, rate_per_s: f64| -> f64 {
-            -(1.0 - rng.unit()).ln() / rate_per_s * 1_000.0
-        };
-        match self.scenario.workload.arrivals {
-            Arrivals::Poisson { rate_per_s } if rate_per_s > 0.0 => {
-                Some(from + SimTime::from_ms_f64(exponential(rng, rate_per_s)).max(SimTime(1)))
-            }
-            Arrivals::Constant { rate_per_s } if rate_per_s > 0.0 => {
-                Some(from + SimTime::from_ms_f64(1_000.0 / rate_per_s).max(SimTime(1)))
-            }
-            Arrivals::Bursty {
-                rate_per_s,
-                burst_rate_per_s,
-                every_ms,
-                burst_ms,
-            } => {
-                // A piecewise-constant Poisson process: draw at the current phase's rate,
-                // and redraw from the phase boundary if the draw crosses it (memorylessness).
-                let mut at_ms = from.as_ms_f64();
-                for _ in 0..64 {
-                    let phase_ms = at_ms % every_ms;
-                    let (rate, phase_end_ms) = if phase_ms < burst_ms {
-                        (burst_rate_per_s, at_ms - phase_ms + burst_ms)
-                    } else {
-                        (rate_per_s, at_ms - phase_ms + every_ms)
-                    };
-                    if rate > 0.0 {
-                        let candidate = at_ms + exponential(rng, rate);
-                        if candidate < phase_end_ms {
-                            return Some(SimTime::from_ms_f64(candidate).max(from + SimTime(1)));
-                        }
-                    }
-                    at_ms = phase_end_ms;
-                }
-                Some(SimTime::from_ms_f64(at_ms))
-            }
-            _ => None,
-        }
-    }
-
-    fn on_arrival(&mut self) {
-        let kind = self.topology.pick_kind(self.streams.kinds.unit());
-        let user = self
-            .streams
-            .users
-            .below(u64::from(self.scenario.workload.users)) as u32;
-        let expected = self.topology.kind_touches[kind as usize] & self.topology.present & !1;
-        let request = self.ledger.open(self.now, kind, expected, user);
-        for world in World::BOTH {
-            self.record(world, TraceKind::Arrival { request, kind });
-            self.series.at(self.now.as_us()).worlds[world.index()].arrivals += 1;
-            self.mark_undeployed(world, request, expected);
-            self.admit_user_request(world, request, kind);
-        }
-        if let Some(next) = self.next_interarrival(self.now) {
-            self.queue.push(next, Event::Arrival);
-        }
-    }
-
-    /// Effects whose path from the entry is not deployed (or subscribed) yet are lost at once.
-    fn mark_undeployed(&mut self, world: World, request: u64, expected: u16) {
-        for service in 1..self.topology.len() {
-            if expected & (1 << service) != 0 && !self.path_deployed(world, service) {
-                self.mark_effect_lost(world, request, service, Reason::NotDeployed);
-            }
-        }
-    }
-
-    /// Whether requests can reach `service` in `world` right now.
-    fn path_deployed(&self, world: World, service: usize) -> bool {
-        let mut at = service;
-        while let Some(parent) = self.topology.caller[at] {
-            let parent = parent as usize;
-            let linked = if world == World::Event && parent == 0 {
-                self.groups
-                    .get(at)
-                    .and_then(|g| g.as_ref())
-                    .is_some_and(|g| g.subscribed)
-            } else {
-                self.worlds[world.index()].deployed_calls[parent].contains(&(at as u8))
-            };
-            if !linked {
-                return false;
-            }
-            at = parent;
-        }
-        true
-    }
-
-    // ----- ledger helpers shared by the worlds -----
 
     pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
         if let Some(count) = self.ledger.effect_done(world, request, service) {
@@ -589,18 +234,399 @@ impl Simulation {
             );
         }
     }
+}
+
+/// The whole simulated system: both worlds, the log, the ledger, metrics and trace.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub(super) cx: Cx,
+    pub(super) end: SimTime,
+    pub(super) events_simulated: u64,
+    pub(super) worlds: [WorldState; 2],
+    pub(super) log: Log,
+    pub(super) groups: Vec<Option<Group>>,
+    /// Fault indices in firing order.
+    fault_order: Vec<usize>,
+    pub(super) max_lag: u64,
+    episodes: Episodes,
+}
+
+impl Simulation {
+    /// Builds a run from a scenario; the scenario is validated first.
+    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+        Simulation::with_trace_capacity(scenario, TRACE_CAPACITY)
+    }
+
+    /// Like [`Simulation::new`], keeping `capacity` trace events for readers (0 keeps none).
+    pub fn with_trace_capacity(
+        scenario: Scenario,
+        capacity: usize,
+    ) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        let seed = scenario.seed;
+        let topology = Topology::new(&scenario);
+        // Stream numbers: 1-9 shared components, 100+ per world and service (see WorldState::new).
+        let streams = Streams {
+            arrivals: SimRng::fork(seed, streams::ARRIVALS),
+            kinds: SimRng::fork(seed, streams::KINDS),
+            users: SimRng::fork(seed, streams::USERS),
+            poison: SimRng::fork(seed, streams::POISON),
+        };
+        let worlds = [
+            WorldState::new(World::Sync, &topology, seed),
+            WorldState::new(World::Event, &topology, seed),
+        ];
+        let log = Log::new(&scenario.event);
+        let fault_order = scenario.faults_in_time_order();
+        let mut sim = Simulation {
+            end: SimTime::from_ms(scenario.duration_ms),
+            events_simulated: 0,
+            worlds,
+            log,
+            groups: Vec::new(),
+            fault_order,
+            max_lag: 0,
+            episodes: Episodes::default(),
+            cx: Cx {
+                now: SimTime::ZERO,
+                queue: EventQueue::default(),
+                ledger: Ledger::default(),
+                trace: Trace::new(capacity),
+                series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
+                streams,
+                topology,
+                scenario,
+            },
+        };
+        sim.start_groups();
+        for (position, &index) in sim.fault_order.iter().enumerate() {
+            let at = SimTime::from_ms_f64(sim.cx.scenario.faults[index].at_ms);
+            sim.cx.queue.push(at, Event::Fault(position as u32));
+        }
+        sim.schedule_first_arrival();
+        sim.cx
+            .queue
+            .push(SimTime(HOUSEKEEPING_US), Event::Housekeeping);
+        Ok(sim)
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.cx.now
+    }
+
+    /// A copy for time travel: the whole state, but only the newest
+    /// [`SNAPSHOT_TRACE_KEEP`] trace events, so dozens of snapshots stay small.
+    /// Runs continued from a snapshot and from the original are identical.
+    pub fn snapshot(&self) -> Simulation {
+        Simulation {
+            cx: Cx {
+                trace: self.cx.trace.trimmed(SNAPSHOT_TRACE_KEEP),
+                ..self.cx.clone_without_trace()
+            },
+            end: self.end,
+            events_simulated: self.events_simulated,
+            worlds: self.worlds.clone(),
+            log: self.log.clone(),
+            groups: self.groups.clone(),
+            fault_order: self.fault_order.clone(),
+            max_lag: self.max_lag,
+            episodes: self.episodes.clone(),
+        }
+    }
+
+    /// A cheap estimate of the bytes this run holds, shared chunks included in full.
+    pub fn approx_bytes(&self) -> usize {
+        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
+        let worlds: usize = self.worlds.iter().map(WorldState::approx_bytes).sum();
+        size_of::<Simulation>()
+            + self.cx.ledger.approx_bytes()
+            + self.log.approx_bytes()
+            + self.cx.series.approx_bytes()
+            + self.cx.queue.approx_bytes()
+            + worlds
+            + groups
+            + self.cx.trace.approx_bytes()
+            + self.cx.scenario.faults.capacity() * size_of::<Fault>()
+            + self.episodes.iter().count() * size_of::<Episode>()
+    }
+
+    /// The bytes that are this copy's alone: everything but the chunks it may share with
+    /// other copies (the ledger's open requests, the log's events and the metric buckets).
+    pub fn own_bytes(&self) -> usize {
+        let mut chunked = 0;
+        self.for_each_chunk(|c| chunked += c.bytes);
+        self.approx_bytes().saturating_sub(chunked)
+    }
+
+    /// Calls `visit` with every chunk this run may share with its copies.
+    pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
+        self.cx.ledger.for_each_chunk(&mut visit);
+        self.log.for_each_chunk(&mut visit);
+        self.cx.series.for_each_chunk(&mut visit);
+    }
+
+    /// The end of the scenario's duration; the engine runs past it if asked.
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.cx.scenario
+    }
+
+    pub fn events_simulated(&self) -> u64 {
+        self.events_simulated
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.cx.trace
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.cx.ledger
+    }
+
+    pub fn series(&self) -> &TimeSeries {
+        &self.cx.series
+    }
+
+    /// A consumer group's state, by service index (None for services that are not groups).
+    pub fn group_state(&self, service: usize) -> Option<&Group> {
+        self.groups.get(service).and_then(|g| g.as_ref())
+    }
+
+    pub fn log_state(&self) -> &Log {
+        &self.log
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.cx.topology
+    }
+
+    /// When the next event is due, if any: lets a player bound the work done per frame.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.cx.queue.peek_time()
+    }
+
+    /// Runs the next event; returns false when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let Some((time, event)) = self.cx.queue.pop() else {
+            return false;
+        };
+        debug_assert!(time >= self.cx.now, "time never runs backwards");
+        self.cx.now = time;
+        self.events_simulated += 1;
+        self.dispatch(event);
+        true
+    }
+
+    /// Runs every event before time `until`, then sets the clock to `until`.
+    ///
+    /// Events at exactly `until` wait for the next call, so an action injected now is
+    /// applied before them, just as a scenario fault at this time would be.
+    pub fn run_until(&mut self, until: SimTime) {
+        while self.cx.queue.peek_time().is_some_and(|t| t < until) {
+            self.step();
+        }
+        self.cx.now = self.cx.now.max(until);
+    }
+
+    /// Runs to the end of the scenario's duration.
+    pub fn run_to_end(&mut self) {
+        self.run_until(self.end);
+    }
+
+    /// Applies an action to both worlds now, as the UI does when someone clicks.
+    pub fn inject(&mut self, action: Action) -> Result<(), ScenarioError> {
+        let action = action.at(self.cx.now.as_ms_f64());
+        let mut check = self.cx.scenario.clone();
+        check.faults.push(action.clone());
+        check.validate()?;
+        self.cx.scenario.faults.push(action);
+        let index = self.cx.scenario.faults.len() - 1;
+        self.apply_fault(index);
+        Ok(())
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::Fault(position) => {
+                let index = self.fault_order[position as usize];
+                self.apply_fault(index);
+            }
+            Event::Housekeeping => self.on_housekeeping(),
+            Event::CallArrives { world, job } => self.on_call_arrives(world, job),
+            Event::WorkDone { world, job } => self.on_work_done(world, job),
+            Event::Response {
+                world,
+                parent,
+                callee,
+                attempt,
+                ok,
+                reason,
+            } => self.on_response(world, parent, callee, attempt, ok, reason),
+            Event::CallTimeout {
+                world,
+                parent,
+                callee,
+                attempt,
+            } => self.on_call_timeout(world, parent, callee, attempt),
+            Event::Retry {
+                world,
+                parent,
+                callee,
+                attempt,
+            } => self.issue_call(world, parent, callee as usize, attempt),
+            Event::Redeployed {
+                world,
+                caller,
+                callee,
+                add,
+            } => self.on_redeployed(world, caller, callee, add),
+            Event::ProduceArrives {
+                job,
+                partition,
+                request,
+            } => self.on_produce_arrives(job, partition, request),
+            Event::ProduceAck {
+                job,
+                partition,
+                offset,
+            } => self.on_produce_ack(job, partition, offset),
+            Event::ProducerTimeout { job } => self.on_producer_timeout(job),
+            Event::Replicate { partition, upto } => self.on_replicate(partition, upto),
+            Event::LeaderElection { partition } => self.on_leader_election(partition),
+            Event::Poll {
+                group,
+                instance,
+                incarnation,
+            } => self.on_poll(group as usize, instance as usize, incarnation),
+            Event::RebalanceDone { group, generation } => {
+                self.on_rebalance_done(group as usize, generation)
+            }
+            Event::AutoCommit { group } => self.on_auto_commit(group as usize),
+            Event::Reprocess {
+                group,
+                instance,
+                incarnation,
+            } => self.on_reprocess(group as usize, instance as usize, incarnation),
+        }
+    }
+
+    // ----- arrivals -----
+
+    fn schedule_first_arrival(&mut self) {
+        if let Some(gap) = self.next_interarrival(SimTime::ZERO) {
+            self.cx.queue.push(gap, Event::Arrival);
+        }
+    }
+
+    /// Time from `from` to the next arrival, or None when the rate is zero.
+    fn next_interarrival(&mut self, from: SimTime) -> Option<SimTime> {
+        let rng = &mut self.cx.streams.arrivals;
+        let exponential = |rng: &mut SimRng, rate_per_s: f64| -> f64 {
+            -(1.0 - rng.unit()).ln() / rate_per_s * 1_000.0
+        };
+        match self.cx.scenario.workload.arrivals {
+            Arrivals::Poisson { rate_per_s } if rate_per_s > 0.0 => {
+                Some(from + SimTime::from_ms_f64(exponential(rng, rate_per_s)).max(SimTime(1)))
+            }
+            Arrivals::Constant { rate_per_s } if rate_per_s > 0.0 => {
+                Some(from + SimTime::from_ms_f64(1_000.0 / rate_per_s).max(SimTime(1)))
+            }
+            Arrivals::Bursty {
+                rate_per_s,
+                burst_rate_per_s,
+                every_ms,
+                burst_ms,
+            } => {
+                // A piecewise-constant Poisson process: draw at the current phase's rate,
+                // and redraw from the phase boundary if the draw crosses it (memorylessness).
+                let mut at_ms = from.as_ms_f64();
+                for _ in 0..64 {
+                    let phase_ms = at_ms % every_ms;
+                    let (rate, phase_end_ms) = if phase_ms < burst_ms {
+                        (burst_rate_per_s, at_ms - phase_ms + burst_ms)
+                    } else {
+                        (rate_per_s, at_ms - phase_ms + every_ms)
+                    };
+                    if rate > 0.0 {
+                        let candidate = at_ms + exponential(rng, rate);
+                        if candidate < phase_end_ms {
+                            return Some(SimTime::from_ms_f64(candidate).max(from + SimTime(1)));
+                        }
+                    }
+                    at_ms = phase_end_ms;
+                }
+                Some(SimTime::from_ms_f64(at_ms))
+            }
+            _ => None,
+        }
+    }
+
+    fn on_arrival(&mut self) {
+        let kind = self.cx.topology.pick_kind(self.cx.streams.kinds.unit());
+        let user = self
+            .cx
+            .streams
+            .users
+            .below(u64::from(self.cx.scenario.workload.users)) as u32;
+        let expected = self.cx.topology.kind_touches[kind as usize] & self.cx.topology.present & !1;
+        let request = self.cx.ledger.open(self.cx.now, kind, expected, user);
+        for world in World::BOTH {
+            self.cx.record(world, TraceKind::Arrival { request, kind });
+            self.cx.series.at(self.cx.now.as_us()).worlds[world.index()].arrivals += 1;
+            self.mark_undeployed(world, request, expected);
+            self.admit_user_request(world, request, kind);
+        }
+        if let Some(next) = self.next_interarrival(self.cx.now) {
+            self.cx.queue.push(next, Event::Arrival);
+        }
+    }
+
+    /// Effects whose path from the entry is not deployed (or subscribed) yet are lost at once.
+    fn mark_undeployed(&mut self, world: World, request: u64, expected: u16) {
+        for service in 1..self.cx.topology.len() {
+            if expected & (1 << service) != 0 && !self.path_deployed(world, service) {
+                self.cx
+                    .mark_effect_lost(world, request, service, Reason::NotDeployed);
+            }
+        }
+    }
+
+    /// Whether requests can reach `service` in `world` right now.
+    fn path_deployed(&self, world: World, service: usize) -> bool {
+        let mut at = service;
+        while let Some(parent) = self.cx.topology.caller[at] {
+            let parent = parent as usize;
+            let linked = if world == World::Event && parent == 0 {
+                self.groups
+                    .get(at)
+                    .and_then(|g| g.as_ref())
+                    .is_some_and(|g| g.subscribed)
+            } else {
+                self.worlds[world.index()].deployed_calls[parent].contains(&(at as u8))
+            };
+            if !linked {
+                return false;
+            }
+            at = parent;
+        }
+        true
+    }
 
     // ----- faults -----
 
     fn apply_fault(&mut self, index: usize) {
-        let fault = self.scenario.faults[index].clone();
-        self.record(
+        let fault = self.cx.scenario.faults[index].clone();
+        self.cx.record(
             World::Sync,
             TraceKind::Fault {
                 index: index as u32,
             },
         );
-        self.record(
+        self.cx.record(
             World::Event,
             TraceKind::Fault {
                 index: index as u32,
@@ -619,12 +645,12 @@ impl Simulation {
                 start_from,
             } => self.add_service(&caller, *service, start_from),
             Action::Scale { group, instances } => {
-                if let Some(service) = self.topology.index_of(&group) {
+                if let Some(service) = self.cx.topology.index_of(&group) {
                     self.scale_group(service, instances);
                 }
             }
             Action::RemoveService(name) => {
-                if let Some(service) = self.topology.index_of(&name) {
+                if let Some(service) = self.cx.topology.index_of(&name) {
                     self.remove_service(service);
                 }
             }
@@ -636,7 +662,7 @@ impl Simulation {
     }
 
     fn service_fault(&mut self, name: &str, kind: ActionKind, factor: f64) {
-        let Some(service) = self.topology.index_of(name) else {
+        let Some(service) = self.cx.topology.index_of(name) else {
             return;
         };
         for world in World::BOTH {
@@ -647,13 +673,13 @@ impl Simulation {
     /// Applies a `configure` action's settings from now on; both worlds read them as they go.
     fn configure(&mut self, patch: &SettingsPatch) {
         // Validated on entry, so every setting has its place.
-        let _ = patch.write_into(&mut self.scenario);
+        let _ = patch.write_into(&mut self.cx.scenario);
         self.arm_auto_commits();
     }
 
     /// Opens or closes the fault episode that annotations and the report describe.
     fn track_episode(&mut self, action: &Action) {
-        let now_ms = self.now.as_ms_f64();
+        let now_ms = self.cx.now.as_ms_f64();
         let (target, factor) = match action {
             Action::Kill(t) | Action::Hang(t) | Action::Restore(t) => (t.clone(), None),
             Action::Slow { service, factor } => (Target::Service(service.clone()), Some(*factor)),
@@ -666,14 +692,14 @@ impl Simulation {
         let group = match &target {
             Target::Broker(_) => None,
             Target::Service(name) => {
-                let Some(service) = self.topology.index_of(name) else {
+                let Some(service) = self.cx.topology.index_of(name) else {
                     return;
                 };
                 if self.groups.get(service).is_some_and(Option::is_some) {
                     Some(service)
                 } else {
                     // A deeper service stalls the group of the entry's child above it.
-                    self.topology.child_of_entry_above(service)
+                    self.cx.topology.child_of_entry_above(service)
                 }
             }
         };
@@ -697,7 +723,7 @@ impl Simulation {
 
     /// Both worlds' cumulative failures, lost and duplicated effects.
     pub(super) fn tallies(&self) -> [Tally; 2] {
-        World::BOTH.map(|world| Tally::of(&self.ledger.summary(world)))
+        World::BOTH.map(|world| Tally::of(&self.cx.ledger.summary(world)))
     }
 
     /// The lag of one group, or the largest of all groups.
@@ -713,7 +739,7 @@ impl Simulation {
 
     /// Time after a restore for the sync world's slowest retry chain to end.
     fn sync_settle_ms(&self) -> f64 {
-        let sync = &self.scenario.sync;
+        let sync = &self.cx.scenario.sync;
         let attempts = f64::from(sync.retry.max_retries + 1);
         sync.timeout_ms * attempts + sync.retry.max_backoff_ms * f64::from(sync.retry.max_retries)
     }
@@ -722,7 +748,7 @@ impl Simulation {
         if !self.episodes.any_unsettled() {
             return;
         }
-        let now_ms = self.now.as_ms_f64();
+        let now_ms = self.cx.now.as_ms_f64();
         let settle_ms = self.sync_settle_ms();
         let mut episodes = std::mem::take(&mut self.episodes);
         episodes.tick(
@@ -745,22 +771,22 @@ impl Simulation {
     }
 
     fn add_service(&mut self, caller: &str, spec: ServiceSpec, start_from: Option<StartFrom>) {
-        let Some(caller) = self.topology.index_of(caller) else {
+        let Some(caller) = self.cx.topology.index_of(caller) else {
             return;
         };
-        let seed = self.scenario.seed;
-        let service = self.topology.add_service(caller, spec);
+        let seed = self.cx.scenario.seed;
+        let service = self.cx.topology.add_service(caller, spec);
         for world in World::BOTH {
-            self.worlds[world.index()].add_service(&self.topology, service, seed);
+            self.worlds[world.index()].add_service(&self.cx.topology, service, seed);
         }
         // A new child of the entry is a subscription in the event world: no code changes.
         // Everywhere else the caller's code must change and be redeployed.
         let subscribes = caller == 0;
         if subscribes {
-            let start = start_from.unwrap_or(self.scenario.event.start_from);
+            let start = start_from.unwrap_or(self.cx.scenario.event.start_from);
             self.subscribe_group(service, start);
         }
-        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
+        let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
         for world in World::BOTH {
             if world == World::Event && subscribes {
                 continue;
@@ -772,14 +798,14 @@ impl Simulation {
                 callee,
                 add: true,
             };
-            self.queue.push(self.now + redeploy, link);
+            self.cx.queue.push(self.cx.now + redeploy, link);
         }
     }
 
     fn remove_service(&mut self, service: usize) {
-        self.topology.present &= !(1 << service);
-        let caller = self.topology.caller[service].unwrap_or(0);
-        let redeploy = SimTime::from_ms_f64(self.scenario.sync.redeploy_ms);
+        self.cx.topology.present &= !(1 << service);
+        let caller = self.cx.topology.caller[service].unwrap_or(0);
+        let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
         let callee = service as u8;
         for world in World::BOTH {
             let is_subscription = world == World::Event && caller == 0;
@@ -794,7 +820,7 @@ impl Simulation {
                     callee,
                     add: false,
                 };
-                self.queue.push(self.now + redeploy, unlink);
+                self.cx.queue.push(self.cx.now + redeploy, unlink);
             }
             self.crash_jobs_at(world, service);
         }
@@ -815,14 +841,14 @@ impl Simulation {
 
     fn on_housekeeping(&mut self) {
         self.sample_gauges();
-        if self.now.as_us() % 1_000_000 < HOUSEKEEPING_US {
+        if self.cx.now.as_us() % 1_000_000 < HOUSEKEEPING_US {
             self.apply_retention();
             self.fold_settled_requests();
         }
-        let next = self.now + SimTime(HOUSEKEEPING_US);
+        let next = self.cx.now + SimTime(HOUSEKEEPING_US);
         // Keep ticking while anything else is scheduled; an idle run may end.
-        if !self.queue.is_empty() {
-            self.queue.push(next, Event::Housekeeping);
+        if !self.cx.queue.is_empty() {
+            self.cx.queue.push(next, Event::Housekeeping);
         }
     }
 
@@ -831,7 +857,7 @@ impl Simulation {
         let lags: Vec<(usize, u64)> = (0..self.groups.len())
             .filter_map(|g| self.group_lag(g).map(|lag| (g, lag)))
             .collect();
-        let now_us = self.now.as_us();
+        let now_us = self.cx.now.as_us();
         for world in World::BOTH {
             let state = &self.worlds[world.index()];
             let in_flight = state.jobs.live() as u64;
@@ -841,12 +867,12 @@ impl Simulation {
                 .iter()
                 .map(|s| s.queue.len() as u32)
                 .collect();
-            let bucket = &mut self.series.at(now_us).worlds[world.index()];
+            let bucket = &mut self.cx.series.at(now_us).worlds[world.index()];
             bucket.in_flight_max = bucket.in_flight_max.max(in_flight);
             merge_max(&mut bucket.busy_max, &busy);
             merge_max(&mut bucket.queue_max, &queued);
         }
-        let bucket = self.series.at(now_us);
+        let bucket = self.cx.series.at(now_us);
         for (group, lag) in lags {
             if bucket.lag_max.len() <= group {
                 bucket.lag_max.resize(group + 1, 0);
@@ -861,7 +887,7 @@ impl Simulation {
     fn fold_settled_requests(&mut self) {
         let groups = &self.groups;
         let log = &self.log;
-        self.ledger.fold_settled(|_, record| {
+        self.cx.ledger.fold_settled(|_, record| {
             let answered = record
                 .fates
                 .iter()

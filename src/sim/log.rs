@@ -173,7 +173,7 @@ impl Log {
 impl Simulation {
     /// The partition of a request's event: its user id modulo the partition count.
     pub(super) fn partition_of(&self, request: u64) -> u16 {
-        let user = self.ledger.record(request).map(|r| r.user).unwrap_or(0);
+        let user = self.cx.ledger.record(request).map(|r| r.user).unwrap_or(0);
         (u64::from(user) % self.log.partitions.len() as u64) as u16
     }
 
@@ -187,40 +187,42 @@ impl Simulation {
             return;
         };
         let partition = self.partition_of(request);
-        let latency = self.latency();
+        let latency = self.cx.latency();
         if let Some(j) = self.worlds[World::Event.index()].jobs.get_mut(job) {
             j.state = JobState::Calling;
         }
-        self.ledger.job_started(World::Event, request);
-        self.queue.push(
-            self.now + latency,
+        self.cx.ledger.job_started(World::Event, request);
+        self.cx.queue.push(
+            self.cx.now + latency,
             Event::ProduceArrives {
                 job,
                 partition,
                 request,
             },
         );
-        if self.scenario.event.acks == Acks::Zero {
+        if self.cx.scenario.event.acks == Acks::Zero {
             // Fire and forget: the user is told "done" before the write lands anywhere.
             self.finish_job(World::Event, job, true, Reason::Error);
         } else {
-            let timeout = SimTime::from_ms_f64(self.scenario.event.producer_timeout_ms);
-            self.queue
-                .push(self.now + timeout, Event::ProducerTimeout { job });
+            let timeout = SimTime::from_ms_f64(self.cx.scenario.event.producer_timeout_ms);
+            self.cx
+                .queue
+                .push(self.cx.now + timeout, Event::ProducerTimeout { job });
         }
     }
 
     pub(super) fn on_produce_arrives(&mut self, job: JobId, partition: u16, request: u64) {
-        self.ledger.job_ended(World::Event, request);
+        self.cx.ledger.job_ended(World::Event, request);
         let p = partition as usize;
         let leader_up = self.log.partitions[p]
             .leader
             .is_some_and(|b| self.log.brokers_up[b as usize]);
         if !leader_up {
-            if self.scenario.event.acks == Acks::Zero {
-                self.mark_subtree_lost(World::Event, request, 0, Reason::NoLeader);
+            if self.cx.scenario.event.acks == Acks::Zero {
+                self.cx
+                    .mark_subtree_lost(World::Event, request, 0, Reason::NoLeader);
             } else {
-                self.ledger.job_started(World::Event, request);
+                self.cx.ledger.job_started(World::Event, request);
                 self.log.partitions[p].awaiting_leader.push(Waiting {
                     job,
                     request,
@@ -234,18 +236,22 @@ impl Simulation {
 
     fn append(&mut self, partition: u16, job: JobId, request: u64) {
         let p = partition as usize;
-        let poison = self.streams.poison.chance(self.scenario.event.poison_rate);
-        let now = self.now;
+        let poison = self
+            .cx
+            .streams
+            .poison
+            .chance(self.cx.scenario.event.poison_rate);
+        let now = self.cx.now;
         let part = &mut self.log.partitions[p];
         let offset = part.end();
         part.entries.push_back(Entry::new(request, now, poison));
         let leader = part.leader.and_then(|b| part.replica_index(b)).unwrap_or(0);
         part.replica_end[leader] = part.end();
         self.log.published += 1;
-        if let Some(record) = self.ledger.record_mut(request) {
+        if let Some(record) = self.cx.ledger.record_mut(request) {
             record.set_event_position(Some((partition, offset)));
         }
-        self.record(
+        self.cx.record(
             World::Event,
             TraceKind::Appended {
                 request,
@@ -255,8 +261,8 @@ impl Simulation {
         );
         let end = self.log.partitions[p].end();
         if self.log.partitions[p].replicas.len() > 1 {
-            let delay = SimTime::from_ms_f64(self.scenario.event.replication_delay_ms);
-            self.queue.push(
+            let delay = SimTime::from_ms_f64(self.cx.scenario.event.replication_delay_ms);
+            self.cx.queue.push(
                 now + delay,
                 Event::Replicate {
                     partition,
@@ -264,11 +270,11 @@ impl Simulation {
                 },
             );
         }
-        match self.scenario.event.acks {
+        match self.cx.scenario.event.acks {
             Acks::Zero => {}
             Acks::One => self.send_ack(job, partition, offset),
             Acks::All => {
-                self.ledger.job_started(World::Event, request);
+                self.cx.ledger.job_started(World::Event, request);
                 self.log.partitions[p]
                     .awaiting_replication
                     .push_back(Waiting {
@@ -283,9 +289,9 @@ impl Simulation {
     }
 
     fn send_ack(&mut self, job: JobId, partition: u16, offset: u64) {
-        let latency = self.latency();
-        self.queue.push(
-            self.now + latency,
+        let latency = self.cx.latency();
+        self.cx.queue.push(
+            self.cx.now + latency,
             Event::ProduceAck {
                 job,
                 partition,
@@ -301,7 +307,7 @@ impl Simulation {
             return;
         }
         let request = j.request;
-        self.record(
+        self.cx.record(
             World::Event,
             TraceKind::Acked {
                 request,
@@ -375,7 +381,7 @@ impl Simulation {
             );
         }
         for waiting in acked {
-            self.ledger.job_ended(World::Event, waiting.request);
+            self.cx.ledger.job_ended(World::Event, waiting.request);
             self.send_ack(waiting.job, partition, waiting.offset);
         }
         self.wake_consumers(partition);
@@ -386,7 +392,7 @@ impl Simulation {
             return;
         }
         self.log.brokers_up[broker] = false;
-        let failover = SimTime::from_ms_f64(self.scenario.event.failover_ms);
+        let failover = SimTime::from_ms_f64(self.cx.scenario.event.failover_ms);
         for p in 0..self.log.partitions.len() {
             let part = &mut self.log.partitions[p];
             let Some(r) = part.replica_index(broker as u8) else {
@@ -397,14 +403,14 @@ impl Simulation {
                 part.leader = None;
                 if !part.electing {
                     part.electing = true;
-                    self.queue.push(
-                        self.now + failover,
+                    self.cx.queue.push(
+                        self.cx.now + failover,
                         Event::LeaderElection {
                             partition: p as u16,
                         },
                     );
                 }
-                self.record(
+                self.cx.record(
                     World::Event,
                     TraceKind::LeaderChanged {
                         partition: p as u16,
@@ -422,7 +428,7 @@ impl Simulation {
             return;
         }
         self.log.brokers_up[broker] = true;
-        let delay = SimTime::from_ms_f64(self.scenario.event.replication_delay_ms);
+        let delay = SimTime::from_ms_f64(self.cx.scenario.event.replication_delay_ms);
         for p in 0..self.log.partitions.len() {
             let part = &mut self.log.partitions[p];
             let Some(r) = part.replica_index(broker as u8) else {
@@ -433,8 +439,8 @@ impl Simulation {
             if part.leader.is_none() {
                 if !part.electing {
                     part.electing = true;
-                    self.queue.push(
-                        self.now,
+                    self.cx.queue.push(
+                        self.cx.now,
                         Event::LeaderElection {
                             partition: p as u16,
                         },
@@ -442,8 +448,8 @@ impl Simulation {
                 }
             } else {
                 // A returning follower copies what it missed, then rejoins the in-sync set.
-                self.queue.push(
-                    self.now + delay,
+                self.cx.queue.push(
+                    self.cx.now + delay,
                     Event::Replicate {
                         partition: p as u16,
                         upto: end,
@@ -480,7 +486,8 @@ impl Simulation {
         let new_end = part.replica_end[winner].max(part.start);
         let old_end = part.end();
         let broker = part.replicas[winner] as i8;
-        self.record(World::Event, TraceKind::LeaderChanged { partition, broker });
+        self.cx
+            .record(World::Event, TraceKind::LeaderChanged { partition, broker });
         if new_end < old_end {
             self.truncate(partition, new_end);
         }
@@ -491,12 +498,12 @@ impl Simulation {
         part.high_watermark = part.high_watermark.min(new_end);
         let resend: Vec<Waiting> = std::mem::take(&mut part.awaiting_leader);
         for waiting in resend {
-            self.ledger.job_ended(World::Event, waiting.request);
+            self.cx.ledger.job_ended(World::Event, waiting.request);
             let still_waiting = self.worlds[World::Event.index()]
                 .jobs
                 .get(waiting.job)
                 .is_some_and(|j| j.state == JobState::Calling);
-            if still_waiting || self.scenario.event.acks == Acks::Zero {
+            if still_waiting || self.cx.scenario.event.acks == Acks::Zero {
                 self.append(partition, waiting.job, waiting.request);
             }
         }
@@ -507,7 +514,7 @@ impl Simulation {
     /// Drops entries from `new_end` on: they lived only on the dead leader.
     fn truncate(&mut self, partition: u16, new_end: u64) {
         let p = partition as usize;
-        let acks_all = self.scenario.event.acks == Acks::All;
+        let acks_all = self.cx.scenario.event.acks == Acks::All;
         let part = &mut self.log.partitions[p];
         let count = part.end() - new_end;
         let mut lost = Vec::new();
@@ -525,7 +532,7 @@ impl Simulation {
                 true
             }
         });
-        self.record(
+        self.cx.record(
             World::Event,
             TraceKind::Truncated {
                 partition,
@@ -541,19 +548,26 @@ impl Simulation {
         }
         for request in lost {
             let resent = acks_all && resend.iter().any(|w| w.request == request);
-            if let Some(record) = self.ledger.record_mut(request) {
+            if let Some(record) = self.cx.ledger.record_mut(request) {
                 record.set_event_position(None);
             }
             if !resent {
-                self.mark_subtree_lost(World::Event, request, 0, Reason::BrokerCrash);
+                self.cx
+                    .mark_subtree_lost(World::Event, request, 0, Reason::BrokerCrash);
             }
         }
     }
 
     /// Time-based retention; the size cap is applied on every append.
     pub(super) fn apply_retention(&mut self) {
-        let retention = SimTime::from_ms_f64(self.scenario.event.retention_ms);
-        let Some(horizon) = self.now.as_us().checked_sub(retention.as_us()).map(SimTime) else {
+        let retention = SimTime::from_ms_f64(self.cx.scenario.event.retention_ms);
+        let Some(horizon) = self
+            .cx
+            .now
+            .as_us()
+            .checked_sub(retention.as_us())
+            .map(SimTime)
+        else {
             return;
         };
         for p in 0..self.log.partitions.len() {
@@ -568,7 +582,8 @@ impl Simulation {
     }
 
     fn enforce_size_cap(&mut self, partition: u16) {
-        let cap = (self.scenario.event.max_log_events as usize / self.log.partitions.len()).max(1);
+        let cap =
+            (self.cx.scenario.event.max_log_events as usize / self.log.partitions.len()).max(1);
         while self.log.partitions[partition as usize].entries.len() > cap {
             self.log.deleted_by_size_cap += 1;
             self.delete_oldest(partition);
@@ -599,7 +614,8 @@ impl Simulation {
             })
             .collect();
         for service in behind {
-            self.mark_subtree_lost(World::Event, entry.request(), service, Reason::Retention);
+            self.cx
+                .mark_subtree_lost(World::Event, entry.request(), service, Reason::Retention);
         }
     }
 }

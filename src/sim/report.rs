@@ -113,8 +113,8 @@ fn world_report(summary: &WorldSummary, kind_names: &[String]) -> WorldReport {
 impl Simulation {
     /// The report for the run so far.
     pub fn report(&self) -> Report {
-        let sync = self.ledger.summary(World::Sync);
-        let event = self.ledger.summary(World::Event);
+        let sync = self.cx.ledger.summary(World::Sync);
+        let event = self.cx.ledger.summary(World::Event);
         let mut groups = BTreeMap::new();
         for (service, group) in self.groups.iter().enumerate() {
             let Some(group) = group.as_ref().filter(|g| g.subscribed) else {
@@ -123,7 +123,7 @@ impl Simulation {
             let alive = group.alive_instances();
             let active = group.active_instances();
             groups.insert(
-                self.topology.name(service).to_string(),
+                self.cx.topology.name(service).to_string(),
                 GroupReport {
                     instances: group.instances.len(),
                     active,
@@ -137,16 +137,16 @@ impl Simulation {
             );
         }
         let mut effects_by_service = BTreeMap::new();
-        for service in 1..self.topology.len() {
+        for service in 1..self.cx.topology.len() {
             let counts = |summary: &WorldSummary| {
                 summary.by_service.get(service).cloned().unwrap_or_default()
             };
             let executions =
                 |summary: &WorldSummary| summary.executions.get(service).copied().unwrap_or(0);
             effects_by_service.insert(
-                self.topology.name(service).to_string(),
+                self.cx.topology.name(service).to_string(),
                 ServiceEffects {
-                    effect: self.topology.specs[service].effect.clone(),
+                    effect: self.cx.topology.specs[service].effect.clone(),
                     sync: counts(&sync),
                     event: counts(&event),
                     executions: PerWorld {
@@ -157,15 +157,15 @@ impl Simulation {
             );
         }
         Report {
-            scenario: self.scenario.name.clone(),
-            seed: self.scenario.seed,
-            duration_ms: self.scenario.duration_ms,
-            simulated_ms: self.now.as_ms_f64(),
+            scenario: self.cx.scenario.name.clone(),
+            seed: self.cx.scenario.seed,
+            duration_ms: self.cx.scenario.duration_ms,
+            simulated_ms: self.cx.now.as_ms_f64(),
             events_simulated: self.events_simulated,
-            trace_hash: self.trace.hash_hex(),
-            sync: world_report(&sync, &self.topology.kind_names),
+            trace_hash: self.cx.trace.hash_hex(),
+            sync: world_report(&sync, &self.cx.topology.kind_names),
             event: EventWorldReport {
-                world: world_report(&event, &self.topology.kind_names),
+                world: world_report(&event, &self.cx.topology.kind_names),
                 events_published: self.log.published,
                 max_lag: self.max_lag,
                 dlq: self.log.dlq_total,
@@ -179,7 +179,7 @@ impl Simulation {
             episodes: self.episodes(),
             caps: CapsReport {
                 log_deleted_by_size_cap: self.log.deleted_by_size_cap,
-                requests_closed_unsettled: self.ledger.folded_unsettled(),
+                requests_closed_unsettled: self.cx.ledger.folded_unsettled(),
             },
         }
     }

@@ -296,13 +296,13 @@ impl Simulation {
             on_instance: matches!(reply, Reply::Consumer { .. }),
             holds_worker: false,
         };
-        self.ledger.job_started(world, request);
+        self.cx.ledger.job_started(world, request);
         self.world_mut(world).jobs.insert(job)
     }
 
     fn free_job(&mut self, world: World, id: JobId) -> Option<Job> {
         let job = self.world_mut(world).jobs.remove(id)?;
-        self.ledger.job_ended(world, job.request);
+        self.cx.ledger.job_ended(world, job.request);
         Some(job)
     }
 
@@ -335,7 +335,7 @@ impl Simulation {
                 job.state = JobState::Queued;
             }
         } else {
-            self.record(
+            self.cx.record(
                 world,
                 TraceKind::Rejected {
                     request,
@@ -364,11 +364,12 @@ impl Simulation {
             job.state = JobState::Working;
             let factor = runtime.slow_factor;
             let duration =
-                self.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
-            self.queue
-                .push(self.now + duration, Event::WorkDone { world, job: id });
+                self.cx.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
+            self.cx
+                .queue
+                .push(self.cx.now + duration, Event::WorkDone { world, job: id });
         }
-        self.record(
+        self.cx.record(
             world,
             TraceKind::WorkStarted {
                 request,
@@ -393,9 +394,9 @@ impl Simulation {
             job.state = JobState::Stuck;
             return;
         }
-        let error_rate = self.topology.specs[service].error_rate;
+        let error_rate = self.cx.topology.specs[service].error_rate;
         if state.service_rngs[service].chance(error_rate) {
-            self.record(
+            self.cx.record(
                 world,
                 TraceKind::WorkDone {
                     request,
@@ -406,7 +407,7 @@ impl Simulation {
             self.finish_job(world, id, false, Reason::Error);
             return;
         }
-        self.record(
+        self.cx.record(
             world,
             TraceKind::WorkDone {
                 request,
@@ -416,22 +417,22 @@ impl Simulation {
         );
         if service != 0 {
             let deduplicated = world == World::Event
-                && self.scenario.event.idempotent
-                && self.ledger.already_applied(world, request, service);
+                && self.cx.scenario.event.idempotent
+                && self.cx.ledger.already_applied(world, request, service);
             if !deduplicated {
-                self.effect_done(world, request, service);
+                self.cx.effect_done(world, request, service);
             }
         }
         if world == World::Event && service == 0 {
             self.publish(id);
             return;
         }
-        let touches = self.topology.kind_touches[kind as usize];
+        let touches = self.cx.topology.kind_touches[kind as usize];
         let children: u16 = self.worlds[world.index()].deployed_calls[service]
             .iter()
             .filter(|&&c| touches & (1 << c) != 0)
             .fold(0, |mask, &c| mask | (1 << c));
-        let mode = self.topology.specs[service].call_mode;
+        let mode = self.cx.topology.specs[service].call_mode;
         let Some(job) = self.world_mut(world).jobs.get_mut(id) else {
             return;
         };
@@ -499,7 +500,7 @@ impl Simulation {
                 attempt,
             },
         );
-        self.record(
+        self.cx.record(
             world,
             TraceKind::CallSent {
                 request,
@@ -508,13 +509,15 @@ impl Simulation {
                 attempt,
             },
         );
-        let latency = self.latency();
-        self.queue
-            .push(self.now + latency, Event::CallArrives { world, job: child });
-        let timeout = SimTime::from_ms_f64(self.scenario.sync.timeout_ms);
+        let latency = self.cx.latency();
+        self.cx.queue.push(
+            self.cx.now + latency,
+            Event::CallArrives { world, job: child },
+        );
+        let timeout = SimTime::from_ms_f64(self.cx.scenario.sync.timeout_ms);
         let callee = callee as u8;
-        self.queue.push(
-            self.now + timeout,
+        self.cx.queue.push(
+            self.cx.now + timeout,
             Event::CallTimeout {
                 world,
                 parent,
@@ -579,7 +582,7 @@ impl Simulation {
             return;
         };
         let (request, from) = (job.request, job.service);
-        self.record(
+        self.cx.record(
             world,
             TraceKind::CallFailed {
                 request,
@@ -588,7 +591,7 @@ impl Simulation {
                 reason,
             },
         );
-        let retry = self.scenario.sync.retry.clone();
+        let retry = self.cx.scenario.sync.retry.clone();
         if u32::from(attempt) < retry.max_retries {
             let next = attempt + 1;
             let capped = retry.wait_ms(u32::from(next), 0.0);
@@ -601,8 +604,8 @@ impl Simulation {
                 job.slot_attempt[callee] = next;
             }
             let callee = callee as u8;
-            self.queue.push(
-                self.now + SimTime::from_ms_f64(wait_ms),
+            self.cx.queue.push(
+                self.cx.now + SimTime::from_ms_f64(wait_ms),
                 Event::Retry {
                     world,
                     parent,
@@ -612,12 +615,12 @@ impl Simulation {
             );
             return;
         }
-        self.mark_subtree_lost(world, request, callee, reason);
-        if self.scenario.sync.fallback {
+        self.cx.mark_subtree_lost(world, request, callee, reason);
+        if self.cx.scenario.sync.fallback {
             self.close_slot(world, parent, callee);
             return;
         }
-        let mode = self.topology.specs[from as usize].call_mode;
+        let mode = self.cx.topology.specs[from as usize].call_mode;
         let Some(job) = self.world_mut(world).jobs.get_mut(parent) else {
             return;
         };
@@ -627,7 +630,8 @@ impl Simulation {
             job.pending_children = 0;
             for other in 0..super::ledger::MAX_SERVICES {
                 if skipped & (1 << other) != 0 {
-                    self.mark_subtree_lost(world, request, other, Reason::NotCalled);
+                    self.cx
+                        .mark_subtree_lost(world, request, other, Reason::NotCalled);
                 }
             }
         }
@@ -644,7 +648,7 @@ impl Simulation {
         }
         let ok = !job.failed;
         let service = job.service as usize;
-        match self.topology.specs[service].call_mode {
+        match self.cx.topology.specs[service].call_mode {
             CallMode::Sequential => self.call_next_child(world, parent),
             CallMode::Parallel => self.finish_job(world, parent, ok, Reason::Error),
         }
@@ -663,9 +667,9 @@ impl Simulation {
             Reply::User => {
                 if !ok {
                     // The request failed at the entry: whatever it had not yet set off is lost.
-                    self.mark_subtree_lost(world, job.request, 0, reason);
+                    self.cx.mark_subtree_lost(world, job.request, 0, reason);
                 }
-                self.respond_to_user(world, job.request, ok)
+                self.cx.respond_to_user(world, job.request, ok)
             }
             Reply::Parent {
                 job: parent,
@@ -676,7 +680,7 @@ impl Simulation {
                     .get(parent)
                     .map(|p| p.service)
                     .unwrap_or(0);
-                self.record(
+                self.cx.record(
                     world,
                     TraceKind::Replied {
                         request: job.request,
@@ -685,7 +689,7 @@ impl Simulation {
                         ok,
                     },
                 );
-                let latency = self.latency();
+                let latency = self.cx.latency();
                 let event = Event::Response {
                     world,
                     parent,
@@ -694,7 +698,7 @@ impl Simulation {
                     ok,
                     reason,
                 };
-                self.queue.push(self.now + latency, event);
+                self.cx.queue.push(self.cx.now + latency, event);
             }
             Reply::Consumer {
                 group,
@@ -718,10 +722,10 @@ impl Simulation {
     // ----- circuit breakers -----
 
     fn breaker_allows(&mut self, world: World, callee: usize) -> bool {
-        if !self.scenario.sync.circuit_breaker.enabled {
+        if !self.cx.scenario.sync.circuit_breaker.enabled {
             return true;
         }
-        let now = self.now;
+        let now = self.cx.now;
         let breaker = &mut self.world_mut(world).breakers[callee];
         let allowed = match breaker.state {
             BreakerState::Closed => true,
@@ -755,7 +759,7 @@ impl Simulation {
     }
 
     fn breaker_success(&mut self, world: World, callee: usize) {
-        if !self.scenario.sync.circuit_breaker.enabled {
+        if !self.cx.scenario.sync.circuit_breaker.enabled {
             return;
         }
         let breaker = &mut self.world_mut(world).breakers[callee];
@@ -768,11 +772,11 @@ impl Simulation {
     }
 
     fn breaker_failure(&mut self, world: World, callee: usize) {
-        let settings = self.scenario.sync.circuit_breaker.clone();
+        let settings = self.cx.scenario.sync.circuit_breaker.clone();
         if !settings.enabled {
             return;
         }
-        let until = self.now + SimTime::from_ms_f64(settings.open_ms);
+        let until = self.cx.now + SimTime::from_ms_f64(settings.open_ms);
         let breaker = &mut self.world_mut(world).breakers[callee];
         breaker.consecutive_failures += 1;
         let opens = match breaker.state {
@@ -787,9 +791,9 @@ impl Simulation {
     }
 
     fn trace_breaker(&mut self, world: World, callee: usize) {
-        let from = self.topology.caller[callee].unwrap_or(0);
+        let from = self.cx.topology.caller[callee].unwrap_or(0);
         let state = self.worlds[world.index()].breakers[callee].position();
-        self.record(
+        self.cx.record(
             world,
             TraceKind::BreakerChanged {
                 from,
@@ -808,7 +812,7 @@ impl Simulation {
         action: ActionKind,
         factor: f64,
     ) {
-        let is_group = world == World::Event && self.topology.is_group(service);
+        let is_group = world == World::Event && self.cx.topology.is_group(service);
         match action {
             ActionKind::Kill => {
                 if is_group {
@@ -856,7 +860,8 @@ impl Simulation {
             let (request, never_called, reply) = (job.request, job.pending_children, job.reply);
             for child in 0..super::ledger::MAX_SERVICES {
                 if never_called & (1 << child) != 0 {
-                    self.mark_subtree_lost(world, request, child, Reason::Crash);
+                    self.cx
+                        .mark_subtree_lost(world, request, child, Reason::Crash);
                 }
             }
             if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
