@@ -22,7 +22,7 @@ pub enum Cap {
 /// The caps reached so far on the current branch, in a fixed order.
 pub fn reached(live: &Live) -> Vec<Cap> {
     let sim = live.player.sim();
-    let deleted = sim.log_state().deleted_by_size_cap;
+    let deleted = sim.log_state().deleted_by_size_cap();
     let folded = sim.ledger().folded_unsettled();
     let thinned = live.timeline.thinned_for_budget();
     let mut caps = Vec::new();

@@ -144,8 +144,8 @@ impl Frame {
             ],
             partitions: partition_views(sim),
             groups,
-            brokers_up: sim.log_state().brokers_up.clone(),
-            dlq_total: sim.log_state().dlq_total,
+            brokers_up: sim.log_state().brokers_up().to_vec(),
+            dlq_total: sim.log_state().dlq_total(),
             scores: [
                 scoreboard(&report, World::Sync, None),
                 scoreboard(&report, World::Event, Some(lag_now)),
@@ -212,7 +212,7 @@ fn node_views(sim: &Simulation, report: &Report, world: World) -> Vec<NodeView> 
 fn partition_views(sim: &Simulation) -> Vec<PartitionView> {
     let log = sim.log_state();
     let topology = sim.topology();
-    log.partitions
+    log.partitions()
         .iter()
         .enumerate()
         .map(|(p, partition)| {

@@ -140,7 +140,7 @@ impl Simulation {
 
     /// Groups that exist at time zero start at the beginning of the (empty) log, already assigned.
     pub(super) fn start_groups(&mut self) {
-        let partitions = self.log.partitions.len();
+        let partitions = self.log.partitions().len();
         self.groups = (0..self.cx.topology.len()).map(|_| None).collect();
         for service in 1..self.cx.topology.len() {
             if !self.cx.topology.is_group(service) {
@@ -216,12 +216,21 @@ impl Simulation {
     /// Visible events past a subscribed group's per-partition `position`, over all partitions.
     fn group_behind(&self, service: usize, position: fn(&Group) -> &Vec<u64>) -> Option<u64> {
         let group = self.group(service).filter(|g| g.subscribed)?;
-        let partitions = self.log.partitions.iter().zip(position(group));
+        let partitions = self.log.partitions().iter().zip(position(group));
         Some(
             partitions
                 .map(|(p, &at)| p.high_watermark.saturating_sub(at.max(p.start)))
                 .sum(),
         )
+    }
+
+    /// The subscribed groups that have not committed `offset` of `partition`.
+    pub(super) fn groups_behind(&self, partition: u16, offset: u64) -> Vec<usize> {
+        let p = partition as usize;
+        let behind = |g: &Group| g.subscribed && g.committed[p] <= offset;
+        (0..self.groups.len())
+            .filter(|&service| self.group(service).is_some_and(behind))
+            .collect()
     }
 
     /// New data on `partition`: idle owners fetch it.
@@ -277,8 +286,8 @@ impl Simulation {
         for step in 0..count {
             let slot = (instance.next + step) % count;
             let p = instance.partitions[slot] as usize;
-            let part = &self.log.partitions[p];
-            let leader_up = part.leader.is_some_and(|b| self.log.brokers_up[b as usize]);
+            let part = &self.log.partitions()[p];
+            let leader_up = self.log.leader_up(p);
             let position = group.position[p].max(part.start);
             if leader_up && position < part.high_watermark {
                 chosen = Some((slot, p, position));
@@ -288,7 +297,7 @@ impl Simulation {
         let Some((slot, p, offset)) = chosen else {
             return;
         };
-        let entry = *self.log.partitions[p]
+        let entry = *self.log.partitions()[p]
             .entry(offset)
             .expect("offset inside the log");
         let commit_first = self.cx.scenario.event.commit == CommitMode::BeforeProcessing;
@@ -343,7 +352,7 @@ impl Simulation {
         };
         let incarnation = instance.incarnation;
         let p = in_flight.partition as usize;
-        let poison = self.log.partitions[p]
+        let poison = self.log.partitions()[p]
             .entry(in_flight.offset)
             .is_some_and(|e| e.poison());
         if poison {
@@ -409,7 +418,7 @@ impl Simulation {
         let next = in_flight.offset + 1;
         group.completed[p] = group.completed[p].max(next);
         group.processed += 1;
-        let published_at = self.log.partitions[p]
+        let published_at = self.log.partitions()[p]
             .entry(in_flight.offset)
             .map(|entry| entry.appended_at());
         let Some(group) = self.group_mut(service) else {

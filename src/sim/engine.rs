@@ -9,7 +9,7 @@ use super::chunked::ChunkRef;
 use super::consumers::Group;
 use super::episodes::{Episode, Episodes, Tally};
 use super::ledger::Ledger;
-use super::log::Log;
+use super::log::{Log, LogNews};
 use super::metrics::{TimeSeries, merge_max};
 use super::queue::EventQueue;
 use super::rng::{SimRng, streams};
@@ -448,6 +448,40 @@ impl Simulation {
         Ok(())
     }
 
+    /// A new leader for `partition`; producers still waiting for their ack resend to it.
+    fn on_leader_election(&mut self, partition: u16) {
+        let producers = &self.worlds[World::Event.index()];
+        let calling: Vec<JobId> = self
+            .log
+            .awaiting_leader(partition)
+            .filter(|&job| producers.is_calling(job))
+            .collect();
+        self.log
+            .on_leader_election(&mut self.cx, partition, &calling);
+        self.hear_log();
+    }
+
+    /// Passes on what the log reported: new data to the groups, deletions to the ledger.
+    fn hear_log(&mut self) {
+        for news in self.log.drain_news() {
+            match news {
+                LogNews::Visible(partition) => self.wake_consumers(partition),
+                LogNews::Deleted {
+                    partition,
+                    offset,
+                    request,
+                } => {
+                    // Groups that had not committed past the entry never will see it.
+                    for service in self.groups_behind(partition, offset) {
+                        let lost = Reason::Retention;
+                        self.cx
+                            .mark_subtree_lost(World::Event, request, service, lost);
+                    }
+                }
+            }
+        }
+    }
+
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
@@ -488,14 +522,21 @@ impl Simulation {
                 job,
                 partition,
                 request,
-            } => self.on_produce_arrives(job, partition, request),
+            } => {
+                self.log
+                    .on_produce_arrives(&mut self.cx, job, partition, request);
+                self.hear_log();
+            }
             Event::ProduceAck {
                 job,
                 partition,
                 offset,
             } => self.on_produce_ack(job, partition, offset),
             Event::ProducerTimeout { job } => self.on_producer_timeout(job),
-            Event::Replicate { partition, upto } => self.on_replicate(partition, upto),
+            Event::Replicate { partition, upto } => {
+                self.log.on_replicate(&mut self.cx, partition, upto);
+                self.hear_log();
+            }
             Event::LeaderElection { partition } => self.on_leader_election(partition),
             Event::Poll {
                 group,
@@ -635,8 +676,14 @@ impl Simulation {
         self.track_episode(&fault.action);
         let kind = fault.action.kind();
         match fault.action {
-            Action::Kill(Target::Broker(b)) => self.kill_broker(b.index()),
-            Action::Restore(Target::Broker(b)) => self.restore_broker(b.index()),
+            Action::Kill(Target::Broker(b)) => {
+                self.log.kill_broker(&mut self.cx, b.index());
+                self.hear_log();
+            }
+            Action::Restore(Target::Broker(b)) => {
+                self.log.restore_broker(&mut self.cx, b.index());
+                self.hear_log();
+            }
             Action::Hang(Target::Broker(_)) => {}
             Action::Configure(patch) => self.configure(&patch),
             Action::AddService {
@@ -842,7 +889,8 @@ impl Simulation {
     fn on_housekeeping(&mut self) {
         self.sample_gauges();
         if self.cx.now.as_us() % 1_000_000 < HOUSEKEEPING_US {
-            self.apply_retention();
+            self.log.apply_retention(&self.cx);
+            self.hear_log();
             self.fold_settled_requests();
         }
         let next = self.cx.now + SimTime(HOUSEKEEPING_US);
@@ -900,7 +948,7 @@ impl Simulation {
                 Some((partition, offset)) => {
                     groups.iter().flatten().filter(|g| g.subscribed).all(|g| {
                         g.committed[partition as usize] > offset
-                            || log.partitions[partition as usize].start > offset
+                            || log.partitions()[partition as usize].start > offset
                     })
                 }
             }
@@ -909,7 +957,7 @@ impl Simulation {
 
     pub(super) fn start_from_offsets(&self, start: StartFrom) -> Vec<u64> {
         self.log
-            .partitions
+            .partitions()
             .iter()
             .map(|p| match start {
                 StartFrom::Earliest => p.start,

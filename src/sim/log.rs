@@ -7,9 +7,9 @@
 //! follower had copied with it; producers waiting for acks=all resend them.
 
 use super::chunked::{ChunkRef, Chunked};
-use super::engine::{Event, Simulation};
+use super::engine::{Cx, Event};
 use super::scenario::{Acks, EventSettings};
-use super::services::{JobId, JobState};
+use super::services::JobId;
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
 use std::collections::VecDeque;
@@ -93,17 +93,18 @@ impl Partition {
     }
 }
 
-/// Brokers and partitions of the one topic.
+/// Brokers and partitions of the one topic: a part of the run that owns its state.
 #[derive(Clone, Debug)]
 pub struct Log {
-    pub brokers_up: Vec<bool>,
-    pub partitions: Vec<Partition>,
+    brokers_up: Vec<bool>,
+    partitions: Vec<Partition>,
     /// Events parked in the dead-letter queue, newest last (bounded); `dlq_total` counts all.
-    pub dlq: VecDeque<(u64, u8)>,
-    pub dlq_total: u64,
-    pub published: u64,
+    dlq: VecDeque<(u64, u8)>,
+    dlq_total: u64,
+    published: u64,
     /// Events deleted because the log held `event.max_log_events` (Kafka's retention.bytes).
-    pub deleted_by_size_cap: u64,
+    deleted_by_size_cap: u64,
+    news: Vec<LogNews>,
 }
 
 /// Dead-letter entries kept for display.
@@ -138,6 +139,7 @@ impl Log {
             dlq_total: 0,
             published: 0,
             deleted_by_size_cap: 0,
+            news: Vec::new(),
         }
     }
 
@@ -170,60 +172,78 @@ impl Log {
     }
 }
 
-impl Simulation {
-    /// The partition of a request's event: its user id modulo the partition count.
-    pub(super) fn partition_of(&self, request: u64) -> u16 {
-        let user = self.cx.ledger.record(request).map(|r| r.user).unwrap_or(0);
-        (u64::from(user) % self.log.partitions.len() as u64) as u16
+/// What the rest of the run must hear of the log, in the order it happened; the engine
+/// drains it after each call into the log ([`Log::drain_news`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LogNews {
+    /// The high watermark of a partition rose: consumers can read more.
+    Visible(u16),
+    /// The oldest entry of a partition was deleted (retention or the size cap).
+    Deleted {
+        partition: u16,
+        offset: u64,
+        request: u64,
+    },
+}
+
+impl Log {
+    pub fn brokers_up(&self) -> &[bool] {
+        &self.brokers_up
     }
 
-    /// The entry service has done its work and sends the event to the partition leader.
-    pub(super) fn publish(&mut self, job: JobId) {
-        let Some(request) = self.worlds[World::Event.index()]
-            .jobs
-            .get(job)
-            .map(|j| j.request)
-        else {
-            return;
-        };
-        let partition = self.partition_of(request);
-        let latency = self.cx.latency();
-        if let Some(j) = self.worlds[World::Event.index()].jobs.get_mut(job) {
-            j.state = JobState::Calling;
-        }
-        self.cx.ledger.job_started(World::Event, request);
-        self.cx.queue.push(
-            self.cx.now + latency,
-            Event::ProduceArrives {
-                job,
-                partition,
-                request,
-            },
-        );
-        if self.cx.scenario.event.acks == Acks::Zero {
-            // Fire and forget: the user is told "done" before the write lands anywhere.
-            self.finish_job(World::Event, job, true, Reason::Error);
-        } else {
-            let timeout = SimTime::from_ms_f64(self.cx.scenario.event.producer_timeout_ms);
-            self.cx
-                .queue
-                .push(self.cx.now + timeout, Event::ProducerTimeout { job });
-        }
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
     }
 
-    pub(super) fn on_produce_arrives(&mut self, job: JobId, partition: u16, request: u64) {
-        self.cx.ledger.job_ended(World::Event, request);
-        let p = partition as usize;
-        let leader_up = self.log.partitions[p]
+    /// Whether partition `p` has a leader on a broker that is up.
+    pub fn leader_up(&self, p: usize) -> bool {
+        self.partitions[p]
             .leader
-            .is_some_and(|b| self.log.brokers_up[b as usize]);
-        if !leader_up {
-            if self.cx.scenario.event.acks == Acks::Zero {
-                self.cx
-                    .mark_subtree_lost(World::Event, request, 0, Reason::NoLeader);
+            .is_some_and(|b| self.brokers_up[b as usize])
+    }
+
+    pub fn dlq_total(&self) -> u64 {
+        self.dlq_total
+    }
+
+    pub fn published(&self) -> u64 {
+        self.published
+    }
+
+    pub fn deleted_by_size_cap(&self) -> u64 {
+        self.deleted_by_size_cap
+    }
+
+    /// The partition of a user's events: the user id modulo the partition count.
+    pub(super) fn partition_of_user(&self, user: u32) -> u16 {
+        (u64::from(user) % self.partitions.len() as u64) as u16
+    }
+
+    pub(super) fn drain_news(&mut self) -> Vec<LogNews> {
+        std::mem::take(&mut self.news)
+    }
+
+    /// Producers still waiting for partition `partition` to have a leader.
+    pub(super) fn awaiting_leader(&self, partition: u16) -> impl Iterator<Item = JobId> + '_ {
+        let waiting = &self.partitions[partition as usize].awaiting_leader;
+        waiting.iter().map(|w| w.job)
+    }
+
+    pub(super) fn on_produce_arrives(
+        &mut self,
+        cx: &mut Cx,
+        job: JobId,
+        partition: u16,
+        request: u64,
+    ) {
+        cx.ledger.job_ended(World::Event, request);
+        let p = partition as usize;
+        if !self.leader_up(p) {
+            if cx.scenario.event.acks == Acks::Zero {
+                cx.mark_subtree_lost(World::Event, request, 0, Reason::NoLeader);
             } else {
-                self.cx.ledger.job_started(World::Event, request);
-                self.log.partitions[p].awaiting_leader.push(Waiting {
+                cx.ledger.job_started(World::Event, request);
+                self.partitions[p].awaiting_leader.push(Waiting {
                     job,
                     request,
                     offset: 0,
@@ -231,114 +251,60 @@ impl Simulation {
             }
             return;
         }
-        self.append(partition, job, request);
+        self.append(cx, partition, job, request);
     }
 
-    fn append(&mut self, partition: u16, job: JobId, request: u64) {
+    fn append(&mut self, cx: &mut Cx, partition: u16, job: JobId, request: u64) {
         let p = partition as usize;
-        let poison = self
-            .cx
-            .streams
-            .poison
-            .chance(self.cx.scenario.event.poison_rate);
-        let now = self.cx.now;
-        let part = &mut self.log.partitions[p];
+        let poison = cx.streams.poison.chance(cx.scenario.event.poison_rate);
+        let now = cx.now;
+        let part = &mut self.partitions[p];
         let offset = part.end();
         part.entries.push_back(Entry::new(request, now, poison));
         let leader = part.leader.and_then(|b| part.replica_index(b)).unwrap_or(0);
         part.replica_end[leader] = part.end();
-        self.log.published += 1;
-        if let Some(record) = self.cx.ledger.record_mut(request) {
+        let (end, replicated) = (part.end(), part.replicas.len() > 1);
+        self.published += 1;
+        if let Some(record) = cx.ledger.record_mut(request) {
             record.set_event_position(Some((partition, offset)));
         }
-        self.cx.record(
-            World::Event,
-            TraceKind::Appended {
-                request,
+        let appended = TraceKind::Appended {
+            request,
+            partition,
+            offset,
+        };
+        cx.record(World::Event, appended);
+        if replicated {
+            let delay = SimTime::from_ms_f64(cx.scenario.event.replication_delay_ms);
+            let replicate = Event::Replicate {
                 partition,
-                offset,
-            },
-        );
-        let end = self.log.partitions[p].end();
-        if self.log.partitions[p].replicas.len() > 1 {
-            let delay = SimTime::from_ms_f64(self.cx.scenario.event.replication_delay_ms);
-            self.cx.queue.push(
-                now + delay,
-                Event::Replicate {
-                    partition,
-                    upto: end,
-                },
-            );
+                upto: end,
+            };
+            cx.queue.push(now + delay, replicate);
         }
-        match self.cx.scenario.event.acks {
+        match cx.scenario.event.acks {
             Acks::Zero => {}
-            Acks::One => self.send_ack(job, partition, offset),
+            Acks::One => send_ack(cx, job, partition, offset),
             Acks::All => {
-                self.cx.ledger.job_started(World::Event, request);
-                self.log.partitions[p]
-                    .awaiting_replication
-                    .push_back(Waiting {
-                        job,
-                        request,
-                        offset,
-                    });
+                cx.ledger.job_started(World::Event, request);
+                let waiting = Waiting {
+                    job,
+                    request,
+                    offset,
+                };
+                self.partitions[p].awaiting_replication.push_back(waiting);
             }
         }
-        self.advance_high_watermark(partition);
-        self.enforce_size_cap(partition);
+        self.advance_high_watermark(cx, partition);
+        self.enforce_size_cap(cx, partition);
     }
 
-    fn send_ack(&mut self, job: JobId, partition: u16, offset: u64) {
-        let latency = self.cx.latency();
-        self.cx.queue.push(
-            self.cx.now + latency,
-            Event::ProduceAck {
-                job,
-                partition,
-                offset,
-            },
-        );
-    }
-
-    pub(super) fn on_produce_ack(&mut self, job: JobId, partition: u16, offset: u64) {
-        let state = &self.worlds[World::Event.index()];
-        let Some(j) = state.jobs.get(job) else { return };
-        if j.state != JobState::Calling {
-            return;
-        }
-        let request = j.request;
-        self.cx.record(
-            World::Event,
-            TraceKind::Acked {
-                request,
-                partition,
-                offset,
-            },
-        );
-        self.finish_job(World::Event, job, true, Reason::Error);
-    }
-
-    pub(super) fn on_producer_timeout(&mut self, job: JobId) {
-        let waiting = self.worlds[World::Event.index()]
-            .jobs
-            .get(job)
-            .is_some_and(|j| j.state == JobState::Calling);
-        if waiting {
-            self.finish_job(World::Event, job, false, Reason::ProducerTimeout);
-        }
-    }
-
-    pub(super) fn on_replicate(&mut self, partition: u16, upto: u64) {
-        let p = partition as usize;
-        let Log {
-            brokers_up,
-            partitions,
-            ..
-        } = &mut self.log;
-        let part = &mut partitions[p];
+    pub(super) fn on_replicate(&mut self, cx: &mut Cx, partition: u16, upto: u64) {
+        let part = &mut self.partitions[partition as usize];
         let end = part.end();
         for r in 0..part.replicas.len() {
-            if Some(part.replicas[r]) == part.leader || !brokers_up[part.replicas[r] as usize] {
+            let up = self.brokers_up[part.replicas[r] as usize];
+            if Some(part.replicas[r]) == part.leader || !up {
                 continue;
             }
             part.replica_end[r] = part.replica_end[r].max(upto.min(end));
@@ -346,176 +312,149 @@ impl Simulation {
                 part.in_sync[r] = true;
             }
         }
-        self.advance_high_watermark(partition);
+        self.advance_high_watermark(cx, partition);
     }
 
     /// The high watermark is the least end among the leader and its alive in-sync followers.
-    pub(super) fn advance_high_watermark(&mut self, partition: u16) {
+    fn advance_high_watermark(&mut self, cx: &mut Cx, partition: u16) {
         let p = partition as usize;
-        let part = &self.log.partitions[p];
-        let Some(leader) = part.leader.filter(|&b| self.log.brokers_up[b as usize]) else {
+        let part = &self.partitions[p];
+        let Some(leader) = part.leader.filter(|&b| self.brokers_up[b as usize]) else {
             return;
         };
         let mut hw = part.end();
         for r in 0..part.replicas.len() {
-            let alive = self.log.brokers_up[part.replicas[r] as usize];
+            let alive = self.brokers_up[part.replicas[r] as usize];
             if part.replicas[r] == leader || (alive && part.in_sync[r]) {
                 hw = hw.min(part.replica_end[r]);
             }
         }
-        let part = &mut self.log.partitions[p];
+        let part = &mut self.partitions[p];
         if hw <= part.high_watermark {
             return;
         }
         part.high_watermark = hw;
-        let mut acked = Vec::new();
         while part
             .awaiting_replication
             .front()
             .is_some_and(|w| w.offset < hw)
         {
-            acked.push(
-                part.awaiting_replication
-                    .pop_front()
-                    .expect("checked front"),
-            );
+            let waiting = part
+                .awaiting_replication
+                .pop_front()
+                .expect("checked front");
+            cx.ledger.job_ended(World::Event, waiting.request);
+            send_ack(cx, waiting.job, partition, waiting.offset);
         }
-        for waiting in acked {
-            self.cx.ledger.job_ended(World::Event, waiting.request);
-            self.send_ack(waiting.job, partition, waiting.offset);
-        }
-        self.wake_consumers(partition);
+        self.news.push(LogNews::Visible(partition));
     }
 
-    pub(super) fn kill_broker(&mut self, broker: usize) {
-        if !self.log.brokers_up[broker] {
+    pub(super) fn kill_broker(&mut self, cx: &mut Cx, broker: usize) {
+        if !self.brokers_up[broker] {
             return;
         }
-        self.log.brokers_up[broker] = false;
-        let failover = SimTime::from_ms_f64(self.cx.scenario.event.failover_ms);
-        for p in 0..self.log.partitions.len() {
-            let part = &mut self.log.partitions[p];
+        self.brokers_up[broker] = false;
+        let failover = SimTime::from_ms_f64(cx.scenario.event.failover_ms);
+        for p in 0..self.partitions.len() {
+            let part = &mut self.partitions[p];
             let Some(r) = part.replica_index(broker as u8) else {
                 continue;
             };
             part.in_sync[r] = false;
-            if part.leader == Some(broker as u8) {
-                part.leader = None;
-                if !part.electing {
-                    part.electing = true;
-                    self.cx.queue.push(
-                        self.cx.now + failover,
-                        Event::LeaderElection {
-                            partition: p as u16,
-                        },
-                    );
-                }
-                self.cx.record(
-                    World::Event,
-                    TraceKind::LeaderChanged {
-                        partition: p as u16,
-                        broker: -1,
-                    },
-                );
-            } else {
-                self.advance_high_watermark(p as u16);
+            if part.leader != Some(broker as u8) {
+                self.advance_high_watermark(cx, p as u16);
+                continue;
             }
+            part.leader = None;
+            let partition = p as u16;
+            if !part.electing {
+                part.electing = true;
+                cx.queue
+                    .push(cx.now + failover, Event::LeaderElection { partition });
+            }
+            let changed = TraceKind::LeaderChanged {
+                partition,
+                broker: -1,
+            };
+            cx.record(World::Event, changed);
         }
     }
 
-    pub(super) fn restore_broker(&mut self, broker: usize) {
-        if self.log.brokers_up[broker] {
+    pub(super) fn restore_broker(&mut self, cx: &mut Cx, broker: usize) {
+        if self.brokers_up[broker] {
             return;
         }
-        self.log.brokers_up[broker] = true;
-        let delay = SimTime::from_ms_f64(self.cx.scenario.event.replication_delay_ms);
-        for p in 0..self.log.partitions.len() {
-            let part = &mut self.log.partitions[p];
+        self.brokers_up[broker] = true;
+        let delay = SimTime::from_ms_f64(cx.scenario.event.replication_delay_ms);
+        for (p, part) in self.partitions.iter_mut().enumerate() {
             let Some(r) = part.replica_index(broker as u8) else {
                 continue;
             };
-            let end = part.end();
+            let (partition, end) = (p as u16, part.end());
             part.replica_end[r] = part.replica_end[r].min(end);
-            if part.leader.is_none() {
-                if !part.electing {
-                    part.electing = true;
-                    self.cx.queue.push(
-                        self.cx.now,
-                        Event::LeaderElection {
-                            partition: p as u16,
-                        },
-                    );
-                }
-            } else {
+            if part.leader.is_some() {
                 // A returning follower copies what it missed, then rejoins the in-sync set.
-                self.cx.queue.push(
-                    self.cx.now + delay,
-                    Event::Replicate {
-                        partition: p as u16,
-                        upto: end,
-                    },
-                );
+                let replicate = Event::Replicate {
+                    partition,
+                    upto: end,
+                };
+                cx.queue.push(cx.now + delay, replicate);
+            } else if !part.electing {
+                part.electing = true;
+                cx.queue.push(cx.now, Event::LeaderElection { partition });
             }
         }
     }
 
     /// Elects the alive replica with the most data; without one (no unclean election), waits.
-    pub(super) fn on_leader_election(&mut self, partition: u16) {
+    /// `calling` are the producers waiting for a leader that still wait for their ack.
+    pub(super) fn on_leader_election(&mut self, cx: &mut Cx, partition: u16, calling: &[JobId]) {
         let p = partition as usize;
-        let part = &self.log.partitions[p];
-        let alive_in_sync: Vec<usize> = (0..part.replicas.len())
-            .filter(|&r| {
-                self.log.brokers_up[part.replicas[r] as usize]
-                    && (part.in_sync[r] || part.replicas.len() == 1)
-            })
-            .collect();
+        let part = &self.partitions[p];
+        let alive_in_sync = (0..part.replicas.len()).filter(|&r| {
+            self.brokers_up[part.replicas[r] as usize]
+                && (part.in_sync[r] || part.replicas.len() == 1)
+        });
         // A sole replica that was leader keeps its data on disk: it may come back as leader.
-        let candidate = alive_in_sync.iter().copied().max_by(|&a, &b| {
+        let candidate = alive_in_sync.max_by(|&a, &b| {
             part.replica_end[a]
                 .cmp(&part.replica_end[b])
                 .then(b.cmp(&a))
         });
+        let part = &mut self.partitions[p];
+        part.electing = false;
         let Some(winner) = candidate else {
-            self.log.partitions[p].electing = false;
             return;
         };
-        let part = &mut self.log.partitions[p];
-        part.electing = false;
         part.leader = Some(part.replicas[winner]);
         part.in_sync[winner] = true;
         let new_end = part.replica_end[winner].max(part.start);
         let old_end = part.end();
         let broker = part.replicas[winner] as i8;
-        self.cx
-            .record(World::Event, TraceKind::LeaderChanged { partition, broker });
+        cx.record(World::Event, TraceKind::LeaderChanged { partition, broker });
         if new_end < old_end {
-            self.truncate(partition, new_end);
+            self.truncate(cx, partition, new_end);
         }
-        let part = &mut self.log.partitions[p];
-        for r in 0..part.replicas.len() {
-            part.replica_end[r] = part.replica_end[r].min(new_end);
+        let part = &mut self.partitions[p];
+        for end in &mut part.replica_end {
+            *end = (*end).min(new_end);
         }
         part.high_watermark = part.high_watermark.min(new_end);
         let resend: Vec<Waiting> = std::mem::take(&mut part.awaiting_leader);
         for waiting in resend {
-            self.cx.ledger.job_ended(World::Event, waiting.request);
-            let still_waiting = self.worlds[World::Event.index()]
-                .jobs
-                .get(waiting.job)
-                .is_some_and(|j| j.state == JobState::Calling);
-            if still_waiting || self.cx.scenario.event.acks == Acks::Zero {
-                self.append(partition, waiting.job, waiting.request);
+            cx.ledger.job_ended(World::Event, waiting.request);
+            if calling.contains(&waiting.job) || cx.scenario.event.acks == Acks::Zero {
+                self.append(cx, partition, waiting.job, waiting.request);
             }
         }
-        self.advance_high_watermark(partition);
-        self.wake_consumers(partition);
+        self.advance_high_watermark(cx, partition);
+        self.news.push(LogNews::Visible(partition));
     }
 
     /// Drops entries from `new_end` on: they lived only on the dead leader.
-    fn truncate(&mut self, partition: u16, new_end: u64) {
-        let p = partition as usize;
-        let acks_all = self.cx.scenario.event.acks == Acks::All;
-        let part = &mut self.log.partitions[p];
+    fn truncate(&mut self, cx: &mut Cx, partition: u16, new_end: u64) {
+        let acks_all = cx.scenario.event.acks == Acks::All;
+        let part = &mut self.partitions[partition as usize];
         let count = part.end() - new_end;
         let mut lost = Vec::new();
         while part.end() > new_end {
@@ -525,97 +464,82 @@ impl Simulation {
         // acks=all producers never got an ack for these: they resend to the new leader.
         let mut resend = Vec::new();
         part.awaiting_replication.retain(|w| {
-            if w.offset >= new_end {
+            let gone = w.offset >= new_end;
+            if gone {
                 resend.push(*w);
-                false
-            } else {
-                true
             }
+            !gone
         });
-        self.cx.record(
-            World::Event,
-            TraceKind::Truncated {
-                partition,
-                from_offset: new_end,
-                count,
-            },
-        );
-        for waiting in &resend {
-            self.log.partitions[p].awaiting_leader.push(Waiting {
-                offset: 0,
-                ..*waiting
-            });
-        }
+        let truncated = TraceKind::Truncated {
+            partition,
+            from_offset: new_end,
+            count,
+        };
+        cx.record(World::Event, truncated);
+        let again = resend.iter().map(|w| Waiting { offset: 0, ..*w });
+        part.awaiting_leader.extend(again);
         for request in lost {
             let resent = acks_all && resend.iter().any(|w| w.request == request);
-            if let Some(record) = self.cx.ledger.record_mut(request) {
+            if let Some(record) = cx.ledger.record_mut(request) {
                 record.set_event_position(None);
             }
             if !resent {
-                self.cx
-                    .mark_subtree_lost(World::Event, request, 0, Reason::BrokerCrash);
+                cx.mark_subtree_lost(World::Event, request, 0, Reason::BrokerCrash);
             }
         }
     }
 
     /// Time-based retention; the size cap is applied on every append.
-    pub(super) fn apply_retention(&mut self) {
-        let retention = SimTime::from_ms_f64(self.cx.scenario.event.retention_ms);
-        let Some(horizon) = self
-            .cx
-            .now
-            .as_us()
-            .checked_sub(retention.as_us())
-            .map(SimTime)
-        else {
+    pub(super) fn apply_retention(&mut self, cx: &Cx) {
+        let retention = SimTime::from_ms_f64(cx.scenario.event.retention_ms);
+        let Some(horizon) = cx.now.as_us().checked_sub(retention.as_us()) else {
             return;
         };
-        for p in 0..self.log.partitions.len() {
-            while self.log.partitions[p]
+        for p in 0..self.partitions.len() {
+            while self.partitions[p]
                 .entries
                 .front()
-                .is_some_and(|e| e.appended_at() < horizon)
+                .is_some_and(|e| e.appended_at() < SimTime(horizon))
             {
                 self.delete_oldest(p as u16);
             }
         }
     }
 
-    fn enforce_size_cap(&mut self, partition: u16) {
-        let cap =
-            (self.cx.scenario.event.max_log_events as usize / self.log.partitions.len()).max(1);
-        while self.log.partitions[partition as usize].entries.len() > cap {
-            self.log.deleted_by_size_cap += 1;
+    fn enforce_size_cap(&mut self, cx: &Cx, partition: u16) {
+        let cap = (cx.scenario.event.max_log_events as usize / self.partitions.len()).max(1);
+        while self.partitions[partition as usize].entries.len() > cap {
+            self.deleted_by_size_cap += 1;
             self.delete_oldest(partition);
         }
     }
 
-    /// Deletes the oldest entry; groups that had not read it lose it.
+    /// Deletes the oldest entry; the engine tells the groups that had not read it.
     fn delete_oldest(&mut self, partition: u16) {
-        let p = partition as usize;
-        let part = &mut self.log.partitions[p];
+        let part = &mut self.partitions[partition as usize];
         let Some(entry) = part.entries.pop_front() else {
             return;
         };
         let offset = part.start;
         part.start += 1;
         part.high_watermark = part.high_watermark.max(part.start);
-        for r in 0..part.replica_end.len() {
-            part.replica_end[r] = part.replica_end[r].max(part.start);
+        for end in &mut part.replica_end {
+            *end = (*end).max(part.start);
         }
-        let behind: Vec<usize> = self
-            .groups
-            .iter()
-            .enumerate()
-            .filter_map(|(service, g)| {
-                g.as_ref()
-                    .filter(|g| g.subscribed && g.committed[p] <= offset)
-                    .map(|_| service)
-            })
-            .collect();
-        for service in behind {
-            self.cx
-                .mark_subtree_lost(World::Event, entry.request(), service, Reason::Retention);
-        }
+        self.news.push(LogNews::Deleted {
+            partition,
+            offset,
+            request: entry.request(),
+        });
     }
+}
+
+/// The leader's ack, on its way back to the producer.
+fn send_ack(cx: &mut Cx, job: JobId, partition: u16, offset: u64) {
+    let ack = Event::ProduceAck {
+        job,
+        partition,
+        offset,
+    };
+    cx.queue.push(cx.now + cx.latency(), ack);
 }

@@ -166,9 +166,9 @@ impl Simulation {
             sync: world_report(&sync, &self.cx.topology.kind_names),
             event: EventWorldReport {
                 world: world_report(&event, &self.cx.topology.kind_names),
-                events_published: self.log.published,
+                events_published: self.log.published(),
                 max_lag: self.max_lag,
-                dlq: self.log.dlq_total,
+                dlq: self.log.dlq_total(),
                 groups,
             },
             inconsistent_requests: PerWorld {
@@ -178,7 +178,7 @@ impl Simulation {
             effects_by_service,
             episodes: self.episodes(),
             caps: CapsReport {
-                log_deleted_by_size_cap: self.log.deleted_by_size_cap,
+                log_deleted_by_size_cap: self.log.deleted_by_size_cap(),
                 requests_closed_unsettled: self.cx.ledger.folded_unsettled(),
             },
         }

@@ -8,7 +8,7 @@
 
 use super::engine::{Event, Simulation};
 use super::rng::{SimRng, streams};
-use super::scenario::{ActionKind, CallMode};
+use super::scenario::{Acks, ActionKind, CallMode};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{BreakerPosition, Reason, TraceKind, World};
@@ -227,6 +227,13 @@ fn runtime_for(topology: &Topology, service: usize) -> ServiceRuntime {
 }
 
 impl WorldState {
+    /// Whether `job` is still waiting on a call (for a producer: on its ack).
+    pub(super) fn is_calling(&self, job: JobId) -> bool {
+        self.jobs
+            .get(job)
+            .is_some_and(|j| j.state == JobState::Calling)
+    }
+
     pub fn new(world: World, topology: &Topology, seed: u64) -> WorldState {
         let count = topology.len();
         let deployed_calls = (0..count)
@@ -874,6 +881,73 @@ impl Simulation {
             } else {
                 self.finish_job(world, id, false, Reason::Crash);
             }
+        }
+    }
+}
+
+// ----- the producer: the event world's entry service publishing to the log -----
+
+impl Simulation {
+    /// The entry service has done its work and sends the event to the partition leader.
+    pub(super) fn publish(&mut self, job: JobId) {
+        let Some(request) = self.worlds[World::Event.index()]
+            .jobs
+            .get(job)
+            .map(|j| j.request)
+        else {
+            return;
+        };
+        let user = self.cx.ledger.record(request).map_or(0, |r| r.user);
+        let partition = self.log.partition_of_user(user);
+        let latency = self.cx.latency();
+        if let Some(j) = self.worlds[World::Event.index()].jobs.get_mut(job) {
+            j.state = JobState::Calling;
+        }
+        self.cx.ledger.job_started(World::Event, request);
+        self.cx.queue.push(
+            self.cx.now + latency,
+            Event::ProduceArrives {
+                job,
+                partition,
+                request,
+            },
+        );
+        if self.cx.scenario.event.acks == Acks::Zero {
+            // Fire and forget: the user is told "done" before the write lands anywhere.
+            self.finish_job(World::Event, job, true, Reason::Error);
+        } else {
+            let timeout = SimTime::from_ms_f64(self.cx.scenario.event.producer_timeout_ms);
+            self.cx
+                .queue
+                .push(self.cx.now + timeout, Event::ProducerTimeout { job });
+        }
+    }
+
+    pub(super) fn on_produce_ack(&mut self, job: JobId, partition: u16, offset: u64) {
+        let state = &self.worlds[World::Event.index()];
+        let Some(j) = state.jobs.get(job) else { return };
+        if j.state != JobState::Calling {
+            return;
+        }
+        let request = j.request;
+        self.cx.record(
+            World::Event,
+            TraceKind::Acked {
+                request,
+                partition,
+                offset,
+            },
+        );
+        self.finish_job(World::Event, job, true, Reason::Error);
+    }
+
+    pub(super) fn on_producer_timeout(&mut self, job: JobId) {
+        let waiting = self.worlds[World::Event.index()]
+            .jobs
+            .get(job)
+            .is_some_and(|j| j.state == JobState::Calling);
+        if waiting {
+            self.finish_job(World::Event, job, false, Reason::ProducerTimeout);
         }
     }
 }
