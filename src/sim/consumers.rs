@@ -6,9 +6,10 @@
 //! committed decides what a crash does: before processing loses the event, after
 //! processing (or by the auto-commit timer) replays it.
 
-use super::engine::{Event, Simulation};
-use super::scenario::{CommitMode, StartFrom};
-use super::services::{Health, Reply};
+use super::engine::{Cx, Event};
+use super::log::Log;
+use super::scenario::CommitMode;
+use super::services::Reply;
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
 
@@ -125,66 +126,115 @@ impl Group {
     }
 }
 
-impl Simulation {
+/// The consumer groups, one per direct child of the entry: a part that owns its state.
+#[derive(Clone, Debug, Default)]
+pub struct Groups {
+    by_service: Vec<Option<Group>>,
+    news: Vec<GroupNews>,
+}
+
+/// What the rest of the run must do for the groups, in order; drained by the engine.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum GroupNews {
+    /// Run the group's service on an event: a job in the event world that answers `reply`.
+    Process {
+        service: usize,
+        request: u64,
+        kind: u8,
+        reply: Reply,
+    },
+    /// Park an event in the dead-letter queue.
+    Park { request: u64, group: u8 },
+}
+
+/// An instance of a group, in the life an event was meant for.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Poll {
+    pub service: usize,
+    pub index: usize,
+    pub incarnation: u32,
+}
+
+impl Groups {
+    pub(super) fn drain_news(&mut self) -> Vec<GroupNews> {
+        std::mem::take(&mut self.news)
+    }
+
+    pub fn get(&self, service: usize) -> Option<&Group> {
+        self.group(service)
+    }
+
+    /// Service numbers that are subscribed groups, or were.
+    pub fn services(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.by_service.len()).filter(|&s| self.by_service[s].is_some())
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_service.len()
+    }
+
+    pub fn approx_bytes(&self) -> usize {
+        let groups = self.by_service.iter().flatten().map(Group::approx_bytes);
+        groups.sum::<usize>() + self.by_service.capacity() * size_of::<Option<Group>>()
+    }
+
     fn group(&self, service: usize) -> Option<&Group> {
-        self.groups.get(service).and_then(|g| g.as_ref())
+        self.by_service.get(service).and_then(|g| g.as_ref())
     }
 
     fn group_mut(&mut self, service: usize) -> Option<&mut Group> {
-        self.groups.get_mut(service).and_then(|g| g.as_mut())
-    }
-
-    fn service_up_in_event_world(&self, service: usize) -> bool {
-        self.worlds[World::Event.index()].services[service].health == Health::Up
+        self.by_service.get_mut(service).and_then(|g| g.as_mut())
     }
 
     /// Groups that exist at time zero start at the beginning of the (empty) log, already assigned.
-    pub(super) fn start_groups(&mut self) {
-        let partitions = self.log.partitions().len();
-        self.groups = (0..self.cx.topology.len()).map(|_| None).collect();
-        for service in 1..self.cx.topology.len() {
-            if !self.cx.topology.is_group(service) {
+    pub(super) fn start(&mut self, cx: &mut Cx, partitions: usize) {
+        self.by_service = (0..cx.topology.len()).map(|_| None).collect();
+        for service in 1..cx.topology.len() {
+            if !cx.topology.is_group(service) {
                 continue;
             }
-            let instances = self
-                .cx
+            let instances = cx
                 .scenario
                 .event
                 .consumers
-                .instances_for(self.cx.topology.name(service));
-            self.groups[service] = Some(Group::new(service, instances, true, vec![0; partitions]));
-            self.assign(service);
-            self.schedule_auto_commit(service);
+                .instances_for(cx.topology.name(service));
+            self.by_service[service] =
+                Some(Group::new(service, instances, true, vec![0; partitions]));
+            self.assign(cx, service);
+            self.schedule_auto_commit(cx, service);
         }
     }
 
     /// A group added at run time subscribes with no change to the producer.
-    pub(super) fn subscribe_group(&mut self, service: usize, start: StartFrom) {
-        let instances = self
-            .cx
+    pub(super) fn subscribe(
+        &mut self,
+        cx: &mut Cx,
+        service: usize,
+        committed: Vec<u64>,
+        alive: bool,
+    ) {
+        let instances = cx
             .scenario
             .event
             .consumers
-            .instances_for(self.cx.topology.name(service));
-        let committed = self.start_from_offsets(start);
-        if self.groups.len() <= service {
-            self.groups.resize(service + 1, None);
+            .instances_for(cx.topology.name(service));
+        if self.by_service.len() <= service {
+            self.by_service.resize(service + 1, None);
         }
-        let alive = self.service_up_in_event_world(service);
-        self.groups[service] = Some(Group::new(service, instances, alive, committed));
-        self.begin_rebalance(service);
-        self.schedule_auto_commit(service);
+        self.by_service[service] = Some(Group::new(service, instances, alive, committed));
+        self.begin_rebalance(cx, service);
+        self.schedule_auto_commit(cx, service);
     }
 
-    pub(super) fn unsubscribe_group(&mut self, service: usize) {
+    pub(super) fn unsubscribe(&mut self, service: usize) {
         if let Some(group) = self.group_mut(service) {
             group.subscribed = false;
             group.instances.iter_mut().for_each(Instance::stop);
         }
     }
 
-    fn schedule_auto_commit(&mut self, service: usize) {
-        if self.cx.scenario.event.commit == CommitMode::Auto {
+    fn schedule_auto_commit(&mut self, cx: &mut Cx, service: usize) {
+        if cx.scenario.event.commit == CommitMode::Auto {
             let Some(group) = self.group_mut(service) else {
                 return;
             };
@@ -192,9 +242,9 @@ impl Simulation {
                 return;
             }
             group.auto_commit_armed = true;
-            let interval = SimTime::from_ms_f64(self.cx.scenario.event.auto_commit_interval_ms);
-            self.cx.queue.push(
-                self.cx.now + interval,
+            let interval = SimTime::from_ms_f64(cx.scenario.event.auto_commit_interval_ms);
+            cx.queue.push(
+                cx.now + interval,
                 Event::AutoCommit {
                     group: service as u8,
                 },
@@ -203,20 +253,20 @@ impl Simulation {
     }
 
     /// Total lag of a subscribed group: visible events not yet committed, over all partitions.
-    pub fn group_lag(&self, service: usize) -> Option<u64> {
-        self.group_behind(service, |g| &g.committed)
+    pub fn lag(&self, log: &Log, service: usize) -> Option<u64> {
+        self.behind(log, service, |g| &g.committed)
     }
 
     /// Events a subscribed group has not processed yet, over all partitions. Unlike lag,
     /// this ignores whether processed events have been committed.
-    pub fn group_unprocessed(&self, service: usize) -> Option<u64> {
-        self.group_behind(service, |g| &g.completed)
+    pub fn unprocessed(&self, log: &Log, service: usize) -> Option<u64> {
+        self.behind(log, service, |g| &g.completed)
     }
 
     /// Visible events past a subscribed group's per-partition `position`, over all partitions.
-    fn group_behind(&self, service: usize, position: fn(&Group) -> &Vec<u64>) -> Option<u64> {
+    fn behind(&self, log: &Log, service: usize, position: fn(&Group) -> &Vec<u64>) -> Option<u64> {
         let group = self.group(service).filter(|g| g.subscribed)?;
-        let partitions = self.log.partitions().iter().zip(position(group));
+        let partitions = log.partitions().iter().zip(position(group));
         Some(
             partitions
                 .map(|(p, &at)| p.high_watermark.saturating_sub(at.max(p.start)))
@@ -225,18 +275,18 @@ impl Simulation {
     }
 
     /// The subscribed groups that have not committed `offset` of `partition`.
-    pub(super) fn groups_behind(&self, partition: u16, offset: u64) -> Vec<usize> {
+    pub(super) fn behind_offset(&self, partition: u16, offset: u64) -> Vec<usize> {
         let p = partition as usize;
         let behind = |g: &Group| g.subscribed && g.committed[p] <= offset;
-        (0..self.groups.len())
+        (0..self.by_service.len())
             .filter(|&service| self.group(service).is_some_and(behind))
             .collect()
     }
 
     /// New data on `partition`: idle owners fetch it.
-    pub(super) fn wake_consumers(&mut self, partition: u16) {
+    pub(super) fn wake(&self, cx: &mut Cx, partition: u16) {
         let p = partition as usize;
-        for service in 0..self.groups.len() {
+        for service in 0..self.by_service.len() {
             let Some(group) = self.group(service) else {
                 continue;
             };
@@ -249,8 +299,8 @@ impl Simulation {
             let instance = &group.instances[owner as usize];
             if instance.alive && instance.busy.is_none() {
                 let incarnation = instance.incarnation;
-                self.cx.queue.push(
-                    self.cx.now,
+                cx.queue.push(
+                    cx.now,
                     Event::Poll {
                         group: service as u8,
                         instance: owner,
@@ -270,7 +320,12 @@ impl Simulation {
     }
 
     /// An instance looks for its next event, round-robin over its partitions.
-    pub(super) fn on_poll(&mut self, service: usize, index: usize, incarnation: u32) {
+    pub(super) fn on_poll(&mut self, cx: &mut Cx, log: &Log, poll: Poll, killed: bool) {
+        let Poll {
+            service,
+            index,
+            incarnation,
+        } = poll;
         let Some(instance) = self.live_instance(service, index, incarnation) else {
             return;
         };
@@ -278,7 +333,7 @@ impl Simulation {
         if !group.subscribed || group.rebalancing || instance.busy.is_some() {
             return;
         }
-        if self.worlds[World::Event.index()].services[service].health == Health::Killed {
+        if killed {
             return;
         }
         let count = instance.partitions.len();
@@ -286,8 +341,8 @@ impl Simulation {
         for step in 0..count {
             let slot = (instance.next + step) % count;
             let p = instance.partitions[slot] as usize;
-            let part = &self.log.partitions()[p];
-            let leader_up = self.log.leader_up(p);
+            let part = &log.partitions()[p];
+            let leader_up = log.leader_up(p);
             let position = group.position[p].max(part.start);
             if leader_up && position < part.high_watermark {
                 chosen = Some((slot, p, position));
@@ -297,10 +352,10 @@ impl Simulation {
         let Some((slot, p, offset)) = chosen else {
             return;
         };
-        let entry = *self.log.partitions()[p]
+        let entry = *log.partitions()[p]
             .entry(offset)
             .expect("offset inside the log");
-        let commit_first = self.cx.scenario.event.commit == CommitMode::BeforeProcessing;
+        let commit_first = cx.scenario.event.commit == CommitMode::BeforeProcessing;
         let group = self.group_mut(service).expect("checked above");
         let instance = &mut group.instances[index];
         instance.next = slot + 1;
@@ -327,9 +382,9 @@ impl Simulation {
             offset,
             redelivery,
         };
-        self.cx.record(World::Event, fetched);
+        cx.record(World::Event, fetched);
         if commit_first {
-            self.cx.record(
+            cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,
@@ -338,11 +393,11 @@ impl Simulation {
                 },
             );
         }
-        self.process_in_flight(service, index);
+        self.process_in_flight(cx, log, service, index);
     }
 
     /// Runs the group's service on the instance's current event (again, after a failure).
-    fn process_in_flight(&mut self, service: usize, index: usize) {
+    fn process_in_flight(&mut self, cx: &mut Cx, log: &Log, service: usize, index: usize) {
         let Some(group) = self.group(service) else {
             return;
         };
@@ -352,22 +407,21 @@ impl Simulation {
         };
         let incarnation = instance.incarnation;
         let p = in_flight.partition as usize;
-        let poison = self.log.partitions()[p]
+        let poison = log.partitions()[p]
             .entry(in_flight.offset)
             .is_some_and(|e| e.poison());
         if poison {
-            self.processing_failed(service, index);
+            self.processing_failed(cx, log, service, index);
             return;
         }
-        let kind = self
-            .cx
+        let kind = cx
             .ledger
             .record(in_flight.request)
             .map(|r| r.kind)
             .unwrap_or(0);
-        if self.cx.topology.kind_touches[kind as usize] & (1 << service) == 0 {
+        if cx.topology.kind_touches[kind as usize] & (1 << service) == 0 {
             // Not this service's business (a login, for the email group): skipped on sight.
-            self.processing_succeeded(service, index);
+            self.processing_succeeded(cx, log, service, index);
             return;
         }
         let reply = Reply::Consumer {
@@ -375,24 +429,20 @@ impl Simulation {
             instance: index as u8,
             incarnation,
         };
-        let job = self.create_job(World::Event, in_flight.request, service, kind, reply);
-        let latency = self.cx.latency();
-        self.cx.queue.push(
-            self.cx.now + latency,
-            Event::CallArrives {
-                world: World::Event,
-                job,
-            },
-        );
+        self.news.push(GroupNews::Process {
+            service,
+            request: in_flight.request,
+            kind,
+            reply,
+        });
     }
 
-    pub(super) fn consumer_job_finished(
-        &mut self,
-        service: usize,
-        index: usize,
-        incarnation: u32,
-        ok: bool,
-    ) {
+    pub(super) fn job_finished(&mut self, cx: &mut Cx, log: &Log, poll: Poll, ok: bool) {
+        let Poll {
+            service,
+            index,
+            incarnation,
+        } = poll;
         let busy = self
             .live_instance(service, index, incarnation)
             .is_some_and(|i| i.busy.is_some());
@@ -400,14 +450,14 @@ impl Simulation {
             return;
         }
         if ok {
-            self.processing_succeeded(service, index);
+            self.processing_succeeded(cx, log, service, index);
         } else {
-            self.processing_failed(service, index);
+            self.processing_failed(cx, log, service, index);
         }
     }
 
-    fn processing_succeeded(&mut self, service: usize, index: usize) {
-        let commit_after = self.cx.scenario.event.commit == CommitMode::AfterProcessing;
+    fn processing_succeeded(&mut self, cx: &mut Cx, log: &Log, service: usize, index: usize) {
+        let commit_after = cx.scenario.event.commit == CommitMode::AfterProcessing;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -418,7 +468,7 @@ impl Simulation {
         let next = in_flight.offset + 1;
         group.completed[p] = group.completed[p].max(next);
         group.processed += 1;
-        let published_at = self.log.partitions()[p]
+        let published_at = log.partitions()[p]
             .entry(in_flight.offset)
             .map(|entry| entry.appended_at());
         let Some(group) = self.group_mut(service) else {
@@ -442,9 +492,9 @@ impl Simulation {
             offset: in_flight.offset,
             ok: true,
         };
-        self.cx.record(World::Event, processed);
+        cx.record(World::Event, processed);
         if committed {
-            self.cx.record(
+            cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,
@@ -453,8 +503,8 @@ impl Simulation {
                 },
             );
         }
-        self.cx.queue.push(
-            self.cx.now,
+        cx.queue.push(
+            cx.now,
             Event::Poll {
                 group: service as u8,
                 instance: index as u8,
@@ -465,10 +515,10 @@ impl Simulation {
 
     /// Retry with backoff; after the last attempt, park in the DLQ if there is one,
     /// otherwise keep retrying: the event blocks its partition.
-    fn processing_failed(&mut self, service: usize, index: usize) {
-        let max_attempts = self.cx.scenario.event.max_processing_attempts;
-        let dlq = self.cx.scenario.event.dlq;
-        let retry = self.cx.scenario.sync.retry.clone();
+    fn processing_failed(&mut self, cx: &mut Cx, log: &Log, service: usize, index: usize) {
+        let max_attempts = cx.scenario.event.max_processing_attempts;
+        let dlq = cx.scenario.event.dlq;
+        let retry = cx.scenario.sync.retry.clone();
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -486,26 +536,28 @@ impl Simulation {
             offset: in_flight.offset,
             ok: false,
         };
-        self.cx.record(World::Event, processed);
+        cx.record(World::Event, processed);
         if in_flight.attempts >= max_attempts && dlq {
-            self.log.park(in_flight.request, service as u8);
+            self.news.push(GroupNews::Park {
+                request: in_flight.request,
+                group: service as u8,
+            });
             let parked = TraceKind::DeadLettered {
                 request: in_flight.request,
                 group: service as u8,
                 partition: in_flight.partition,
                 offset: in_flight.offset,
             };
-            self.cx.record(World::Event, parked);
-            self.cx
-                .mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
-            self.processing_succeeded(service, index);
+            cx.record(World::Event, parked);
+            cx.mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
+            self.processing_succeeded(cx, log, service, index);
             return;
         }
         // At least 1 ms, so a zero backoff cannot spin on one event; no jitter, as a
         // consumer retries one event in place.
         let wait_ms = retry.wait_ms(in_flight.attempts, 1.0);
-        let retry_at = self.cx.now + SimTime::from_ms_f64(wait_ms);
-        self.cx.queue.push(
+        let retry_at = cx.now + SimTime::from_ms_f64(wait_ms);
+        cx.queue.push(
             retry_at,
             Event::Reprocess {
                 group: service as u8,
@@ -515,7 +567,12 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_reprocess(&mut self, service: usize, index: usize, incarnation: u32) {
+    pub(super) fn on_reprocess(&mut self, cx: &mut Cx, log: &Log, poll: Poll) {
+        let Poll {
+            service,
+            index,
+            incarnation,
+        } = poll;
         let Some(in_flight) = self
             .live_instance(service, index, incarnation)
             .and_then(|i| i.busy)
@@ -530,13 +587,13 @@ impl Simulation {
             offset: in_flight.offset,
             redelivery: true,
         };
-        self.cx.record(World::Event, redelivered);
-        self.process_in_flight(service, index);
+        cx.record(World::Event, redelivered);
+        self.process_in_flight(cx, log, service, index);
     }
 
     /// Every instance of the group dies: an event committed before processing is lost,
     /// and uncommitted progress is forgotten (so it will be processed again).
-    pub(super) fn crash_group(&mut self, service: usize) {
+    pub(super) fn crash(&mut self, cx: &mut Cx, service: usize) {
         let Some(group) = self.group(service) else {
             return;
         };
@@ -549,7 +606,7 @@ impl Simulation {
             }
         }
         for request in lost {
-            self.cx.mark_subtree_lost(
+            cx.mark_subtree_lost(
                 World::Event,
                 request,
                 service,
@@ -564,7 +621,7 @@ impl Simulation {
     }
 
     /// Instances come back after a crash and rejoin the group.
-    pub(super) fn revive_group(&mut self, service: usize) {
+    pub(super) fn revive(&mut self, cx: &mut Cx, service: usize) {
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -574,11 +631,10 @@ impl Simulation {
         for instance in &mut group.instances {
             instance.alive = true;
         }
-        self.begin_rebalance(service);
+        self.begin_rebalance(cx, service);
     }
 
-    pub(super) fn scale_group(&mut self, service: usize, instances: u32) {
-        let alive = self.service_up_in_event_world(service);
+    pub(super) fn scale(&mut self, cx: &mut Cx, service: usize, instances: u32, alive: bool) {
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -591,13 +647,13 @@ impl Simulation {
                 .instances
                 .push(Instance::new(alive && group.subscribed));
         }
-        self.begin_rebalance(service);
+        self.begin_rebalance(cx, service);
     }
 
     /// Stops fetching for `rebalance_ms`; with auto-commit, progress is committed on revoke.
-    fn begin_rebalance(&mut self, service: usize) {
-        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
-        let pause = SimTime::from_ms_f64(self.cx.scenario.event.rebalance_ms);
+    fn begin_rebalance(&mut self, cx: &mut Cx, service: usize) {
+        let auto = cx.scenario.event.commit == CommitMode::Auto;
+        let pause = SimTime::from_ms_f64(cx.scenario.event.rebalance_ms);
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -607,8 +663,8 @@ impl Simulation {
             group.committed.clone_from(&group.completed);
         }
         let generation = group.generation;
-        self.cx.queue.push(
-            self.cx.now + pause,
+        cx.queue.push(
+            cx.now + pause,
             Event::RebalanceDone {
                 group: service as u8,
                 generation,
@@ -616,8 +672,8 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_rebalance_done(&mut self, service: usize, generation: u32) {
-        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
+    pub(super) fn on_rebalance_done(&mut self, cx: &mut Cx, service: usize, generation: u32) {
+        let auto = cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -630,11 +686,11 @@ impl Simulation {
                 group.committed[p] = group.committed[p].max(group.completed[p]);
             }
         }
-        self.assign(service);
+        self.assign(cx, service);
     }
 
     /// Round-robin assignment of partitions to alive instances; extra instances sit idle.
-    fn assign(&mut self, service: usize) {
+    fn assign(&mut self, cx: &mut Cx, service: usize) {
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -662,7 +718,7 @@ impl Simulation {
             .iter()
             .map(|&i| (i as u8, group.instances[i].incarnation))
             .collect();
-        self.cx.record(
+        cx.record(
             World::Event,
             TraceKind::Rebalanced {
                 group: service as u8,
@@ -670,8 +726,8 @@ impl Simulation {
             },
         );
         for (instance, incarnation) in polls {
-            self.cx.queue.push(
-                self.cx.now,
+            cx.queue.push(
+                cx.now,
                 Event::Poll {
                     group: service as u8,
                     instance,
@@ -682,16 +738,16 @@ impl Simulation {
     }
 
     /// Arms auto-commit ticks for every group, after a `configure` switched to auto-commit.
-    pub(super) fn arm_auto_commits(&mut self) {
-        for service in 1..self.groups.len() {
+    pub(super) fn arm_auto_commits(&mut self, cx: &mut Cx) {
+        for service in 1..self.by_service.len() {
             if self.group(service).is_some_and(|g| g.subscribed) {
-                self.schedule_auto_commit(service);
+                self.schedule_auto_commit(cx, service);
             }
         }
     }
 
-    pub(super) fn on_auto_commit(&mut self, service: usize) {
-        let auto = self.cx.scenario.event.commit == CommitMode::Auto;
+    pub(super) fn on_auto_commit(&mut self, cx: &mut Cx, service: usize) {
+        let auto = cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -707,7 +763,7 @@ impl Simulation {
             }
         }
         for (partition, offset) in commits {
-            self.cx.record(
+            cx.record(
                 World::Event,
                 TraceKind::Committed {
                     group: service as u8,
@@ -716,6 +772,6 @@ impl Simulation {
                 },
             );
         }
-        self.schedule_auto_commit(service);
+        self.schedule_auto_commit(cx, service);
     }
 }

@@ -6,10 +6,10 @@
 //! partitions, producers) and `consumers.rs` (consumer groups).
 
 use super::chunked::ChunkRef;
-use super::consumers::Group;
+use super::consumers::{Group, Groups, Poll};
 use super::episodes::{Episode, Episodes, Tally};
 use super::ledger::Ledger;
-use super::log::{Log, LogNews};
+use super::log::Log;
 use super::metrics::{TimeSeries, merge_max};
 use super::queue::EventQueue;
 use super::rng::{SimRng, streams};
@@ -244,7 +244,7 @@ pub struct Simulation {
     pub(super) events_simulated: u64,
     pub(super) worlds: [WorldState; 2],
     pub(super) log: Log,
-    pub(super) groups: Vec<Option<Group>>,
+    pub(super) groups: Groups,
     /// Fault indices in firing order.
     fault_order: Vec<usize>,
     pub(super) max_lag: u64,
@@ -283,7 +283,7 @@ impl Simulation {
             events_simulated: 0,
             worlds,
             log,
-            groups: Vec::new(),
+            groups: Groups::default(),
             fault_order,
             max_lag: 0,
             episodes: Episodes::default(),
@@ -298,7 +298,8 @@ impl Simulation {
                 scenario,
             },
         };
-        sim.start_groups();
+        let partitions = sim.log.partitions().len();
+        sim.groups.start(&mut sim.cx, partitions);
         for (position, &index) in sim.fault_order.iter().enumerate() {
             let at = SimTime::from_ms_f64(sim.cx.scenario.faults[index].at_ms);
             sim.cx.queue.push(at, Event::Fault(position as u32));
@@ -336,7 +337,7 @@ impl Simulation {
 
     /// A cheap estimate of the bytes this run holds, shared chunks included in full.
     pub fn approx_bytes(&self) -> usize {
-        let groups: usize = self.groups.iter().flatten().map(Group::approx_bytes).sum();
+        let groups = self.groups.approx_bytes();
         let worlds: usize = self.worlds.iter().map(WorldState::approx_bytes).sum();
         size_of::<Simulation>()
             + self.cx.ledger.approx_bytes()
@@ -392,7 +393,7 @@ impl Simulation {
 
     /// A consumer group's state, by service index (None for services that are not groups).
     pub fn group_state(&self, service: usize) -> Option<&Group> {
-        self.groups.get(service).and_then(|g| g.as_ref())
+        self.groups.get(service)
     }
 
     pub fn log_state(&self) -> &Log {
@@ -446,40 +447,6 @@ impl Simulation {
         let index = self.cx.scenario.faults.len() - 1;
         self.apply_fault(index);
         Ok(())
-    }
-
-    /// A new leader for `partition`; producers still waiting for their ack resend to it.
-    fn on_leader_election(&mut self, partition: u16) {
-        let producers = &self.worlds[World::Event.index()];
-        let calling: Vec<JobId> = self
-            .log
-            .awaiting_leader(partition)
-            .filter(|&job| producers.is_calling(job))
-            .collect();
-        self.log
-            .on_leader_election(&mut self.cx, partition, &calling);
-        self.hear_log();
-    }
-
-    /// Passes on what the log reported: new data to the groups, deletions to the ledger.
-    fn hear_log(&mut self) {
-        for news in self.log.drain_news() {
-            match news {
-                LogNews::Visible(partition) => self.wake_consumers(partition),
-                LogNews::Deleted {
-                    partition,
-                    offset,
-                    request,
-                } => {
-                    // Groups that had not committed past the entry never will see it.
-                    for service in self.groups_behind(partition, offset) {
-                        let lost = Reason::Retention;
-                        self.cx
-                            .mark_subtree_lost(World::Event, request, service, lost);
-                    }
-                }
-            }
-        }
     }
 
     fn dispatch(&mut self, event: Event) {
@@ -542,16 +509,25 @@ impl Simulation {
                 group,
                 instance,
                 incarnation,
-            } => self.on_poll(group as usize, instance as usize, incarnation),
+            } => self.on_poll(Poll {
+                service: group as usize,
+                index: instance as usize,
+                incarnation,
+            }),
             Event::RebalanceDone { group, generation } => {
-                self.on_rebalance_done(group as usize, generation)
+                self.groups
+                    .on_rebalance_done(&mut self.cx, group as usize, generation)
             }
-            Event::AutoCommit { group } => self.on_auto_commit(group as usize),
+            Event::AutoCommit { group } => self.groups.on_auto_commit(&mut self.cx, group as usize),
             Event::Reprocess {
                 group,
                 instance,
                 incarnation,
-            } => self.on_reprocess(group as usize, instance as usize, incarnation),
+            } => self.on_reprocess(Poll {
+                service: group as usize,
+                index: instance as usize,
+                incarnation,
+            }),
         }
     }
 
@@ -642,10 +618,7 @@ impl Simulation {
         while let Some(parent) = self.cx.topology.caller[at] {
             let parent = parent as usize;
             let linked = if world == World::Event && parent == 0 {
-                self.groups
-                    .get(at)
-                    .and_then(|g| g.as_ref())
-                    .is_some_and(|g| g.subscribed)
+                self.groups.get(at).is_some_and(|g| g.subscribed)
             } else {
                 self.worlds[world.index()].deployed_calls[parent].contains(&(at as u8))
             };
@@ -721,7 +694,7 @@ impl Simulation {
     fn configure(&mut self, patch: &SettingsPatch) {
         // Validated on entry, so every setting has its place.
         let _ = patch.write_into(&mut self.cx.scenario);
-        self.arm_auto_commits();
+        self.groups.arm_auto_commits(&mut self.cx);
     }
 
     /// Opens or closes the fault episode that annotations and the report describe.
@@ -742,7 +715,7 @@ impl Simulation {
                 let Some(service) = self.cx.topology.index_of(name) else {
                     return;
                 };
-                if self.groups.get(service).is_some_and(Option::is_some) {
+                if self.groups.get(service).is_some() {
                     Some(service)
                 } else {
                     // A deeper service stalls the group of the entry's child above it.
@@ -857,7 +830,7 @@ impl Simulation {
         for world in World::BOTH {
             let is_subscription = world == World::Event && caller == 0;
             if is_subscription {
-                self.unsubscribe_group(service);
+                self.groups.unsubscribe(service);
             } else {
                 // Calls to a removed service are refused until the caller is redeployed without them.
                 self.worlds[world.index()].services[service].removed = true;
@@ -946,23 +919,13 @@ impl Simulation {
             match record.event_position() {
                 None => true,
                 Some((partition, offset)) => {
-                    groups.iter().flatten().filter(|g| g.subscribed).all(|g| {
+                    let subscribed = groups.services().filter_map(|s| groups.get(s));
+                    subscribed.filter(|g| g.subscribed).all(|g| {
                         g.committed[partition as usize] > offset
                             || log.partitions()[partition as usize].start > offset
                     })
                 }
             }
         });
-    }
-
-    pub(super) fn start_from_offsets(&self, start: StartFrom) -> Vec<u64> {
-        self.log
-            .partitions()
-            .iter()
-            .map(|p| match start {
-                StartFrom::Earliest => p.start,
-                StartFrom::Latest => p.end(),
-            })
-            .collect()
     }
 }

@@ -25,6 +25,7 @@ mod services;
 mod time;
 mod topology;
 pub mod trace;
+mod wiring;
 
 pub use consumers::Group;
 pub use engine::{Simulation, TRACE_CAPACITY};

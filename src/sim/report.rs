@@ -116,8 +116,8 @@ impl Simulation {
         let sync = self.cx.ledger.summary(World::Sync);
         let event = self.cx.ledger.summary(World::Event);
         let mut groups = BTreeMap::new();
-        for (service, group) in self.groups.iter().enumerate() {
-            let Some(group) = group.as_ref().filter(|g| g.subscribed) else {
+        for service in self.groups.services() {
+            let Some(group) = self.groups.get(service).filter(|g| g.subscribed) else {
                 continue;
             };
             let alive = group.alive_instances();

@@ -6,6 +6,7 @@
 //! world the entry publishes instead of calling, and consumer groups run their
 //! service's jobs on their own instances, calling deeper services the same way.
 
+use super::consumers::Poll;
 use super::engine::{Event, Simulation};
 use super::rng::{SimRng, streams};
 use super::scenario::{Acks, ActionKind, CallMode};
@@ -711,7 +712,14 @@ impl Simulation {
                 group,
                 instance,
                 incarnation,
-            } => self.consumer_job_finished(group as usize, instance as usize, incarnation, ok),
+            } => {
+                let poll = Poll {
+                    service: group as usize,
+                    index: instance as usize,
+                    incarnation,
+                };
+                self.consumer_job_finished(poll, ok);
+            }
         }
     }
 
@@ -823,7 +831,7 @@ impl Simulation {
         match action {
             ActionKind::Kill => {
                 if is_group {
-                    self.crash_group(service);
+                    self.groups.crash(&mut self.cx, service);
                 }
                 self.world_mut(world).services[service].health = Health::Killed;
                 self.crash_jobs_at(world, service);
@@ -834,7 +842,7 @@ impl Simulation {
                 let health = self.worlds[world.index()].services[service].health;
                 let restarts = health != Health::Up;
                 if restarts && is_group {
-                    self.crash_group(service);
+                    self.groups.crash(&mut self.cx, service);
                 }
                 if health == Health::Hung {
                     self.crash_jobs_at(world, service);
@@ -843,7 +851,7 @@ impl Simulation {
                 runtime.health = Health::Up;
                 runtime.slow_factor = 1.0;
                 if restarts && is_group {
-                    self.revive_group(service);
+                    self.groups.revive(&mut self.cx, service);
                 }
             }
             _ => {}

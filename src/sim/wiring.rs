@@ -1,0 +1,126 @@
+//! How the parts hear each other: the engine routes each event to the part that owns it and
+//! passes on what that part reports, so no part reads or writes another's fields.
+//!
+//! The log reports data made visible and entries deleted ([`LogNews`]); the groups ask for
+//! their service to run on an event and for events to be parked ([`GroupNews`]). Each is
+//! drained right after the call that produced it, in the order it happened.
+
+use super::consumers::{GroupNews, Poll};
+use super::engine::{Event, Simulation};
+use super::log::LogNews;
+use super::scenario::StartFrom;
+use super::services::{Health, JobId};
+use super::trace::{Reason, World};
+
+impl Simulation {
+    /// A new leader for `partition`; producers still waiting for their ack resend to it.
+    pub(super) fn on_leader_election(&mut self, partition: u16) {
+        let producers = &self.worlds[World::Event.index()];
+        let calling: Vec<JobId> = self
+            .log
+            .awaiting_leader(partition)
+            .filter(|&job| producers.is_calling(job))
+            .collect();
+        self.log
+            .on_leader_election(&mut self.cx, partition, &calling);
+        self.hear_log();
+    }
+
+    /// Passes on what the log reported: new data to the groups, deletions to the ledger.
+    pub(super) fn hear_log(&mut self) {
+        for news in self.log.drain_news() {
+            match news {
+                LogNews::Visible(partition) => self.groups.wake(&mut self.cx, partition),
+                LogNews::Deleted {
+                    partition,
+                    offset,
+                    request,
+                } => {
+                    // Groups that had not committed past the entry never will see it.
+                    for service in self.groups.behind_offset(partition, offset) {
+                        let lost = Reason::Retention;
+                        self.cx
+                            .mark_subtree_lost(World::Event, request, service, lost);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Passes on what the groups asked for: their service run on an event, events parked.
+    fn hear_groups(&mut self) {
+        for news in self.groups.drain_news() {
+            match news {
+                GroupNews::Process {
+                    service,
+                    request,
+                    kind,
+                    reply,
+                } => {
+                    let job = self.create_job(World::Event, request, service, kind, reply);
+                    let arrives = Event::CallArrives {
+                        world: World::Event,
+                        job,
+                    };
+                    self.cx.queue.push(self.cx.now + self.cx.latency(), arrives);
+                }
+                GroupNews::Park { request, group } => self.log.park(request, group),
+            }
+        }
+    }
+
+    fn event_service_health(&self, service: usize) -> Health {
+        self.worlds[World::Event.index()].services[service].health
+    }
+
+    pub(super) fn on_poll(&mut self, poll: Poll) {
+        let killed = self.event_service_health(poll.service) == Health::Killed;
+        self.groups.on_poll(&mut self.cx, &self.log, poll, killed);
+        self.hear_groups();
+    }
+
+    pub(super) fn on_reprocess(&mut self, poll: Poll) {
+        self.groups.on_reprocess(&mut self.cx, &self.log, poll);
+        self.hear_groups();
+    }
+
+    /// A consumer's job tree has finished: the instance goes on or retries.
+    pub(super) fn consumer_job_finished(&mut self, poll: Poll, ok: bool) {
+        self.groups.job_finished(&mut self.cx, &self.log, poll, ok);
+        self.hear_groups();
+    }
+
+    /// A group added at run time subscribes with no change to the producer.
+    pub(super) fn subscribe_group(&mut self, service: usize, start: StartFrom) {
+        let committed = self.start_from_offsets(start);
+        let alive = self.event_service_health(service) == Health::Up;
+        self.groups
+            .subscribe(&mut self.cx, service, committed, alive);
+    }
+
+    pub(super) fn scale_group(&mut self, service: usize, instances: u32) {
+        let alive = self.event_service_health(service) == Health::Up;
+        self.groups.scale(&mut self.cx, service, instances, alive);
+    }
+
+    /// Where a new group starts reading, per partition.
+    fn start_from_offsets(&self, start: StartFrom) -> Vec<u64> {
+        let partitions = self.log.partitions().iter();
+        let offset = |p: &super::log::Partition| match start {
+            StartFrom::Earliest => p.start,
+            StartFrom::Latest => p.end(),
+        };
+        partitions.map(offset).collect()
+    }
+
+    /// Total lag of a subscribed group: visible events not yet committed, over all partitions.
+    pub fn group_lag(&self, service: usize) -> Option<u64> {
+        self.groups.lag(&self.log, service)
+    }
+
+    /// Events a subscribed group has not processed yet, over all partitions. Unlike lag,
+    /// this ignores whether processed events have been committed.
+    pub fn group_unprocessed(&self, service: usize) -> Option<u64> {
+        self.groups.unprocessed(&self.log, service)
+    }
+}
