@@ -457,8 +457,10 @@ impl Simulation {
                 self.apply_fault(index);
             }
             Event::Housekeeping => self.on_housekeeping(),
-            Event::CallArrives { world, job } => self.on_call_arrives(world, job),
-            Event::WorkDone { world, job } => self.on_work_done(world, job),
+            Event::CallArrives { world, job } => {
+                self.in_world(world, |w, cx| w.on_call_arrives(cx, job));
+            }
+            Event::WorkDone { world, job } => self.in_world(world, |w, cx| w.on_work_done(cx, job)),
             Event::Response {
                 world,
                 parent,
@@ -466,19 +468,25 @@ impl Simulation {
                 attempt,
                 ok,
                 reason,
-            } => self.on_response(world, parent, callee, attempt, ok, reason),
+            } => self.in_world(world, |w, cx| {
+                w.on_response(cx, parent, callee, attempt, ok, reason);
+            }),
             Event::CallTimeout {
                 world,
                 parent,
                 callee,
                 attempt,
-            } => self.on_call_timeout(world, parent, callee, attempt),
+            } => self.in_world(world, |w, cx| {
+                w.on_call_timeout(cx, parent, callee, attempt);
+            }),
             Event::Retry {
                 world,
                 parent,
                 callee,
                 attempt,
-            } => self.issue_call(world, parent, callee as usize, attempt),
+            } => self.in_world(world, |w, cx| {
+                w.issue_call(cx, parent, callee as usize, attempt);
+            }),
             Event::Redeployed {
                 world,
                 caller,
@@ -498,8 +506,12 @@ impl Simulation {
                 job,
                 partition,
                 offset,
-            } => self.on_produce_ack(job, partition, offset),
-            Event::ProducerTimeout { job } => self.on_producer_timeout(job),
+            } => self.in_world(World::Event, |w, cx| {
+                w.on_produce_ack(cx, job, partition, offset);
+            }),
+            Event::ProducerTimeout { job } => {
+                self.in_world(World::Event, |w, cx| w.on_producer_timeout(cx, job));
+            }
             Event::Replicate { partition, upto } => {
                 self.log.on_replicate(&mut self.cx, partition, upto);
                 self.hear_log();
@@ -595,7 +607,7 @@ impl Simulation {
             self.cx.record(world, TraceKind::Arrival { request, kind });
             self.cx.series.at(self.cx.now.as_us()).worlds[world.index()].arrivals += 1;
             self.mark_undeployed(world, request, expected);
-            self.admit_user_request(world, request, kind);
+            self.in_world(world, |w, cx| w.admit_user_request(cx, request, kind));
         }
         if let Some(next) = self.next_interarrival(self.cx.now) {
             self.cx.queue.push(next, Event::Arrival);
@@ -676,17 +688,17 @@ impl Simulation {
             }
             Action::Kill(Target::Service(name))
             | Action::Hang(Target::Service(name))
-            | Action::Restore(Target::Service(name)) => self.service_fault(&name, kind, 1.0),
-            Action::Slow { service, factor } => self.service_fault(&service, kind, factor),
+            | Action::Restore(Target::Service(name)) => self.fault_on_service(&name, kind, 1.0),
+            Action::Slow { service, factor } => self.fault_on_service(&service, kind, factor),
         }
     }
 
-    fn service_fault(&mut self, name: &str, kind: ActionKind, factor: f64) {
+    fn fault_on_service(&mut self, name: &str, kind: ActionKind, factor: f64) {
         let Some(service) = self.cx.topology.index_of(name) else {
             return;
         };
         for world in World::BOTH {
-            self.apply_service_fault(world, service, kind, factor);
+            self.service_fault(world, service, kind, factor);
         }
     }
 
@@ -842,7 +854,7 @@ impl Simulation {
                 };
                 self.cx.queue.push(self.cx.now + redeploy, unlink);
             }
-            self.crash_jobs_at(world, service);
+            self.in_world(world, |w, cx| w.crash_jobs_at(cx, service));
         }
     }
 

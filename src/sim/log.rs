@@ -214,11 +214,6 @@ impl Log {
         self.deleted_by_size_cap
     }
 
-    /// The partition of a user's events: the user id modulo the partition count.
-    pub(super) fn partition_of_user(&self, user: u32) -> u16 {
-        (u64::from(user) % self.partitions.len() as u64) as u16
-    }
-
     pub(super) fn drain_news(&mut self) -> Vec<LogNews> {
         std::mem::take(&mut self.news)
     }

@@ -7,7 +7,7 @@
 //! service's jobs on their own instances, calling deeper services the same way.
 
 use super::consumers::Poll;
-use super::engine::{Event, Simulation};
+use super::engine::{Cx, Event, Simulation};
 use super::rng::{SimRng, streams};
 use super::scenario::{Acks, ActionKind, CallMode};
 use super::time::SimTime;
@@ -199,6 +199,15 @@ pub(super) struct WorldState {
     pub breakers: Vec<Breaker>,
     pub service_rngs: Vec<SimRng>,
     pub retry_rng: SimRng,
+    /// What the engine must pass on, in order: consumers whose job tree finished.
+    news: Vec<ServiceNews>,
+}
+
+/// What the rest of the run must hear of a world's services; drained by the engine.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum ServiceNews {
+    /// A consumer instance's job tree has finished.
+    ConsumerDone { poll: Poll, ok: bool },
 }
 
 impl WorldState {
@@ -228,6 +237,10 @@ fn runtime_for(topology: &Topology, service: usize) -> ServiceRuntime {
 }
 
 impl WorldState {
+    pub(super) fn drain_news(&mut self) -> Vec<ServiceNews> {
+        std::mem::take(&mut self.news)
+    }
+
     /// Whether `job` is still waiting on a call (for a producer: on its ack).
     pub(super) fn is_calling(&self, job: JobId) -> bool {
         self.jobs
@@ -261,6 +274,7 @@ impl WorldState {
                 .map(|s| SimRng::fork(seed, streams::service(world, s)))
                 .collect(),
             retry_rng: SimRng::fork(seed, streams::retries(world)),
+            news: Vec::new(),
         }
     }
 
@@ -277,20 +291,17 @@ impl WorldState {
     }
 }
 
-impl Simulation {
-    fn world_mut(&mut self, world: World) -> &mut WorldState {
-        &mut self.worlds[world.index()]
-    }
-
+impl WorldState {
     /// Creates a job and counts it against its request.
     pub(super) fn create_job(
         &mut self,
-        world: World,
+        cx: &mut Cx,
         request: u64,
         service: usize,
         kind: u8,
         reply: Reply,
     ) -> JobId {
+        let world = self.world;
         let job = Job {
             request,
             service: service as u8,
@@ -304,58 +315,61 @@ impl Simulation {
             on_instance: matches!(reply, Reply::Consumer { .. }),
             holds_worker: false,
         };
-        self.cx.ledger.job_started(world, request);
-        self.world_mut(world).jobs.insert(job)
+        cx.ledger.job_started(world, request);
+        self.jobs.insert(job)
     }
 
-    fn free_job(&mut self, world: World, id: JobId) -> Option<Job> {
-        let job = self.world_mut(world).jobs.remove(id)?;
-        self.cx.ledger.job_ended(world, job.request);
+    fn free_job(&mut self, cx: &mut Cx, id: JobId) -> Option<Job> {
+        let world = self.world;
+        let job = self.jobs.remove(id)?;
+        cx.ledger.job_ended(world, job.request);
         Some(job)
     }
 
     /// The user's request reaches the entry service.
-    pub(super) fn admit_user_request(&mut self, world: World, request: u64, kind: u8) {
-        let job = self.create_job(world, request, 0, kind, Reply::User);
-        self.on_call_arrives(world, job);
+    pub(super) fn admit_user_request(&mut self, cx: &mut Cx, request: u64, kind: u8) {
+        let job = self.create_job(cx, request, 0, kind, Reply::User);
+        self.on_call_arrives(cx, job);
     }
 
     /// A job reaches its service: refused, rejected, queued or started.
-    pub(super) fn on_call_arrives(&mut self, world: World, id: JobId) {
-        let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+    pub(super) fn on_call_arrives(&mut self, cx: &mut Cx, id: JobId) {
+        let world = self.world;
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let (service, request, on_instance) = (job.service as usize, job.request, job.on_instance);
-        let runtime = &self.worlds[world.index()].services[service];
+        let runtime = &self.services[service];
         if runtime.health == Health::Killed || runtime.removed {
-            self.finish_job(world, id, false, Reason::Refused);
+            self.finish_job(cx, id, false, Reason::Refused);
             return;
         }
         if on_instance {
-            self.start_job(world, id);
+            self.start_job(cx, id);
             return;
         }
         if runtime.busy < runtime.workers {
-            self.start_job(world, id);
+            self.start_job(cx, id);
         } else if (runtime.queue.len() as u32) < runtime.queue_capacity {
-            self.world_mut(world).services[service].queue.push_back(id);
-            if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+            self.services[service].queue.push_back(id);
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.state = JobState::Queued;
             }
         } else {
-            self.cx.record(
+            cx.record(
                 world,
                 TraceKind::Rejected {
                     request,
                     service: service as u8,
                 },
             );
-            self.finish_job(world, id, false, Reason::Rejected);
+            self.finish_job(cx, id, false, Reason::Rejected);
         }
     }
 
-    fn start_job(&mut self, world: World, id: JobId) {
-        let state = &mut self.worlds[world.index()];
+    fn start_job(&mut self, cx: &mut Cx, id: JobId) {
+        let world = self.world;
+        let state = &mut *self;
         let Some(job) = state.jobs.get_mut(id) else {
             return;
         };
@@ -372,12 +386,11 @@ impl Simulation {
             job.state = JobState::Working;
             let factor = runtime.slow_factor;
             let duration =
-                self.cx.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
-            self.cx
-                .queue
-                .push(self.cx.now + duration, Event::WorkDone { world, job: id });
+                cx.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
+            cx.queue
+                .push(cx.now + duration, Event::WorkDone { world, job: id });
         }
-        self.cx.record(
+        cx.record(
             world,
             TraceKind::WorkStarted {
                 request,
@@ -387,8 +400,9 @@ impl Simulation {
     }
 
     /// A job's own work is finished: maybe an error; otherwise the effect, then its calls.
-    pub(super) fn on_work_done(&mut self, world: World, id: JobId) {
-        let state = &mut self.worlds[world.index()];
+    pub(super) fn on_work_done(&mut self, cx: &mut Cx, id: JobId) {
+        let world = self.world;
+        let state = &mut *self;
         let Some(job) = state.jobs.get_mut(id) else {
             return;
         };
@@ -402,9 +416,9 @@ impl Simulation {
             job.state = JobState::Stuck;
             return;
         }
-        let error_rate = self.cx.topology.specs[service].error_rate;
+        let error_rate = cx.topology.specs[service].error_rate;
         if state.service_rngs[service].chance(error_rate) {
-            self.cx.record(
+            cx.record(
                 world,
                 TraceKind::WorkDone {
                     request,
@@ -412,10 +426,10 @@ impl Simulation {
                     ok: false,
                 },
             );
-            self.finish_job(world, id, false, Reason::Error);
+            self.finish_job(cx, id, false, Reason::Error);
             return;
         }
-        self.cx.record(
+        cx.record(
             world,
             TraceKind::WorkDone {
                 request,
@@ -425,81 +439,82 @@ impl Simulation {
         );
         if service != 0 {
             let deduplicated = world == World::Event
-                && self.cx.scenario.event.idempotent
-                && self.cx.ledger.already_applied(world, request, service);
+                && cx.scenario.event.idempotent
+                && cx.ledger.already_applied(world, request, service);
             if !deduplicated {
-                self.cx.effect_done(world, request, service);
+                cx.effect_done(world, request, service);
             }
         }
         if world == World::Event && service == 0 {
-            self.publish(id);
+            self.publish(cx, id);
             return;
         }
-        let touches = self.cx.topology.kind_touches[kind as usize];
-        let children: u16 = self.worlds[world.index()].deployed_calls[service]
+        let touches = cx.topology.kind_touches[kind as usize];
+        let children: u16 = self.deployed_calls[service]
             .iter()
             .filter(|&&c| touches & (1 << c) != 0)
             .fold(0, |mask, &c| mask | (1 << c));
-        let mode = self.cx.topology.specs[service].call_mode;
-        let Some(job) = self.world_mut(world).jobs.get_mut(id) else {
+        let mode = cx.topology.specs[service].call_mode;
+        let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
         job.state = JobState::Calling;
         job.pending_children = children;
         if children == 0 {
-            self.finish_job(world, id, true, Reason::Error);
+            self.finish_job(cx, id, true, Reason::Error);
             return;
         }
         match mode {
             CallMode::Parallel => {
                 for callee in 0..super::ledger::MAX_SERVICES {
                     if children & (1 << callee) != 0 {
-                        self.take_child(world, id, callee);
-                        self.issue_call(world, id, callee, 0);
+                        self.take_child(id, callee);
+                        self.issue_call(cx, id, callee, 0);
                     }
                 }
             }
-            CallMode::Sequential => self.call_next_child(world, id),
+            CallMode::Sequential => self.call_next_child(cx, id),
         }
     }
 
-    fn take_child(&mut self, world: World, id: JobId, callee: usize) {
-        if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+    fn take_child(&mut self, id: JobId, callee: usize) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.pending_children &= !(1 << callee);
             job.open_slots |= 1 << callee;
         }
     }
 
-    fn call_next_child(&mut self, world: World, id: JobId) {
-        let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+    fn call_next_child(&mut self, cx: &mut Cx, id: JobId) {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let pending = job.pending_children;
         if pending == 0 {
             let ok = !job.failed;
-            self.finish_job(world, id, ok, Reason::Error);
+            self.finish_job(cx, id, ok, Reason::Error);
             return;
         }
         let callee = pending.trailing_zeros() as usize;
-        self.take_child(world, id, callee);
-        self.issue_call(world, id, callee, 0);
+        self.take_child(id, callee);
+        self.issue_call(cx, id, callee, 0);
     }
 
     /// Sends attempt `attempt` of `parent`'s call to `callee`, unless the breaker is open.
-    pub(super) fn issue_call(&mut self, world: World, parent: JobId, callee: usize, attempt: u8) {
-        let Some(job) = self.worlds[world.index()].jobs.get(parent) else {
+    pub(super) fn issue_call(&mut self, cx: &mut Cx, parent: JobId, callee: usize, attempt: u8) {
+        let world = self.world;
+        let Some(job) = self.jobs.get(parent) else {
             return;
         };
         if job.open_slots & (1 << callee) == 0 || job.slot_attempt[callee] != attempt {
             return;
         }
         let (request, kind, from) = (job.request, job.kind, job.service);
-        if !self.breaker_allows(world, callee) {
-            self.call_failed(world, parent, callee, attempt, Reason::CircuitOpen);
+        if !self.breaker_allows(cx, callee) {
+            self.call_failed(cx, parent, callee, attempt, Reason::CircuitOpen);
             return;
         }
         let child = self.create_job(
-            world,
+            cx,
             request,
             callee,
             kind,
@@ -508,7 +523,7 @@ impl Simulation {
                 attempt,
             },
         );
-        self.cx.record(
+        cx.record(
             world,
             TraceKind::CallSent {
                 request,
@@ -517,15 +532,13 @@ impl Simulation {
                 attempt,
             },
         );
-        let latency = self.cx.latency();
-        self.cx.queue.push(
-            self.cx.now + latency,
-            Event::CallArrives { world, job: child },
-        );
-        let timeout = SimTime::from_ms_f64(self.cx.scenario.sync.timeout_ms);
+        let latency = cx.latency();
+        cx.queue
+            .push(cx.now + latency, Event::CallArrives { world, job: child });
+        let timeout = SimTime::from_ms_f64(cx.scenario.sync.timeout_ms);
         let callee = callee as u8;
-        self.cx.queue.push(
-            self.cx.now + timeout,
+        cx.queue.push(
+            cx.now + timeout,
             Event::CallTimeout {
                 world,
                 parent,
@@ -536,8 +549,8 @@ impl Simulation {
     }
 
     /// Whether `parent` is still waiting for this attempt of this call.
-    fn awaiting(&self, world: World, parent: JobId, callee: usize, attempt: u8) -> bool {
-        let state = &self.worlds[world.index()];
+    fn awaiting(&self, parent: JobId, callee: usize, attempt: u8) -> bool {
+        let state = &*self;
         state.jobs.get(parent).is_some_and(|job| {
             job.state == JobState::Calling
                 && job.open_slots & (1 << callee) != 0
@@ -548,7 +561,7 @@ impl Simulation {
 
     pub(super) fn on_response(
         &mut self,
-        world: World,
+        cx: &mut Cx,
         parent: JobId,
         callee: u8,
         attempt: u8,
@@ -556,41 +569,42 @@ impl Simulation {
         reason: Reason,
     ) {
         let callee = callee as usize;
-        if !self.awaiting(world, parent, callee, attempt) {
+        if !self.awaiting(parent, callee, attempt) {
             return;
         }
         if ok {
-            self.breaker_success(world, callee);
-            self.close_slot(world, parent, callee);
+            self.breaker_success(cx, callee);
+            self.close_slot(cx, parent, callee);
         } else {
-            self.call_failed(world, parent, callee, attempt, reason);
+            self.call_failed(cx, parent, callee, attempt, reason);
         }
     }
 
-    pub(super) fn on_call_timeout(&mut self, world: World, parent: JobId, callee: u8, attempt: u8) {
+    pub(super) fn on_call_timeout(&mut self, cx: &mut Cx, parent: JobId, callee: u8, attempt: u8) {
         let callee = callee as usize;
-        if self.awaiting(world, parent, callee, attempt) {
-            self.call_failed(world, parent, callee, attempt, Reason::Timeout);
+        if self.awaiting(parent, callee, attempt) {
+            self.call_failed(cx, parent, callee, attempt, Reason::Timeout);
         }
     }
 
     /// One attempt failed: retry with backoff, or give up (fallback, or fail the caller).
     fn call_failed(
         &mut self,
-        world: World,
+        cx: &mut Cx,
         parent: JobId,
         callee: usize,
         attempt: u8,
         reason: Reason,
     ) {
+        let world = self.world;
         if reason != Reason::CircuitOpen {
-            self.breaker_failure(world, callee);
+            self.breaker_failure(cx, callee);
         }
-        let Some(job) = self.worlds[world.index()].jobs.get(parent) else {
+        let Some(job) = self.jobs.get(parent) else {
             return;
         };
         let (request, from) = (job.request, job.service);
-        self.cx.record(
+        cx.record(
             world,
             TraceKind::CallFailed {
                 request,
@@ -599,21 +613,21 @@ impl Simulation {
                 reason,
             },
         );
-        let retry = self.cx.scenario.sync.retry.clone();
+        let retry = cx.scenario.sync.retry.clone();
         if u32::from(attempt) < retry.max_retries {
             let next = attempt + 1;
             let capped = retry.wait_ms(u32::from(next), 0.0);
             let wait_ms = if retry.jitter {
-                capped * self.world_mut(world).retry_rng.unit()
+                capped * self.retry_rng.unit()
             } else {
                 capped
             };
-            if let Some(job) = self.world_mut(world).jobs.get_mut(parent) {
+            if let Some(job) = self.jobs.get_mut(parent) {
                 job.slot_attempt[callee] = next;
             }
             let callee = callee as u8;
-            self.cx.queue.push(
-                self.cx.now + SimTime::from_ms_f64(wait_ms),
+            cx.queue.push(
+                cx.now + SimTime::from_ms_f64(wait_ms),
                 Event::Retry {
                     world,
                     parent,
@@ -623,13 +637,13 @@ impl Simulation {
             );
             return;
         }
-        self.cx.mark_subtree_lost(world, request, callee, reason);
-        if self.cx.scenario.sync.fallback {
-            self.close_slot(world, parent, callee);
+        cx.mark_subtree_lost(world, request, callee, reason);
+        if cx.scenario.sync.fallback {
+            self.close_slot(cx, parent, callee);
             return;
         }
-        let mode = self.cx.topology.specs[from as usize].call_mode;
-        let Some(job) = self.world_mut(world).jobs.get_mut(parent) else {
+        let mode = cx.topology.specs[from as usize].call_mode;
+        let Some(job) = self.jobs.get_mut(parent) else {
             return;
         };
         job.failed = true;
@@ -638,16 +652,15 @@ impl Simulation {
             job.pending_children = 0;
             for other in 0..super::ledger::MAX_SERVICES {
                 if skipped & (1 << other) != 0 {
-                    self.cx
-                        .mark_subtree_lost(world, request, other, Reason::NotCalled);
+                    cx.mark_subtree_lost(world, request, other, Reason::NotCalled);
                 }
             }
         }
-        self.close_slot(world, parent, callee);
+        self.close_slot(cx, parent, callee);
     }
 
-    fn close_slot(&mut self, world: World, parent: JobId, callee: usize) {
-        let Some(job) = self.worlds[world.index()].jobs.get_mut(parent) else {
+    fn close_slot(&mut self, cx: &mut Cx, parent: JobId, callee: usize) {
+        let Some(job) = self.jobs.get_mut(parent) else {
             return;
         };
         job.open_slots &= !(1 << callee);
@@ -656,39 +669,36 @@ impl Simulation {
         }
         let ok = !job.failed;
         let service = job.service as usize;
-        match self.cx.topology.specs[service].call_mode {
-            CallMode::Sequential => self.call_next_child(world, parent),
-            CallMode::Parallel => self.finish_job(world, parent, ok, Reason::Error),
+        match cx.topology.specs[service].call_mode {
+            CallMode::Sequential => self.call_next_child(cx, parent),
+            CallMode::Parallel => self.finish_job(cx, parent, ok, Reason::Error),
         }
     }
 
     /// The job answers: its worker is freed, the next queued job starts, and the reply goes out.
-    pub(super) fn finish_job(&mut self, world: World, id: JobId, ok: bool, reason: Reason) {
-        let Some(job) = self.free_job(world, id) else {
+    pub(super) fn finish_job(&mut self, cx: &mut Cx, id: JobId, ok: bool, reason: Reason) {
+        let world = self.world;
+        let Some(job) = self.free_job(cx, id) else {
             return;
         };
         let service = job.service as usize;
         if job.holds_worker {
-            self.release_worker(world, service);
+            self.release_worker(cx, service);
         }
         match job.reply {
             Reply::User => {
                 if !ok {
                     // The request failed at the entry: whatever it had not yet set off is lost.
-                    self.cx.mark_subtree_lost(world, job.request, 0, reason);
+                    cx.mark_subtree_lost(world, job.request, 0, reason);
                 }
-                self.cx.respond_to_user(world, job.request, ok)
+                cx.respond_to_user(world, job.request, ok)
             }
             Reply::Parent {
                 job: parent,
                 attempt,
             } => {
-                let caller = self.worlds[world.index()]
-                    .jobs
-                    .get(parent)
-                    .map(|p| p.service)
-                    .unwrap_or(0);
-                self.cx.record(
+                let caller = self.jobs.get(parent).map(|p| p.service).unwrap_or(0);
+                cx.record(
                     world,
                     TraceKind::Replied {
                         request: job.request,
@@ -697,7 +707,7 @@ impl Simulation {
                         ok,
                     },
                 );
-                let latency = self.cx.latency();
+                let latency = cx.latency();
                 let event = Event::Response {
                     world,
                     parent,
@@ -706,7 +716,7 @@ impl Simulation {
                     ok,
                     reason,
                 };
-                self.cx.queue.push(self.cx.now + latency, event);
+                cx.queue.push(cx.now + latency, event);
             }
             Reply::Consumer {
                 group,
@@ -718,17 +728,17 @@ impl Simulation {
                     index: instance as usize,
                     incarnation,
                 };
-                self.consumer_job_finished(poll, ok);
+                self.news.push(ServiceNews::ConsumerDone { poll, ok });
             }
         }
     }
 
-    fn release_worker(&mut self, world: World, service: usize) {
-        let runtime = &mut self.world_mut(world).services[service];
+    fn release_worker(&mut self, cx: &mut Cx, service: usize) {
+        let runtime = &mut self.services[service];
         runtime.busy = runtime.busy.saturating_sub(1);
-        while let Some(next) = self.world_mut(world).services[service].queue.pop_front() {
-            if self.worlds[world.index()].jobs.get(next).is_some() {
-                self.start_job(world, next);
+        while let Some(next) = self.services[service].queue.pop_front() {
+            if self.jobs.get(next).is_some() {
+                self.start_job(cx, next);
                 break;
             }
         }
@@ -736,12 +746,12 @@ impl Simulation {
 
     // ----- circuit breakers -----
 
-    fn breaker_allows(&mut self, world: World, callee: usize) -> bool {
-        if !self.cx.scenario.sync.circuit_breaker.enabled {
+    fn breaker_allows(&mut self, cx: &mut Cx, callee: usize) -> bool {
+        if !cx.scenario.sync.circuit_breaker.enabled {
             return true;
         }
-        let now = self.cx.now;
-        let breaker = &mut self.world_mut(world).breakers[callee];
+        let now = cx.now;
+        let breaker = &mut self.breakers[callee];
         let allowed = match breaker.state {
             BreakerState::Closed => true,
             BreakerState::Open { until } if now >= until => {
@@ -763,36 +773,32 @@ impl Simulation {
                 true
             }
         };
-        if matches!(
-            self.worlds[world.index()].breakers[callee].state,
-            BreakerState::HalfOpen { .. }
-        ) && allowed
-        {
-            self.trace_breaker(world, callee);
+        if matches!(self.breakers[callee].state, BreakerState::HalfOpen { .. }) && allowed {
+            self.trace_breaker(cx, callee);
         }
         allowed
     }
 
-    fn breaker_success(&mut self, world: World, callee: usize) {
-        if !self.cx.scenario.sync.circuit_breaker.enabled {
+    fn breaker_success(&mut self, cx: &mut Cx, callee: usize) {
+        if !cx.scenario.sync.circuit_breaker.enabled {
             return;
         }
-        let breaker = &mut self.world_mut(world).breakers[callee];
+        let breaker = &mut self.breakers[callee];
         let changed = breaker.state != BreakerState::Closed;
         breaker.state = BreakerState::Closed;
         breaker.consecutive_failures = 0;
         if changed {
-            self.trace_breaker(world, callee);
+            self.trace_breaker(cx, callee);
         }
     }
 
-    fn breaker_failure(&mut self, world: World, callee: usize) {
-        let settings = self.cx.scenario.sync.circuit_breaker.clone();
+    fn breaker_failure(&mut self, cx: &mut Cx, callee: usize) {
+        let settings = cx.scenario.sync.circuit_breaker.clone();
         if !settings.enabled {
             return;
         }
-        let until = self.cx.now + SimTime::from_ms_f64(settings.open_ms);
-        let breaker = &mut self.world_mut(world).breakers[callee];
+        let until = cx.now + SimTime::from_ms_f64(settings.open_ms);
+        let breaker = &mut self.breakers[callee];
         breaker.consecutive_failures += 1;
         let opens = match breaker.state {
             BreakerState::Closed => breaker.consecutive_failures >= settings.failure_threshold,
@@ -801,14 +807,15 @@ impl Simulation {
         };
         if opens {
             breaker.state = BreakerState::Open { until };
-            self.trace_breaker(world, callee);
+            self.trace_breaker(cx, callee);
         }
     }
 
-    fn trace_breaker(&mut self, world: World, callee: usize) {
-        let from = self.cx.topology.caller[callee].unwrap_or(0);
-        let state = self.worlds[world.index()].breakers[callee].position();
-        self.cx.record(
+    fn trace_breaker(&mut self, cx: &mut Cx, callee: usize) {
+        let world = self.world;
+        let from = cx.topology.caller[callee].unwrap_or(0);
+        let state = self.breakers[callee].position();
+        cx.record(
             world,
             TraceKind::BreakerChanged {
                 from,
@@ -820,53 +827,44 @@ impl Simulation {
 
     // ----- faults on services -----
 
-    pub(super) fn apply_service_fault(
+    /// Kills, hangs, slows or restores `service`; its consumer group, if any, the engine
+    /// crashes and revives around this.
+    pub(super) fn apply_fault(
         &mut self,
-        world: World,
+        cx: &mut Cx,
         service: usize,
         action: ActionKind,
         factor: f64,
     ) {
-        let is_group = world == World::Event && self.cx.topology.is_group(service);
         match action {
             ActionKind::Kill => {
-                if is_group {
-                    self.groups.crash(&mut self.cx, service);
-                }
-                self.world_mut(world).services[service].health = Health::Killed;
-                self.crash_jobs_at(world, service);
+                self.services[service].health = Health::Killed;
+                self.crash_jobs_at(cx, service);
             }
-            ActionKind::Hang => self.world_mut(world).services[service].health = Health::Hung,
-            ActionKind::Slow => self.world_mut(world).services[service].slow_factor = factor,
+            ActionKind::Hang => self.services[service].health = Health::Hung,
+            ActionKind::Slow => self.services[service].slow_factor = factor,
             ActionKind::Restore => {
-                let health = self.worlds[world.index()].services[service].health;
-                let restarts = health != Health::Up;
-                if restarts && is_group {
-                    self.groups.crash(&mut self.cx, service);
+                if self.services[service].health == Health::Hung {
+                    self.crash_jobs_at(cx, service);
                 }
-                if health == Health::Hung {
-                    self.crash_jobs_at(world, service);
-                }
-                let runtime = &mut self.world_mut(world).services[service];
+                let runtime = &mut self.services[service];
                 runtime.health = Health::Up;
                 runtime.slow_factor = 1.0;
-                if restarts && is_group {
-                    self.groups.revive(&mut self.cx, service);
-                }
             }
             _ => {}
         }
     }
 
     /// A crash or restart: everything the service was doing is dropped, and callers see a reset.
-    pub(super) fn crash_jobs_at(&mut self, world: World, service: usize) {
-        let runtime = &mut self.world_mut(world).services[service];
+    pub(super) fn crash_jobs_at(&mut self, cx: &mut Cx, service: usize) {
+        let world = self.world;
+        let runtime = &mut self.services[service];
         runtime.epoch += 1;
         runtime.busy = 0;
         runtime.queue.clear();
-        let victims = self.worlds[world.index()].jobs.at_service(service as u8);
+        let victims = self.jobs.at_service(service as u8);
         for id in victims {
-            let Some(job) = self.worlds[world.index()].jobs.get(id) else {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             if job.state == JobState::Travelling {
@@ -875,19 +873,18 @@ impl Simulation {
             let (request, never_called, reply) = (job.request, job.pending_children, job.reply);
             for child in 0..super::ledger::MAX_SERVICES {
                 if never_called & (1 << child) != 0 {
-                    self.cx
-                        .mark_subtree_lost(world, request, child, Reason::Crash);
+                    cx.mark_subtree_lost(world, request, child, Reason::Crash);
                 }
             }
-            if let Some(job) = self.world_mut(world).jobs.get_mut(id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 // The worker pool was reset above; finishing must not release it again.
                 job.holds_worker = false;
             }
             if matches!(reply, Reply::Consumer { .. }) {
                 // Consumer instances are crashed by the group itself; nobody awaits this answer.
-                self.free_job(world, id);
+                self.free_job(cx, id);
             } else {
-                self.finish_job(world, id, false, Reason::Crash);
+                self.finish_job(cx, id, false, Reason::Crash);
             }
         }
     }
@@ -895,50 +892,46 @@ impl Simulation {
 
 // ----- the producer: the event world's entry service publishing to the log -----
 
-impl Simulation {
+impl WorldState {
     /// The entry service has done its work and sends the event to the partition leader.
-    pub(super) fn publish(&mut self, job: JobId) {
-        let Some(request) = self.worlds[World::Event.index()]
-            .jobs
-            .get(job)
-            .map(|j| j.request)
-        else {
+    pub(super) fn publish(&mut self, cx: &mut Cx, job: JobId) {
+        let Some(request) = self.jobs.get(job).map(|j| j.request) else {
             return;
         };
-        let user = self.cx.ledger.record(request).map_or(0, |r| r.user);
-        let partition = self.log.partition_of_user(user);
-        let latency = self.cx.latency();
-        if let Some(j) = self.worlds[World::Event.index()].jobs.get_mut(job) {
+        let user = cx.ledger.record(request).map_or(0, |r| r.user);
+        // The partition count is a shape fixed at the start, so the settings say it.
+        let partition = (u64::from(user) % u64::from(cx.scenario.event.partitions)) as u16;
+        let latency = cx.latency();
+        if let Some(j) = self.jobs.get_mut(job) {
             j.state = JobState::Calling;
         }
-        self.cx.ledger.job_started(World::Event, request);
-        self.cx.queue.push(
-            self.cx.now + latency,
+        cx.ledger.job_started(World::Event, request);
+        cx.queue.push(
+            cx.now + latency,
             Event::ProduceArrives {
                 job,
                 partition,
                 request,
             },
         );
-        if self.cx.scenario.event.acks == Acks::Zero {
+        if cx.scenario.event.acks == Acks::Zero {
             // Fire and forget: the user is told "done" before the write lands anywhere.
-            self.finish_job(World::Event, job, true, Reason::Error);
+            self.finish_job(cx, job, true, Reason::Error);
         } else {
-            let timeout = SimTime::from_ms_f64(self.cx.scenario.event.producer_timeout_ms);
-            self.cx
-                .queue
-                .push(self.cx.now + timeout, Event::ProducerTimeout { job });
+            let timeout = SimTime::from_ms_f64(cx.scenario.event.producer_timeout_ms);
+            cx.queue
+                .push(cx.now + timeout, Event::ProducerTimeout { job });
         }
     }
 
-    pub(super) fn on_produce_ack(&mut self, job: JobId, partition: u16, offset: u64) {
-        let state = &self.worlds[World::Event.index()];
+    pub(super) fn on_produce_ack(&mut self, cx: &mut Cx, job: JobId, partition: u16, offset: u64) {
+        let state = &self;
         let Some(j) = state.jobs.get(job) else { return };
         if j.state != JobState::Calling {
             return;
         }
         let request = j.request;
-        self.cx.record(
+        cx.record(
             World::Event,
             TraceKind::Acked {
                 request,
@@ -946,16 +939,16 @@ impl Simulation {
                 offset,
             },
         );
-        self.finish_job(World::Event, job, true, Reason::Error);
+        self.finish_job(cx, job, true, Reason::Error);
     }
 
-    pub(super) fn on_producer_timeout(&mut self, job: JobId) {
-        let waiting = self.worlds[World::Event.index()]
+    pub(super) fn on_producer_timeout(&mut self, cx: &mut Cx, job: JobId) {
+        let waiting = self
             .jobs
             .get(job)
             .is_some_and(|j| j.state == JobState::Calling);
         if waiting {
-            self.finish_job(World::Event, job, false, Reason::ProducerTimeout);
+            self.finish_job(cx, job, false, Reason::ProducerTimeout);
         }
     }
 }

@@ -6,10 +6,10 @@
 //! drained right after the call that produced it, in the order it happened.
 
 use super::consumers::{GroupNews, Poll};
-use super::engine::{Event, Simulation};
+use super::engine::{Cx, Event, Simulation};
 use super::log::LogNews;
-use super::scenario::StartFrom;
-use super::services::{Health, JobId};
+use super::scenario::{ActionKind, StartFrom};
+use super::services::{Health, JobId, ServiceNews, WorldState};
 use super::trace::{Reason, World};
 
 impl Simulation {
@@ -57,7 +57,8 @@ impl Simulation {
                     kind,
                     reply,
                 } => {
-                    let job = self.create_job(World::Event, request, service, kind, reply);
+                    let events = &mut self.worlds[World::Event.index()];
+                    let job = events.create_job(&mut self.cx, request, service, kind, reply);
                     let arrives = Event::CallArrives {
                         world: World::Event,
                         job,
@@ -66,6 +67,42 @@ impl Simulation {
                 }
                 GroupNews::Park { request, group } => self.log.park(request, group),
             }
+        }
+    }
+
+    /// Routes an event that belongs to one world's services, then passes on what they report.
+    pub(super) fn in_world(&mut self, world: World, handle: impl FnOnce(&mut WorldState, &mut Cx)) {
+        handle(&mut self.worlds[world.index()], &mut self.cx);
+        self.hear_services(world);
+    }
+
+    /// Passes on what a world's services reported: finished consumer jobs to their groups.
+    fn hear_services(&mut self, world: World) {
+        for news in self.worlds[world.index()].drain_news() {
+            match news {
+                ServiceNews::ConsumerDone { poll, ok } => self.consumer_job_finished(poll, ok),
+            }
+        }
+    }
+
+    /// Kills, hangs, slows or restores a service in one world; in the event world its
+    /// consumer group crashes with it and rejoins when it restarts.
+    pub(super) fn service_fault(
+        &mut self,
+        world: World,
+        service: usize,
+        kind: ActionKind,
+        factor: f64,
+    ) {
+        let is_group = world == World::Event && self.cx.topology.is_group(service);
+        let was_up = self.worlds[world.index()].services[service].health == Health::Up;
+        let restarts = kind == ActionKind::Restore && !was_up;
+        if is_group && (kind == ActionKind::Kill || restarts) {
+            self.groups.crash(&mut self.cx, service);
+        }
+        self.in_world(world, |w, cx| w.apply_fault(cx, service, kind, factor));
+        if is_group && restarts {
+            self.groups.revive(&mut self.cx, service);
         }
     }
 
