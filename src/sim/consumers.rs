@@ -6,10 +6,9 @@
 //! committed decides what a crash does: before processing loses the event, after
 //! processing (or by the auto-commit timer) replays it.
 
-use super::engine::{Cx, Event};
+use super::context::{Cx, Event, Poll, Reply};
 use super::log::Log;
 use super::scenario::CommitMode;
-use super::services::Reply;
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
 
@@ -145,14 +144,6 @@ pub(super) enum GroupNews {
     },
     /// Park an event in the dead-letter queue.
     Park { request: u64, group: u8 },
-}
-
-/// An instance of a group, in the life an event was meant for.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Poll {
-    pub service: usize,
-    pub index: usize,
-    pub incarnation: u32,
 }
 
 impl Groups {

@@ -6,7 +6,8 @@
 //! partitions, producers) and `consumers.rs` (consumer groups).
 
 use super::chunked::ChunkRef;
-use super::consumers::{Group, Groups, Poll};
+use super::consumers::{Group, Groups};
+use super::context::{Cx, Event, Poll, Streams};
 use super::episodes::{Episode, Episodes, Tally};
 use super::ledger::Ledger;
 use super::log::Log;
@@ -17,7 +18,7 @@ use super::scenario::{
     Action, ActionKind, Arrivals, Fault, Scenario, ScenarioError, ServiceSpec, SettingsPatch,
     StartFrom, Target,
 };
-use super::services::{JobId, WorldState};
+use super::services::WorldState;
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{Reason, Trace, TraceKind, World};
@@ -32,209 +33,6 @@ const MAX_BUCKETS: usize = 1_024;
 pub const TRACE_CAPACITY: usize = 65_536;
 /// Trace events a [`Simulation::snapshot`] keeps: enough for the dots and journeys just before it.
 pub const SNAPSHOT_TRACE_KEEP: usize = 2_048;
-
-/// Everything that can happen. Small and `Copy`, so the queue stays fast.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Event {
-    Arrival,
-    Fault(u32),
-    Housekeeping,
-    CallArrives {
-        world: World,
-        job: JobId,
-    },
-    WorkDone {
-        world: World,
-        job: JobId,
-    },
-    Response {
-        world: World,
-        parent: JobId,
-        callee: u8,
-        attempt: u8,
-        ok: bool,
-        reason: Reason,
-    },
-    CallTimeout {
-        world: World,
-        parent: JobId,
-        callee: u8,
-        attempt: u8,
-    },
-    Retry {
-        world: World,
-        parent: JobId,
-        callee: u8,
-        attempt: u8,
-    },
-    Redeployed {
-        world: World,
-        caller: u8,
-        callee: u8,
-        add: bool,
-    },
-    ProduceArrives {
-        job: JobId,
-        partition: u16,
-        request: u64,
-    },
-    ProduceAck {
-        job: JobId,
-        partition: u16,
-        offset: u64,
-    },
-    ProducerTimeout {
-        job: JobId,
-    },
-    Replicate {
-        partition: u16,
-        upto: u64,
-    },
-    LeaderElection {
-        partition: u16,
-    },
-    Poll {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
-    RebalanceDone {
-        group: u8,
-        generation: u32,
-    },
-    AutoCommit {
-        group: u8,
-    },
-    Reprocess {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
-}
-
-/// Per-component random streams, forked from the seed in a fixed order.
-#[derive(Clone, Debug)]
-pub(super) struct Streams {
-    pub arrivals: SimRng,
-    pub kinds: SimRng,
-    pub users: SimRng,
-    pub poison: SimRng,
-}
-
-/// What every part reads and writes while it handles an event: the settings, the clock, the
-/// queue, the topology, the ledger, the trace, the metrics and the shared random streams.
-///
-/// The parts (the sync and event worlds' services, the log, the consumer groups) own the
-/// rest of the run and are handed this context; what one part needs of another reaches it
-/// through a scheduled event or a return value.
-#[derive(Clone, Debug)]
-pub(super) struct Cx {
-    pub(super) scenario: Scenario,
-    pub(super) now: SimTime,
-    pub(super) queue: EventQueue<Event>,
-    pub(super) topology: Topology,
-    pub(super) ledger: Ledger,
-    pub(super) trace: Trace,
-    pub(super) series: TimeSeries,
-    pub(super) streams: Streams,
-}
-
-impl Cx {
-    /// Everything but the trace, which a snapshot trims instead of copying whole.
-    fn clone_without_trace(&self) -> Cx {
-        Cx {
-            scenario: self.scenario.clone(),
-            now: self.now,
-            queue: self.queue.clone(),
-            topology: self.topology.clone(),
-            ledger: self.ledger.clone(),
-            trace: Trace::new(0),
-            series: self.series.clone(),
-            streams: self.streams.clone(),
-        }
-    }
-
-    pub(super) fn record(&mut self, world: World, kind: TraceKind) {
-        self.trace.record(self.now, world, kind);
-    }
-
-    pub(super) fn latency(&self) -> SimTime {
-        SimTime::from_ms_f64(self.scenario.network_latency_ms)
-    }
-
-    pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
-        if let Some(count) = self.ledger.effect_done(world, request, service) {
-            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
-            match count {
-                1 => bucket.effects_done += 1,
-                2 => bucket.effects_duplicated += 1,
-                _ => {}
-            }
-        }
-    }
-
-    pub(super) fn mark_effect_lost(
-        &mut self,
-        world: World,
-        request: u64,
-        service: usize,
-        reason: Reason,
-    ) {
-        if self.ledger.mark_lost(world, request, service, reason) {
-            self.series.at(self.now.as_us()).worlds[world.index()].effects_lost += 1;
-            self.record(
-                world,
-                TraceKind::Lost {
-                    request,
-                    service: service as u8,
-                    reason,
-                },
-            );
-        }
-    }
-
-    /// Marks every expected, undone effect in `service`'s subtree as lost.
-    pub(super) fn mark_subtree_lost(
-        &mut self,
-        world: World,
-        request: u64,
-        service: usize,
-        reason: Reason,
-    ) {
-        let mask = self.topology.subtree_mask(service);
-        for s in 0..self.topology.len() {
-            if mask & (1 << s) != 0 {
-                self.mark_effect_lost(world, request, s, reason);
-            }
-        }
-    }
-
-    pub(super) fn respond_to_user(&mut self, world: World, request: u64, ok: bool) {
-        let arrival = self
-            .ledger
-            .record(request)
-            .map(|r| r.arrival)
-            .unwrap_or(self.now);
-        let latency_us = self.now.saturating_since(arrival).as_us();
-        if self.ledger.respond(world, request, ok, latency_us) {
-            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
-            if ok {
-                bucket.succeeded += 1;
-                bucket.latency.record(latency_us);
-            } else {
-                bucket.failed += 1;
-            }
-            self.record(
-                world,
-                TraceKind::Responded {
-                    request,
-                    ok,
-                    latency_us,
-                },
-            );
-        }
-    }
-}
 
 /// The whole simulated system: both worlds, the log, the ledger, metrics and trace.
 #[derive(Clone, Debug)]

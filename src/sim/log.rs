@@ -7,9 +7,8 @@
 //! follower had copied with it; producers waiting for acks=all resend them.
 
 use super::chunked::{ChunkRef, Chunked};
-use super::engine::{Cx, Event};
+use super::context::{Cx, Event, JobId};
 use super::scenario::{Acks, EventSettings};
-use super::services::JobId;
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
 use std::collections::VecDeque;

@@ -6,6 +6,7 @@
 
 pub mod chunked;
 mod consumers;
+mod context;
 pub mod dist;
 mod engine;
 pub mod episodes;

@@ -6,36 +6,13 @@
 //! world the entry publishes instead of calling, and consumer groups run their
 //! service's jobs on their own instances, calling deeper services the same way.
 
-use super::consumers::Poll;
-use super::engine::{Cx, Event, Simulation};
+use super::context::{Cx, Event, JobId, Poll, Reply};
 use super::rng::{SimRng, streams};
 use super::scenario::{Acks, ActionKind, CallMode};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{BreakerPosition, Reason, TraceKind, World};
 use std::collections::VecDeque;
-
-/// A handle to a job: a slot index plus the slot's generation, so stale events are ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JobId {
-    index: u32,
-    generation: u32,
-}
-
-/// Where a job's answer goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Reply {
-    /// The user who sent the request.
-    User,
-    /// A caller's job, for its call to this job's service.
-    Parent { job: JobId, attempt: u8 },
-    /// A consumer instance processing an event.
-    Consumer {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum JobState {
@@ -369,24 +346,23 @@ impl WorldState {
 
     fn start_job(&mut self, cx: &mut Cx, id: JobId) {
         let world = self.world;
-        let state = &mut *self;
-        let Some(job) = state.jobs.get_mut(id) else {
+        let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
         let service = job.service as usize;
         let request = job.request;
         if !job.on_instance {
             job.holds_worker = true;
-            state.services[service].busy += 1;
+            self.services[service].busy += 1;
         }
-        let runtime = &state.services[service];
+        let runtime = &self.services[service];
         if runtime.health == Health::Hung {
             job.state = JobState::Stuck;
         } else {
             job.state = JobState::Working;
             let factor = runtime.slow_factor;
             let duration =
-                cx.topology.samplers[service].sample(&mut state.service_rngs[service], factor);
+                cx.topology.samplers[service].sample(&mut self.service_rngs[service], factor);
             cx.queue
                 .push(cx.now + duration, Event::WorkDone { world, job: id });
         }
@@ -402,8 +378,7 @@ impl WorldState {
     /// A job's own work is finished: maybe an error; otherwise the effect, then its calls.
     pub(super) fn on_work_done(&mut self, cx: &mut Cx, id: JobId) {
         let world = self.world;
-        let state = &mut *self;
-        let Some(job) = state.jobs.get_mut(id) else {
+        let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
         if job.state != JobState::Working {
@@ -412,12 +387,12 @@ impl WorldState {
         let service = job.service as usize;
         let request = job.request;
         let kind = job.kind;
-        if state.services[service].health == Health::Hung {
+        if self.services[service].health == Health::Hung {
             job.state = JobState::Stuck;
             return;
         }
         let error_rate = cx.topology.specs[service].error_rate;
-        if state.service_rngs[service].chance(error_rate) {
+        if self.service_rngs[service].chance(error_rate) {
             cx.record(
                 world,
                 TraceKind::WorkDone {
@@ -550,12 +525,11 @@ impl WorldState {
 
     /// Whether `parent` is still waiting for this attempt of this call.
     fn awaiting(&self, parent: JobId, callee: usize, attempt: u8) -> bool {
-        let state = &*self;
-        state.jobs.get(parent).is_some_and(|job| {
+        self.jobs.get(parent).is_some_and(|job| {
             job.state == JobState::Calling
                 && job.open_slots & (1 << callee) != 0
                 && job.slot_attempt[callee] == attempt
-                && state.services[job.service as usize].health != Health::Hung
+                && self.services[job.service as usize].health != Health::Hung
         })
     }
 
@@ -925,8 +899,7 @@ impl WorldState {
     }
 
     pub(super) fn on_produce_ack(&mut self, cx: &mut Cx, job: JobId, partition: u16, offset: u64) {
-        let state = &self;
-        let Some(j) = state.jobs.get(job) else { return };
+        let Some(j) = self.jobs.get(job) else { return };
         if j.state != JobState::Calling {
             return;
         }
@@ -970,11 +943,10 @@ pub struct ServiceView {
     pub deployed_calls: Vec<u8>,
 }
 
-impl Simulation {
-    /// One service's state in one world, or None for an unknown index.
-    pub fn service_view(&self, world: World, service: usize) -> Option<ServiceView> {
-        let state = &self.worlds[world.index()];
-        let runtime = state.services.get(service)?;
+impl WorldState {
+    /// One service's state, or None for an unknown index.
+    pub fn view(&self, service: usize) -> Option<ServiceView> {
+        let runtime = self.services.get(service)?;
         Some(ServiceView {
             health: runtime.health,
             slow_factor: runtime.slow_factor,
@@ -983,8 +955,8 @@ impl Simulation {
             busy: runtime.busy,
             queued: runtime.queue.len() as u32,
             queue_capacity: runtime.queue_capacity,
-            breaker: state.breakers[service].position(),
-            deployed_calls: state.deployed_calls[service].clone(),
+            breaker: self.breakers[service].position(),
+            deployed_calls: self.deployed_calls[service].clone(),
         })
     }
 }

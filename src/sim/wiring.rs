@@ -5,11 +5,12 @@
 //! their service to run on an event and for events to be parked ([`GroupNews`]). Each is
 //! drained right after the call that produced it, in the order it happened.
 
-use super::consumers::{GroupNews, Poll};
-use super::engine::{Cx, Event, Simulation};
+use super::consumers::GroupNews;
+use super::context::{Cx, Event, JobId, Poll};
+use super::engine::Simulation;
 use super::log::LogNews;
 use super::scenario::{ActionKind, StartFrom};
-use super::services::{Health, JobId, ServiceNews, WorldState};
+use super::services::{Health, ServiceNews, ServiceView, WorldState};
 use super::trace::{Reason, World};
 
 impl Simulation {
@@ -148,6 +149,11 @@ impl Simulation {
             StartFrom::Latest => p.end(),
         };
         partitions.map(offset).collect()
+    }
+
+    /// One service's state in one world, or None for an unknown index.
+    pub fn service_view(&self, world: World, service: usize) -> Option<ServiceView> {
+        self.worlds[world.index()].view(service)
     }
 
     /// Total lag of a subscribed group: visible events not yet committed, over all partitions.

@@ -1,0 +1,247 @@
+//! The vocabulary the parts share: the context they are handed, the events they schedule,
+//! and the handles that travel in those events (jobs, replies, consumer instances).
+//!
+//! This module knows no part. The parts (`services`, `log`, `consumers`) import it and
+//! not each other's behaviour; `engine` and `wiring` own the parts and route between them.
+
+use super::ledger::Ledger;
+use super::metrics::TimeSeries;
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::scenario::Scenario;
+use super::time::SimTime;
+use super::topology::Topology;
+use super::trace::{Reason, Trace, TraceKind, World};
+
+/// A handle to a job: a slot index plus the slot's generation, so stale events are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobId {
+    pub(super) index: u32,
+    pub(super) generation: u32,
+}
+
+/// Where a job's answer goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reply {
+    /// The user who sent the request.
+    User,
+    /// A caller's job, for its call to this job's service.
+    Parent { job: JobId, attempt: u8 },
+    /// A consumer instance processing an event.
+    Consumer {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+}
+
+/// Everything that can happen. Small and `Copy`, so the queue stays fast.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Event {
+    Arrival,
+    Fault(u32),
+    Housekeeping,
+    CallArrives {
+        world: World,
+        job: JobId,
+    },
+    WorkDone {
+        world: World,
+        job: JobId,
+    },
+    Response {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+        ok: bool,
+        reason: Reason,
+    },
+    CallTimeout {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+    },
+    Retry {
+        world: World,
+        parent: JobId,
+        callee: u8,
+        attempt: u8,
+    },
+    Redeployed {
+        world: World,
+        caller: u8,
+        callee: u8,
+        add: bool,
+    },
+    ProduceArrives {
+        job: JobId,
+        partition: u16,
+        request: u64,
+    },
+    ProduceAck {
+        job: JobId,
+        partition: u16,
+        offset: u64,
+    },
+    ProducerTimeout {
+        job: JobId,
+    },
+    Replicate {
+        partition: u16,
+        upto: u64,
+    },
+    LeaderElection {
+        partition: u16,
+    },
+    Poll {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+    RebalanceDone {
+        group: u8,
+        generation: u32,
+    },
+    AutoCommit {
+        group: u8,
+    },
+    Reprocess {
+        group: u8,
+        instance: u8,
+        incarnation: u32,
+    },
+}
+
+/// Per-component random streams, forked from the seed in a fixed order.
+#[derive(Clone, Debug)]
+pub(super) struct Streams {
+    pub arrivals: SimRng,
+    pub kinds: SimRng,
+    pub users: SimRng,
+    pub poison: SimRng,
+}
+
+/// What every part reads and writes while it handles an event: the settings, the clock, the
+/// queue, the topology, the ledger, the trace, the metrics and the shared random streams.
+///
+/// The parts (the sync and event worlds' services, the log, the consumer groups) own the
+/// rest of the run and are handed this context; what one part needs of another reaches it
+/// through a scheduled event or a return value.
+#[derive(Clone, Debug)]
+pub(super) struct Cx {
+    pub(super) scenario: Scenario,
+    pub(super) now: SimTime,
+    pub(super) queue: EventQueue<Event>,
+    pub(super) topology: Topology,
+    pub(super) ledger: Ledger,
+    pub(super) trace: Trace,
+    pub(super) series: TimeSeries,
+    pub(super) streams: Streams,
+}
+
+impl Cx {
+    /// Everything but the trace, which a snapshot trims instead of copying whole.
+    pub(super) fn clone_without_trace(&self) -> Cx {
+        Cx {
+            scenario: self.scenario.clone(),
+            now: self.now,
+            queue: self.queue.clone(),
+            topology: self.topology.clone(),
+            ledger: self.ledger.clone(),
+            trace: Trace::new(0),
+            series: self.series.clone(),
+            streams: self.streams.clone(),
+        }
+    }
+
+    pub(super) fn record(&mut self, world: World, kind: TraceKind) {
+        self.trace.record(self.now, world, kind);
+    }
+
+    pub(super) fn latency(&self) -> SimTime {
+        SimTime::from_ms_f64(self.scenario.network_latency_ms)
+    }
+
+    pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
+        if let Some(count) = self.ledger.effect_done(world, request, service) {
+            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
+            match count {
+                1 => bucket.effects_done += 1,
+                2 => bucket.effects_duplicated += 1,
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn mark_effect_lost(
+        &mut self,
+        world: World,
+        request: u64,
+        service: usize,
+        reason: Reason,
+    ) {
+        if self.ledger.mark_lost(world, request, service, reason) {
+            self.series.at(self.now.as_us()).worlds[world.index()].effects_lost += 1;
+            self.record(
+                world,
+                TraceKind::Lost {
+                    request,
+                    service: service as u8,
+                    reason,
+                },
+            );
+        }
+    }
+
+    /// Marks every expected, undone effect in `service`'s subtree as lost.
+    pub(super) fn mark_subtree_lost(
+        &mut self,
+        world: World,
+        request: u64,
+        service: usize,
+        reason: Reason,
+    ) {
+        let mask = self.topology.subtree_mask(service);
+        for s in 0..self.topology.len() {
+            if mask & (1 << s) != 0 {
+                self.mark_effect_lost(world, request, s, reason);
+            }
+        }
+    }
+
+    pub(super) fn respond_to_user(&mut self, world: World, request: u64, ok: bool) {
+        let arrival = self
+            .ledger
+            .record(request)
+            .map(|r| r.arrival)
+            .unwrap_or(self.now);
+        let latency_us = self.now.saturating_since(arrival).as_us();
+        if self.ledger.respond(world, request, ok, latency_us) {
+            let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
+            if ok {
+                bucket.succeeded += 1;
+                bucket.latency.record(latency_us);
+            } else {
+                bucket.failed += 1;
+            }
+            self.record(
+                world,
+                TraceKind::Responded {
+                    request,
+                    ok,
+                    latency_us,
+                },
+            );
+        }
+    }
+}
+
+/// An instance of a group, in the life an event was meant for.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Poll {
+    pub service: usize,
+    pub index: usize,
+    pub incarnation: u32,
+}
