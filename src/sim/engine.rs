@@ -290,7 +290,7 @@ impl Simulation {
                 caller,
                 callee,
                 add,
-            } => self.on_redeployed(world, caller, callee, add),
+            } => self.worlds[world.index()].on_redeployed(caller, callee, add),
             Event::ProduceArrives {
                 job,
                 partition,
@@ -430,7 +430,7 @@ impl Simulation {
             let linked = if world == World::Event && parent == 0 {
                 self.groups.get(at).is_some_and(|g| g.subscribed)
             } else {
-                self.worlds[world.index()].deployed_calls[parent].contains(&(at as u8))
+                self.worlds[world.index()].calls(parent, at)
             };
             if !linked {
                 return false;
@@ -643,7 +643,7 @@ impl Simulation {
                 self.groups.unsubscribe(service);
             } else {
                 // Calls to a removed service are refused until the caller is redeployed without them.
-                self.worlds[world.index()].services[service].removed = true;
+                self.worlds[world.index()].remove_service(service);
                 let unlink = Event::Redeployed {
                     world,
                     caller,
@@ -653,17 +653,6 @@ impl Simulation {
                 self.cx.queue.push(self.cx.now + redeploy, unlink);
             }
             self.in_world(world, |w, cx| w.crash_jobs_at(cx, service));
-        }
-    }
-
-    fn on_redeployed(&mut self, world: World, caller: u8, callee: u8, add: bool) {
-        let calls = &mut self.worlds[world.index()].deployed_calls[caller as usize];
-        if add {
-            if !calls.contains(&callee) {
-                calls.push(callee);
-            }
-        } else {
-            calls.retain(|&c| c != callee);
         }
     }
 
@@ -690,14 +679,7 @@ impl Simulation {
             .collect();
         let now_us = self.cx.now.as_us();
         for world in World::BOTH {
-            let state = &self.worlds[world.index()];
-            let in_flight = state.jobs.live() as u64;
-            let busy: Vec<u32> = state.services.iter().map(|s| s.busy).collect();
-            let queued: Vec<u32> = state
-                .services
-                .iter()
-                .map(|s| s.queue.len() as u32)
-                .collect();
+            let (in_flight, busy, queued) = self.worlds[world.index()].gauges();
             let bucket = &mut self.cx.series.at(now_us).worlds[world.index()];
             bucket.in_flight_max = bucket.in_flight_max.max(in_flight);
             merge_max(&mut bucket.busy_max, &busy);

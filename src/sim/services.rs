@@ -168,14 +168,14 @@ impl Breaker {
 /// One world's services, jobs, deployed code and breakers.
 #[derive(Clone, Debug)]
 pub(super) struct WorldState {
-    pub world: World,
-    pub services: Vec<ServiceRuntime>,
-    pub jobs: Jobs,
+    world: World,
+    services: Vec<ServiceRuntime>,
+    jobs: Jobs,
     /// The calls each service's deployed code makes (changes only by redeploying).
-    pub deployed_calls: Vec<Vec<u8>>,
-    pub breakers: Vec<Breaker>,
-    pub service_rngs: Vec<SimRng>,
-    pub retry_rng: SimRng,
+    deployed_calls: Vec<Vec<u8>>,
+    breakers: Vec<Breaker>,
+    service_rngs: Vec<SimRng>,
+    retry_rng: SimRng,
     /// What the engine must pass on, in order: consumers whose job tree finished.
     news: Vec<ServiceNews>,
 }
@@ -214,6 +214,39 @@ fn runtime_for(topology: &Topology, service: usize) -> ServiceRuntime {
 }
 
 impl WorldState {
+    pub(super) fn health(&self, service: usize) -> Health {
+        self.services[service].health
+    }
+
+    /// Whether `caller`'s deployed code calls `callee`.
+    pub(super) fn calls(&self, caller: usize, callee: usize) -> bool {
+        self.deployed_calls[caller].contains(&(callee as u8))
+    }
+
+    /// Calls to a removed service are refused until its caller is redeployed without them.
+    pub(super) fn remove_service(&mut self, service: usize) {
+        self.services[service].removed = true;
+    }
+
+    /// `caller` is redeployed with (or without) its call to `callee`.
+    pub(super) fn on_redeployed(&mut self, caller: u8, callee: u8, add: bool) {
+        let calls = &mut self.deployed_calls[caller as usize];
+        if add {
+            if !calls.contains(&callee) {
+                calls.push(callee);
+            }
+        } else {
+            calls.retain(|&c| c != callee);
+        }
+    }
+
+    /// Jobs in flight, and each service's busy workers and queue length, for the gauges.
+    pub(super) fn gauges(&self) -> (u64, Vec<u32>, Vec<u32>) {
+        let busy = self.services.iter().map(|s| s.busy).collect();
+        let queued = self.services.iter().map(|s| s.queue.len() as u32).collect();
+        (self.jobs.live() as u64, busy, queued)
+    }
+
     pub(super) fn drain_news(&mut self) -> Vec<ServiceNews> {
         std::mem::take(&mut self.news)
     }

@@ -96,7 +96,7 @@ impl Simulation {
         factor: f64,
     ) {
         let is_group = world == World::Event && self.cx.topology.is_group(service);
-        let was_up = self.worlds[world.index()].services[service].health == Health::Up;
+        let was_up = self.worlds[world.index()].health(service) == Health::Up;
         let restarts = kind == ActionKind::Restore && !was_up;
         if is_group && (kind == ActionKind::Kill || restarts) {
             self.groups.crash(&mut self.cx, service);
@@ -108,7 +108,7 @@ impl Simulation {
     }
 
     fn event_service_health(&self, service: usize) -> Health {
-        self.worlds[World::Event.index()].services[service].health
+        self.worlds[World::Event.index()].health(service)
     }
 
     pub(super) fn on_poll(&mut self, poll: Poll) {
