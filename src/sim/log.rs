@@ -213,6 +213,20 @@ impl Log {
         self.deleted_by_size_cap
     }
 
+    /// Handles one of the log's events; the engine routes only those here.
+    pub(super) fn handle(&mut self, cx: &mut Cx, event: Event) {
+        match event {
+            Event::ProduceArrives {
+                job,
+                partition,
+                request,
+            } => self.on_produce_arrives(cx, job, partition, request),
+            Event::Replicate { partition, upto } => self.on_replicate(cx, partition, upto),
+            // Elections need the producers' state, so the engine calls them directly.
+            _ => {}
+        }
+    }
+
     pub(super) fn drain_news(&mut self) -> Vec<LogNews> {
         std::mem::take(&mut self.news)
     }
@@ -223,13 +237,7 @@ impl Log {
         waiting.iter().map(|w| w.job)
     }
 
-    pub(super) fn on_produce_arrives(
-        &mut self,
-        cx: &mut Cx,
-        job: JobId,
-        partition: u16,
-        request: u64,
-    ) {
+    fn on_produce_arrives(&mut self, cx: &mut Cx, job: JobId, partition: u16, request: u64) {
         cx.ledger.job_ended(World::Event, request);
         let p = partition as usize;
         if !self.leader_up(p) {
@@ -293,7 +301,7 @@ impl Log {
         self.enforce_size_cap(cx, partition);
     }
 
-    pub(super) fn on_replicate(&mut self, cx: &mut Cx, partition: u16, upto: u64) {
+    fn on_replicate(&mut self, cx: &mut Cx, partition: u16, upto: u64) {
         let part = &mut self.partitions[partition as usize];
         let end = part.end();
         for r in 0..part.replicas.len() {

@@ -12,6 +12,7 @@ mod engine;
 pub mod episodes;
 pub mod exercise;
 pub mod exercises;
+mod faults;
 pub mod goal;
 pub mod ledger;
 mod log;

@@ -111,14 +111,39 @@ impl Simulation {
         self.worlds[World::Event.index()].health(service)
     }
 
-    pub(super) fn on_poll(&mut self, poll: Poll) {
-        let killed = self.event_service_health(poll.service) == Health::Killed;
-        self.groups.on_poll(&mut self.cx, &self.log, poll, killed);
-        self.hear_groups();
-    }
-
-    pub(super) fn on_reprocess(&mut self, poll: Poll) {
-        self.groups.on_reprocess(&mut self.cx, &self.log, poll);
+    /// Routes one of the groups' events; a poll learns whether its service was killed.
+    pub(super) fn in_groups(&mut self, event: Event) {
+        let instance = |group: u8, instance: u8, incarnation: u32| Poll {
+            service: group as usize,
+            index: instance as usize,
+            incarnation,
+        };
+        match event {
+            Event::Poll {
+                group,
+                instance: index,
+                incarnation,
+            } => {
+                let poll = instance(group, index, incarnation);
+                let killed = self.event_service_health(poll.service) == Health::Killed;
+                self.groups.on_poll(&mut self.cx, &self.log, poll, killed);
+            }
+            Event::Reprocess {
+                group,
+                instance: index,
+                incarnation,
+            } => {
+                let poll = instance(group, index, incarnation);
+                self.groups.on_reprocess(&mut self.cx, &self.log, poll);
+            }
+            Event::RebalanceDone { group, generation } => {
+                let service = group as usize;
+                self.groups
+                    .on_rebalance_done(&mut self.cx, service, generation);
+            }
+            Event::AutoCommit { group } => self.groups.on_auto_commit(&mut self.cx, group as usize),
+            _ => {}
+        }
         self.hear_groups();
     }
 
