@@ -265,3 +265,128 @@ fn the_readme_code_map_names_every_module() {
     );
     assert!(!named_in("src/sim/nowhere.rs", &readme));
 }
+
+/// What each part of the core may not import: the engine and its routing own the parts,
+/// and a part hears another only through the engine (the groups may read the log).
+const PARTS: &[(&str, &[&str])] = &[
+    (
+        "src/sim/context.rs",
+        &["engine", "wiring", "faults", "services", "log", "consumers"],
+    ),
+    (
+        "src/sim/services",
+        &["engine", "wiring", "faults", "log", "consumers"],
+    ),
+    (
+        "src/sim/log.rs",
+        &["engine", "wiring", "faults", "services", "consumers"],
+    ),
+    (
+        "src/sim/consumers",
+        &["engine", "wiring", "faults", "services"],
+    ),
+];
+
+/// The modules a `use` line names, as path segments.
+fn used_modules(line: &str) -> Vec<&str> {
+    let code = line.split("//").next().unwrap_or("").trim();
+    let Some(path) = code.strip_prefix("use ") else {
+        return Vec::new();
+    };
+    path.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_parts_of_the_core_do_not_import_each_other() {
+    let root = crate_root();
+    let mut offenders = Vec::new();
+    for (part, forbidden) in PARTS {
+        let path = root.join(part);
+        let files = if path.is_dir() {
+            rust_files(&path)
+        } else {
+            vec![path]
+        };
+        for file in files {
+            let text = fs::read_to_string(&file).expect("readable source file");
+            for (number, line) in text.lines().enumerate() {
+                let named = used_modules(line);
+                if let Some(found) = forbidden.iter().find(|m| named.contains(m)) {
+                    offenders.push(format!("{}:{}: {found}", file.display(), number + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "a part imports another: {offenders:?}"
+    );
+    assert!(used_modules("use super::log::Log;").contains(&"log"));
+    assert!(used_modules("// use super::log::Log;").is_empty());
+}
+
+/// Functions in `text` longer than `max_lines`, by name, with their length; a function runs
+/// from its `fn` line to the closing brace at the same indent.
+fn long_functions(text: &str, max_lines: usize) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let Some(at) = trimmed.find("fn ") else {
+            continue;
+        };
+        let prefix = &trimmed[..at];
+        let is_fn = prefix.is_empty()
+            || prefix.starts_with("pub")
+            || prefix == "const "
+            || prefix == "async ";
+        if !is_fn || trimmed.ends_with(';') || trimmed.starts_with("//") {
+            continue;
+        }
+        let name: String = trimmed[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        let end = (start + 1..lines.len()).find(|&i| lines[i].trim_end() == close);
+        if let Some(end) = end
+            && end - start + 1 > max_lines
+        {
+            long.push((name, end - start + 1));
+        }
+    }
+    long
+}
+
+/// Data tables, which the function limit exempts: each is one row per case.
+const DATA_TABLES: &[&str] = &["encoding"];
+
+#[test]
+fn the_core_keeps_files_within_700_lines_and_functions_within_70() {
+    let root = crate_root();
+    let mut offenders = Vec::new();
+    for file in rust_files(&root.join("src/sim")) {
+        let text = fs::read_to_string(&file).expect("readable source file");
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let lines = text.lines().count();
+        if lines > 700 {
+            offenders.push(format!("{name}: {lines} lines"));
+        }
+        for (function, length) in long_functions(&text, 70) {
+            if !DATA_TABLES.contains(&function.as_str()) {
+                offenders.push(format!("{name}: fn {function} has {length} lines"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "over the limits: {offenders:?}");
+    let three = "fn a() {\n    one();\n    two();\n}\n";
+    assert_eq!(long_functions(three, 3), vec![("a".to_string(), 4)]);
+    assert!(long_functions(three, 4).is_empty());
+}

@@ -115,47 +115,8 @@ impl Simulation {
     pub fn report(&self) -> Report {
         let sync = self.cx.ledger.summary(World::Sync);
         let event = self.cx.ledger.summary(World::Event);
-        let mut groups = BTreeMap::new();
-        for service in self.groups.services() {
-            let Some(group) = self.groups.get(service).filter(|g| g.subscribed) else {
-                continue;
-            };
-            let alive = group.alive_instances();
-            let active = group.active_instances();
-            groups.insert(
-                self.cx.topology.name(service).to_string(),
-                GroupReport {
-                    instances: group.instances.len(),
-                    active,
-                    idle: alive - active,
-                    lag: self.group_lag(service).unwrap_or(0),
-                    unprocessed: self.group_unprocessed(service).unwrap_or(0),
-                    processed: group.processed,
-                    redeliveries: group.redeliveries,
-                    out_of_order: group.out_of_order,
-                },
-            );
-        }
-        let mut effects_by_service = BTreeMap::new();
-        for service in 1..self.cx.topology.len() {
-            let counts = |summary: &WorldSummary| {
-                summary.by_service.get(service).cloned().unwrap_or_default()
-            };
-            let executions =
-                |summary: &WorldSummary| summary.executions.get(service).copied().unwrap_or(0);
-            effects_by_service.insert(
-                self.cx.topology.name(service).to_string(),
-                ServiceEffects {
-                    effect: self.cx.topology.specs[service].effect.clone(),
-                    sync: counts(&sync),
-                    event: counts(&event),
-                    executions: PerWorld {
-                        sync: executions(&sync),
-                        event: executions(&event),
-                    },
-                },
-            );
-        }
+        let groups = self.group_reports();
+        let effects_by_service = self.effects_by_service(&sync, &event);
         Report {
             scenario: self.cx.scenario.name.clone(),
             seed: self.cx.scenario.seed,
@@ -182,6 +143,59 @@ impl Simulation {
                 requests_closed_unsettled: self.cx.ledger.folded_unsettled(),
             },
         }
+    }
+
+    fn group_reports(&self) -> BTreeMap<String, GroupReport> {
+        let mut groups = BTreeMap::new();
+        for service in self.groups.services() {
+            let Some(group) = self.groups.get(service).filter(|g| g.subscribed) else {
+                continue;
+            };
+            let alive = group.alive_instances();
+            let active = group.active_instances();
+            groups.insert(
+                self.cx.topology.name(service).to_string(),
+                GroupReport {
+                    instances: group.instances.len(),
+                    active,
+                    idle: alive - active,
+                    lag: self.group_lag(service).unwrap_or(0),
+                    unprocessed: self.group_unprocessed(service).unwrap_or(0),
+                    processed: group.processed,
+                    redeliveries: group.redeliveries,
+                    out_of_order: group.out_of_order,
+                },
+            );
+        }
+        groups
+    }
+
+    fn effects_by_service(
+        &self,
+        sync: &WorldSummary,
+        event: &WorldSummary,
+    ) -> BTreeMap<String, ServiceEffects> {
+        let mut effects_by_service = BTreeMap::new();
+        for service in 1..self.cx.topology.len() {
+            let counts = |summary: &WorldSummary| {
+                summary.by_service.get(service).cloned().unwrap_or_default()
+            };
+            let executions =
+                |summary: &WorldSummary| summary.executions.get(service).copied().unwrap_or(0);
+            effects_by_service.insert(
+                self.cx.topology.name(service).to_string(),
+                ServiceEffects {
+                    effect: self.cx.topology.specs[service].effect.clone(),
+                    sync: counts(sync),
+                    event: counts(event),
+                    executions: PerWorld {
+                        sync: executions(sync),
+                        event: executions(event),
+                    },
+                },
+            );
+        }
+        effects_by_service
     }
 }
 

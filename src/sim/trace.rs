@@ -337,93 +337,99 @@ fn mix_word(hash: u64, word: u64) -> u64 {
 /// packing the world, the kind's tag and its small fields, then its wide fields), so
 /// the hash is the same on every platform and independent of serde or Debug output.
 fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
-    let pack = |tag: u64, small: [u64; 4]| -> u64 {
-        event.world as u64
-            | tag << 4
-            | small[0] << 12
-            | small[1] << 28
-            | small[2] << 44
-            | small[3] << 60
-    };
-    let (head, wide_a, wide_b) = match event.kind {
-        TraceKind::Arrival { request, kind } => (pack(1, [u64::from(kind), 0, 0, 0]), request, 0),
-        TraceKind::CallSent {
-            request,
-            from,
-            to,
-            attempt,
-        } => (
-            pack(2, [u64::from(from), u64::from(to), u64::from(attempt), 0]),
-            request,
-            0,
-        ),
-        TraceKind::CallFailed {
-            request,
-            from,
-            to,
-            reason,
-        } => (
-            pack(3, [u64::from(from), u64::from(to), reason as u64, 0]),
-            request,
-            0,
-        ),
-        TraceKind::WorkStarted { request, service } => {
-            (pack(4, [u64::from(service), 0, 0, 0]), request, 0)
-        }
-        TraceKind::WorkDone {
-            request,
-            service,
-            ok,
-        } => (
-            pack(5, [u64::from(service), u64::from(ok), 0, 0]),
-            request,
-            0,
-        ),
-        TraceKind::Replied {
-            request,
-            from,
-            to,
-            ok,
-        } => (
-            pack(6, [u64::from(from), u64::from(to), u64::from(ok), 0]),
-            request,
-            0,
-        ),
-        TraceKind::Responded {
-            request,
-            ok,
-            latency_us,
-        } => (pack(7, [u64::from(ok), 0, 0, 0]), request, latency_us),
-        TraceKind::Rejected { request, service } => {
-            (pack(8, [u64::from(service), 0, 0, 0]), request, 0)
-        }
-        TraceKind::BreakerChanged { from, to, state } => (
-            pack(
+    let (tag, small, wide_a, wide_b) = event.kind.encoding();
+    let head = event.world as u64
+        | tag << 4
+        | small[0] << 12
+        | small[1] << 28
+        | small[2] << 44
+        | small[3] << 60;
+    let hash = mix_word(hash, event.time_us);
+    let hash = mix_word(hash, head);
+    let hash = mix_word(hash, wide_a);
+    mix_word(hash, wide_b)
+}
+
+impl TraceKind {
+    /// The hash's encoding table, one row per kind: its tag, up to four small fields (16 bits
+    /// each, the last 4), and two wide fields. A data table, so it may be long; changing a row
+    /// changes every trace hash.
+    fn encoding(&self) -> (u64, [u64; 4], u64, u64) {
+        match *self {
+            TraceKind::Arrival { request, kind } => (1, [u64::from(kind), 0, 0, 0], request, 0),
+            TraceKind::CallSent {
+                request,
+                from,
+                to,
+                attempt,
+            } => (
+                2,
+                [u64::from(from), u64::from(to), u64::from(attempt), 0],
+                request,
+                0,
+            ),
+            TraceKind::CallFailed {
+                request,
+                from,
+                to,
+                reason,
+            } => (
+                3,
+                [u64::from(from), u64::from(to), reason as u64, 0],
+                request,
+                0,
+            ),
+            TraceKind::WorkStarted { request, service } => {
+                (4, [u64::from(service), 0, 0, 0], request, 0)
+            }
+            TraceKind::WorkDone {
+                request,
+                service,
+                ok,
+            } => (5, [u64::from(service), u64::from(ok), 0, 0], request, 0),
+            TraceKind::Replied {
+                request,
+                from,
+                to,
+                ok,
+            } => (
+                6,
+                [u64::from(from), u64::from(to), u64::from(ok), 0],
+                request,
+                0,
+            ),
+            TraceKind::Responded {
+                request,
+                ok,
+                latency_us,
+            } => (7, [u64::from(ok), 0, 0, 0], request, latency_us),
+            TraceKind::Rejected { request, service } => {
+                (8, [u64::from(service), 0, 0, 0], request, 0)
+            }
+            TraceKind::BreakerChanged { from, to, state } => (
                 9,
                 [u64::from(from), u64::from(to), u64::from(state.code()), 0],
+                0,
+                0,
             ),
-            0,
-            0,
-        ),
-        TraceKind::Appended {
-            request,
-            partition,
-            offset,
-        } => (pack(10, [u64::from(partition), 0, 0, 0]), request, offset),
-        TraceKind::Acked {
-            request,
-            partition,
-            offset,
-        } => (pack(11, [u64::from(partition), 0, 0, 0]), request, offset),
-        TraceKind::Fetched {
-            request,
-            group,
-            instance,
-            partition,
-            offset,
-            redelivery,
-        } => (
-            pack(
+            TraceKind::Appended {
+                request,
+                partition,
+                offset,
+            } => (10, [u64::from(partition), 0, 0, 0], request, offset),
+            TraceKind::Acked {
+                request,
+                partition,
+                offset,
+            } => (11, [u64::from(partition), 0, 0, 0], request, offset),
+            TraceKind::Fetched {
+                request,
+                group,
+                instance,
+                partition,
+                offset,
+                redelivery,
+            } => (
                 12,
                 [
                     u64::from(group),
@@ -431,80 +437,64 @@ fn fold_event(hash: u64, event: &TraceEvent) -> u64 {
                     u64::from(partition),
                     u64::from(redelivery),
                 ],
+                request,
+                offset,
             ),
-            request,
-            offset,
-        ),
-        TraceKind::Processed {
-            request,
-            group,
-            partition,
-            offset,
-            ok,
-        } => (
-            pack(
+            TraceKind::Processed {
+                request,
+                group,
+                partition,
+                offset,
+                ok,
+            } => (
                 13,
                 [u64::from(group), u64::from(partition), u64::from(ok), 0],
+                request,
+                offset,
             ),
-            request,
-            offset,
-        ),
-        TraceKind::Committed {
-            group,
-            partition,
-            offset,
-        } => (
-            pack(14, [u64::from(group), u64::from(partition), 0, 0]),
-            0,
-            offset,
-        ),
-        TraceKind::Rebalanced { group, instances } => (
-            pack(15, [u64::from(group), u64::from(instances), 0, 0]),
-            0,
-            0,
-        ),
-        TraceKind::Lost {
-            request,
-            service,
-            reason,
-        } => (
-            pack(16, [u64::from(service), reason as u64, 0, 0]),
-            request,
-            0,
-        ),
-        TraceKind::DeadLettered {
-            request,
-            group,
-            partition,
-            offset,
-        } => (
-            pack(17, [u64::from(group), u64::from(partition), 0, 0]),
-            request,
-            offset,
-        ),
-        TraceKind::Truncated {
-            partition,
-            from_offset,
-            count,
-        } => (
-            pack(18, [u64::from(partition), 0, 0, 0]),
-            from_offset,
-            count,
-        ),
-        TraceKind::LeaderChanged { partition, broker } => (
-            pack(
+            TraceKind::Committed {
+                group,
+                partition,
+                offset,
+            } => (
+                14,
+                [u64::from(group), u64::from(partition), 0, 0],
+                0,
+                offset,
+            ),
+            TraceKind::Rebalanced { group, instances } => {
+                (15, [u64::from(group), u64::from(instances), 0, 0], 0, 0)
+            }
+            TraceKind::Lost {
+                request,
+                service,
+                reason,
+            } => (16, [u64::from(service), reason as u64, 0, 0], request, 0),
+            TraceKind::DeadLettered {
+                request,
+                group,
+                partition,
+                offset,
+            } => (
+                17,
+                [u64::from(group), u64::from(partition), 0, 0],
+                request,
+                offset,
+            ),
+            TraceKind::Truncated {
+                partition,
+                from_offset,
+                count,
+            } => (18, [u64::from(partition), 0, 0, 0], from_offset, count),
+            TraceKind::LeaderChanged { partition, broker } => (
                 19,
                 [u64::from(partition), (i64::from(broker) + 1) as u64, 0, 0],
+                0,
+                0,
             ),
-            0,
-            0,
-        ),
-        TraceKind::Fault { index } => (pack(20, [0, 0, 0, 0]), u64::from(index), 0),
-    };
-    let hash = mix_word(hash, event.time_us);
-    let hash = mix_word(hash, head);
-    let hash = mix_word(hash, wide_a);
-    mix_word(hash, wide_b)
+            TraceKind::Fault { index } => (20, [0, 0, 0, 0], u64::from(index), 0),
+        }
+    }
 }
 
 #[cfg(test)]

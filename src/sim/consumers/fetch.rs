@@ -25,35 +25,11 @@ impl Groups {
 
     /// An instance looks for its next event, round-robin over its partitions.
     pub(in crate::sim) fn on_poll(&mut self, cx: &mut Cx, log: &Log, poll: Poll, killed: bool) {
-        let Poll {
-            service,
-            index,
-            incarnation,
-        } = poll;
-        let Some(instance) = self.live_instance(service, index, incarnation) else {
-            return;
-        };
-        let group = self.group(service).expect("the instance's group");
-        if !group.subscribed || group.rebalancing || instance.busy.is_some() {
-            return;
-        }
+        let Poll { service, index, .. } = poll;
         if killed {
             return;
         }
-        let count = instance.partitions.len();
-        let mut chosen = None;
-        for step in 0..count {
-            let slot = (instance.next + step) % count;
-            let p = instance.partitions[slot] as usize;
-            let part = &log.partitions()[p];
-            let leader_up = log.leader_up(p);
-            let position = group.position[p].max(part.start);
-            if leader_up && position < part.high_watermark {
-                chosen = Some((slot, p, position));
-                break;
-            }
-        }
-        let Some((slot, p, offset)) = chosen else {
+        let Some((slot, p, offset)) = self.next_fetch(log, poll) else {
             return;
         };
         let entry = *log.partitions()[p]
@@ -98,6 +74,24 @@ impl Groups {
             );
         }
         self.process_in_flight(cx, log, service, index);
+    }
+
+    /// The instance's next event, round-robin over its partitions, if it may fetch now:
+    /// (slot in its assignment, partition, offset).
+    fn next_fetch(&self, log: &Log, poll: Poll) -> Option<(usize, usize, u64)> {
+        let instance = self.live_instance(poll.service, poll.index, poll.incarnation)?;
+        let group = self.group(poll.service)?;
+        if !group.subscribed || group.rebalancing || instance.busy.is_some() {
+            return None;
+        }
+        let count = instance.partitions.len();
+        (0..count).find_map(|step| {
+            let slot = (instance.next + step) % count;
+            let p = instance.partitions[slot] as usize;
+            let part = &log.partitions()[p];
+            let position = group.position[p].max(part.start);
+            (log.leader_up(p) && position < part.high_watermark).then_some((slot, p, position))
+        })
     }
 
     /// Runs the group's service on the instance's current event (again, after a failure).

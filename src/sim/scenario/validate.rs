@@ -160,93 +160,65 @@ impl Scenario {
 
     fn validate_event(&self) -> Result<(), ScenarioError> {
         let event = &self.event;
-        let count = |field: &str, value: u32, min: u32, max: u32| {
-            if value < min || value > max {
-                Err(error(field, Problem::range(min, max, value)))
-            } else {
-                Ok(())
-            }
-        };
-        count("event.brokers", event.brokers, 1, limits::MAX_BROKERS)?;
-        count(
+        check_count("event.brokers", event.brokers, 1, limits::MAX_BROKERS)?;
+        check_count(
             "event.partitions",
             event.partitions,
             1,
             limits::MAX_PARTITIONS,
         )?;
-        count(
-            "event.replication_factor",
-            event.replication_factor,
-            1,
-            event.brokers,
-        )
-        .map_err(|e| {
+        let factor = event.replication_factor;
+        check_count("event.replication_factor", factor, 1, event.brokers).map_err(|e| {
             let Problem::Range { min, max, got } = e.problem else {
                 return e;
             };
             error(e.field, Problem::RangeBelowBrokers { min, max, got })
         })?;
         check_range("event.retention_ms", event.retention_ms, 1.0, 1e12)?;
-        check_range(
-            "event.auto_commit_interval_ms",
-            event.auto_commit_interval_ms,
-            1.0,
-            limits::MAX_TIMEOUT_MS,
-        )?;
-        match &event.consumers {
-            Consumers::Uniform(n) => count("event.consumers", *n, 0, limits::MAX_INSTANCES)?,
+        let interval = event.auto_commit_interval_ms;
+        let longest = limits::MAX_TIMEOUT_MS;
+        check_range("event.auto_commit_interval_ms", interval, 1.0, longest)?;
+        self.validate_consumers()?;
+        check_range("event.poison_rate", event.poison_rate, 0.0, 1.0)?;
+        let attempts = event.max_processing_attempts;
+        check_count("event.max_processing_attempts", attempts, 1, 1_000)?;
+        let delays = [
+            ("event.rebalance_ms", event.rebalance_ms, 0.0),
+            (
+                "event.replication_delay_ms",
+                event.replication_delay_ms,
+                0.0,
+            ),
+            ("event.failover_ms", event.failover_ms, 0.0),
+            (
+                "event.producer_timeout_ms",
+                event.producer_timeout_ms,
+                0.001,
+            ),
+        ];
+        for (field, value, min) in delays {
+            check_range(field, value, min, longest)?;
+        }
+        let events = event.max_log_events;
+        check_count("event.max_log_events", events, 1, limits::MAX_LOG_EVENTS)
+    }
+
+    /// Instances per group: one count for all, or a count per named group.
+    fn validate_consumers(&self) -> Result<(), ScenarioError> {
+        match &self.event.consumers {
+            Consumers::Uniform(n) => check_count("event.consumers", *n, 0, limits::MAX_INSTANCES),
             Consumers::PerGroup(map) => {
                 for (group, n) in map {
                     let field = format!("event.consumers.{group}");
                     if self.service_index(group).is_none() {
-                        return Err(error(
-                            field,
-                            Problem::NoSuchService {
-                                name: group.clone(),
-                            },
-                        ));
+                        let name = group.clone();
+                        return Err(error(field, Problem::NoSuchService { name }));
                     }
-                    count(&field, *n, 0, limits::MAX_INSTANCES)?;
+                    check_count(&field, *n, 0, limits::MAX_INSTANCES)?;
                 }
+                Ok(())
             }
         }
-        check_range("event.poison_rate", event.poison_rate, 0.0, 1.0)?;
-        count(
-            "event.max_processing_attempts",
-            event.max_processing_attempts,
-            1,
-            1_000,
-        )?;
-        check_range(
-            "event.rebalance_ms",
-            event.rebalance_ms,
-            0.0,
-            limits::MAX_TIMEOUT_MS,
-        )?;
-        check_range(
-            "event.replication_delay_ms",
-            event.replication_delay_ms,
-            0.0,
-            limits::MAX_TIMEOUT_MS,
-        )?;
-        check_range(
-            "event.failover_ms",
-            event.failover_ms,
-            0.0,
-            limits::MAX_TIMEOUT_MS,
-        )?;
-        check_range(
-            "event.producer_timeout_ms",
-            event.producer_timeout_ms,
-            0.001,
-            limits::MAX_TIMEOUT_MS,
-        )?;
-        count(
-            "event.max_log_events",
-            event.max_log_events,
-            1,
-            limits::MAX_LOG_EVENTS,
-        )
     }
 
     fn validate_faults(&self) -> Result<(), ScenarioError> {
@@ -483,6 +455,14 @@ impl TreeSoFar {
 /// Service names may not look like a broker's target name.
 const BROKER_PREFIX: &str = "broker-";
 
+fn check_count(field: &str, value: u32, min: u32, max: u32) -> Result<(), ScenarioError> {
+    if value < min || value > max {
+        Err(error(field, Problem::range(min, max, value)))
+    } else {
+        Ok(())
+    }
+}
+
 fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
     if value.is_finite() && value >= min && value <= max {
         Ok(())
@@ -576,6 +556,12 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
             ));
         }
     }
+    let caller = callers(services)?;
+    validate_reachable(services, &caller)
+}
+
+/// Each service's one caller, by index; the calls must name services, once each, in a tree.
+fn callers(services: &[ServiceSpec]) -> Result<Vec<Option<usize>>, ScenarioError> {
     let index_of = |name: &str| services.iter().position(|s| s.name == name);
     let mut caller: Vec<Option<usize>> = vec![None; services.len()];
     for (index, service) in services.iter().enumerate() {
@@ -587,41 +573,36 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
         }
         for (c, callee) in service.calls.iter().enumerate() {
             let field = format!("services[{index}].calls[{c}]");
+            let name = callee.clone();
             let Some(target) = index_of(callee) else {
-                return Err(error(
-                    field,
-                    Problem::NoSuchService {
-                        name: callee.clone(),
-                    },
-                ));
+                return Err(error(field, Problem::NoSuchService { name }));
             };
             if target == 0 || target == index {
-                return Err(error(
-                    field,
-                    Problem::CallCycle {
-                        name: callee.clone(),
-                    },
-                ));
+                return Err(error(field, Problem::CallCycle { name }));
             }
             if let Some(previous) = caller[target] {
                 let problem = if previous == index {
-                    Problem::CallListedTwice {
-                        name: callee.clone(),
-                    }
+                    Problem::CallListedTwice { name }
                 } else {
-                    Problem::AlreadyCalled {
-                        name: callee.clone(),
-                        caller: services[previous].name.clone(),
-                    }
+                    let caller = services[previous].name.clone();
+                    Problem::AlreadyCalled { name, caller }
                 };
                 return Err(error(field, problem));
             }
             caller[target] = Some(index);
         }
     }
-    // With one caller each and the entry uncalled, a service is reachable iff
-    // following callers ends at the entry; a loop means a cycle.
+    Ok(caller)
+}
+
+/// With one caller each and the entry uncalled, a service is reachable iff following
+/// callers ends at the entry; a loop means a cycle. Every level must fit the stage.
+fn validate_reachable(
+    services: &[ServiceSpec],
+    caller: &[Option<usize>],
+) -> Result<(), ScenarioError> {
     for start in 1..services.len() {
+        let name = services[start].name.clone();
         let mut at = start;
         let mut steps = 0;
         loop {
@@ -629,31 +610,21 @@ fn validate_services(services: &[ServiceSpec]) -> Result<(), ScenarioError> {
                 Some(0) => break,
                 Some(parent) => at = parent,
                 None => {
-                    return Err(error(
-                        format!("services[{start}]"),
-                        Problem::Unreachable {
-                            name: services[start].name.clone(),
-                        },
-                    ));
+                    let problem = Problem::Unreachable { name };
+                    return Err(error(format!("services[{start}]"), problem));
                 }
             }
             steps += 1;
             if steps > services.len() {
-                return Err(error(
-                    format!("services[{start}].calls"),
-                    Problem::CallsFormCycle {},
-                ));
+                let problem = Problem::CallsFormCycle {};
+                return Err(error(format!("services[{start}].calls"), problem));
             }
         }
         // `steps` counts the callers between the entry and `start`: its level is two more.
         if steps + 2 > limits::MAX_DEPTH {
-            return Err(error(
-                format!("services[{start}]"),
-                Problem::TooDeep {
-                    name: services[start].name.clone(),
-                    max: limits::MAX_DEPTH.to_string(),
-                },
-            ));
+            let max = limits::MAX_DEPTH.to_string();
+            let problem = Problem::TooDeep { name, max };
+            return Err(error(format!("services[{start}]"), problem));
         }
     }
     Ok(())

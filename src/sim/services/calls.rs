@@ -131,26 +131,17 @@ impl WorldState {
             return;
         }
         let error_rate = cx.topology.specs[service].error_rate;
-        if self.service_rngs[service].chance(error_rate) {
-            cx.record(
-                world,
-                TraceKind::WorkDone {
-                    request,
-                    service: service as u8,
-                    ok: false,
-                },
-            );
+        let ok = !self.service_rngs[service].chance(error_rate);
+        let done = TraceKind::WorkDone {
+            request,
+            service: service as u8,
+            ok,
+        };
+        cx.record(world, done);
+        if !ok {
             self.finish_job(cx, id, false, Reason::Error);
             return;
         }
-        cx.record(
-            world,
-            TraceKind::WorkDone {
-                request,
-                service: service as u8,
-                ok: true,
-            },
-        );
         if service != 0 {
             let deduplicated = world == World::Event
                 && cx.scenario.event.idempotent
@@ -163,22 +154,27 @@ impl WorldState {
             self.publish(cx, id);
             return;
         }
+        self.call_children(cx, id, kind);
+    }
+
+    /// The job's own work is done: it calls the deployed callees its request's kind touches.
+    fn call_children(&mut self, cx: &mut Cx, id: JobId, kind: u8) {
+        let Some(job) = self.jobs.get_mut(id) else {
+            return;
+        };
+        let service = job.service as usize;
         let touches = cx.topology.kind_touches[kind as usize];
         let children: u16 = self.deployed_calls[service]
             .iter()
             .filter(|&&c| touches & (1 << c) != 0)
             .fold(0, |mask, &c| mask | (1 << c));
-        let mode = cx.topology.specs[service].call_mode;
-        let Some(job) = self.jobs.get_mut(id) else {
-            return;
-        };
         job.state = JobState::Calling;
         job.pending_children = children;
         if children == 0 {
             self.finish_job(cx, id, true, Reason::Error);
             return;
         }
-        match mode {
+        match cx.topology.specs[service].call_mode {
             CallMode::Parallel => {
                 for callee in 0..MAX_SERVICES {
                     if children & (1 << callee) != 0 {
