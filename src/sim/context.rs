@@ -156,14 +156,17 @@ impl Cx {
         }
     }
 
+    #[inline]
     pub(super) fn record(&mut self, world: World, kind: TraceKind) {
         self.trace.record(self.now, world, kind);
     }
 
+    #[inline]
     pub(super) fn latency(&self) -> SimTime {
         SimTime::from_ms_f64(self.scenario.network_latency_ms)
     }
 
+    #[inline]
     pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
         if let Some(count) = self.ledger.effect_done(world, request, service) {
             let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
@@ -211,6 +214,7 @@ impl Cx {
         }
     }
 
+    #[inline]
     pub(super) fn respond_to_user(&mut self, world: World, request: u64, ok: bool) {
         let arrival = self
             .ledger
@@ -244,4 +248,44 @@ pub(super) struct Poll {
     pub service: usize,
     pub index: usize,
     pub incarnation: u32,
+}
+
+/// What a part reports to the engine, in order. Its buffer is handed back after each
+/// drain, so reporting allocates nothing once a run is warm.
+#[derive(Clone, Debug)]
+pub(super) struct Outbox<T> {
+    items: Vec<T>,
+}
+
+impl<T> Default for Outbox<T> {
+    fn default() -> Self {
+        Outbox { items: Vec::new() }
+    }
+}
+
+impl<T> Outbox<T> {
+    #[inline]
+    pub(super) fn push(&mut self, item: T) {
+        self.items.push(item);
+    }
+
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The reports so far; give the buffer back with [`Outbox::give_back`] when done.
+    #[inline]
+    pub(super) fn take(&mut self) -> Vec<T> {
+        std::mem::take(&mut self.items)
+    }
+
+    /// Reuses a drained buffer's capacity, unless new reports arrived meanwhile.
+    #[inline]
+    pub(super) fn give_back(&mut self, mut buffer: Vec<T>) {
+        buffer.clear();
+        if self.items.is_empty() {
+            self.items = buffer;
+        }
+    }
 }

@@ -297,6 +297,7 @@ impl Ledger {
         id
     }
 
+    #[inline]
     pub fn record(&self, id: u64) -> Option<&Record> {
         match id.checked_sub(self.first_open) {
             Some(i) => self.open.get(i as usize),
@@ -304,6 +305,7 @@ impl Ledger {
         }
     }
 
+    #[inline]
     pub fn record_mut(&mut self, id: u64) -> Option<&mut Record> {
         match id.checked_sub(self.first_open) {
             Some(i) => self.open.get_mut(i as usize),
@@ -312,6 +314,7 @@ impl Ledger {
     }
 
     /// Counts a service's work for a request; returns the new count if the effect was expected.
+    #[inline]
     pub fn effect_done(&mut self, world: World, id: u64, service: usize) -> Option<u8> {
         let executions = &mut self.totals[world.index()].executions;
         if executions.len() <= service {
@@ -349,6 +352,7 @@ impl Ledger {
     }
 
     /// Records what the user was told, once.
+    #[inline]
     pub fn respond(&mut self, world: World, id: u64, ok: bool, latency_us: u64) -> bool {
         let Some(record) = self.record_mut(id) else {
             return false;
@@ -376,12 +380,14 @@ impl Ledger {
         true
     }
 
+    #[inline]
     pub fn job_started(&mut self, world: World, id: u64) {
         if let Some(record) = self.record_mut(id) {
             record.fates[world.index()].outstanding += 1;
         }
     }
 
+    #[inline]
     pub fn job_ended(&mut self, world: World, id: u64) {
         if let Some(record) = self.record_mut(id) {
             let fate = &mut record.fates[world.index()];

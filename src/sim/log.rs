@@ -7,7 +7,7 @@
 //! follower had copied with it; producers waiting for acks=all resend them.
 
 use super::chunked::{ChunkRef, Chunked};
-use super::context::{Cx, Event, JobId};
+use super::context::{Cx, Event, JobId, Outbox};
 use super::scenario::{Acks, EventSettings};
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
@@ -103,7 +103,7 @@ pub struct Log {
     published: u64,
     /// Events deleted because the log held `event.max_log_events` (Kafka's retention.bytes).
     deleted_by_size_cap: u64,
-    news: Vec<LogNews>,
+    news: Outbox<LogNews>,
 }
 
 /// Dead-letter entries kept for display.
@@ -138,7 +138,7 @@ impl Log {
             dlq_total: 0,
             published: 0,
             deleted_by_size_cap: 0,
-            news: Vec::new(),
+            news: Outbox::default(),
         }
     }
 
@@ -172,7 +172,7 @@ impl Log {
 }
 
 /// What the rest of the run must hear of the log, in the order it happened; the engine
-/// drains it after each call into the log ([`Log::drain_news`]).
+/// drains it after each call into the log ([`Log::news`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum LogNews {
     /// The high watermark of a partition rose: consumers can read more.
@@ -213,7 +213,14 @@ impl Log {
         self.deleted_by_size_cap
     }
 
+    /// What this part has reported since the engine last listened.
+    #[inline]
+    pub(super) fn news(&mut self) -> &mut Outbox<LogNews> {
+        &mut self.news
+    }
+
     /// Handles one of the log's events; the engine routes only those here.
+    #[inline]
     pub(super) fn handle(&mut self, cx: &mut Cx, event: Event) {
         match event {
             Event::ProduceArrives {
@@ -225,10 +232,6 @@ impl Log {
             // Elections need the producers' state, so the engine calls them directly.
             _ => {}
         }
-    }
-
-    pub(super) fn drain_news(&mut self) -> Vec<LogNews> {
-        std::mem::take(&mut self.news)
     }
 
     /// Producers still waiting for partition `partition` to have a leader.
@@ -537,6 +540,7 @@ impl Log {
 }
 
 /// The leader's ack, on its way back to the producer.
+#[inline]
 fn send_ack(cx: &mut Cx, job: JobId, partition: u16, offset: u64) {
     let ack = Event::ProduceAck {
         job,

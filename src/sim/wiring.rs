@@ -28,8 +28,16 @@ impl Simulation {
     }
 
     /// Passes on what the log reported: new data to the groups, deletions to the ledger.
+    #[inline]
     pub(super) fn hear_log(&mut self) {
-        for news in self.log.drain_news() {
+        if !self.log.news().is_empty() {
+            self.pass_on_log_news();
+        }
+    }
+
+    fn pass_on_log_news(&mut self) {
+        let mut heard = self.log.news().take();
+        for news in heard.drain(..) {
             match news {
                 LogNews::Visible(partition) => self.groups.wake(&mut self.cx, partition),
                 LogNews::Deleted {
@@ -46,11 +54,20 @@ impl Simulation {
                 }
             }
         }
+        self.log.news().give_back(heard);
     }
 
     /// Passes on what the groups asked for: their service run on an event, events parked.
+    #[inline]
     fn hear_groups(&mut self) {
-        for news in self.groups.drain_news() {
+        if !self.groups.news().is_empty() {
+            self.pass_on_group_news();
+        }
+    }
+
+    fn pass_on_group_news(&mut self) {
+        let mut heard = self.groups.news().take();
+        for news in heard.drain(..) {
             match news {
                 GroupNews::Process {
                     service,
@@ -69,21 +86,32 @@ impl Simulation {
                 GroupNews::Park { request, group } => self.log.park(request, group),
             }
         }
+        self.groups.news().give_back(heard);
     }
 
     /// Routes an event that belongs to one world's services, then passes on what they report.
+    #[inline]
     pub(super) fn in_world(&mut self, world: World, handle: impl FnOnce(&mut WorldState, &mut Cx)) {
         handle(&mut self.worlds[world.index()], &mut self.cx);
         self.hear_services(world);
     }
 
     /// Passes on what a world's services reported: finished consumer jobs to their groups.
+    #[inline]
     fn hear_services(&mut self, world: World) {
-        for news in self.worlds[world.index()].drain_news() {
+        if !self.worlds[world.index()].news().is_empty() {
+            self.pass_on_service_news(world);
+        }
+    }
+
+    fn pass_on_service_news(&mut self, world: World) {
+        let mut heard = self.worlds[world.index()].news().take();
+        for news in heard.drain(..) {
             match news {
                 ServiceNews::ConsumerDone { poll, ok } => self.consumer_job_finished(poll, ok),
             }
         }
+        self.worlds[world.index()].news().give_back(heard);
     }
 
     /// Kills, hangs, slows or restores a service in one world; in the event world its
@@ -112,6 +140,7 @@ impl Simulation {
     }
 
     /// Routes one of the groups' events; a poll learns whether its service was killed.
+    #[inline]
     pub(super) fn in_groups(&mut self, event: Event) {
         let instance = |group: u8, instance: u8, incarnation: u32| Poll {
             service: group as usize,

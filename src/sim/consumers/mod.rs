@@ -6,7 +6,7 @@
 //! committed decides what a crash does: before processing loses the event, after
 //! processing (or by the auto-commit timer) replays it.
 
-use super::context::{Cx, Event, Reply};
+use super::context::{Cx, Event, Outbox, Reply};
 use super::log::Log;
 use super::scenario::CommitMode;
 use super::time::SimTime;
@@ -131,7 +131,7 @@ impl Group {
 #[derive(Clone, Debug, Default)]
 pub struct Groups {
     by_service: Vec<Option<Group>>,
-    news: Vec<GroupNews>,
+    news: Outbox<GroupNews>,
 }
 
 /// What the rest of the run must do for the groups, in order; drained by the engine.
@@ -149,8 +149,10 @@ pub(super) enum GroupNews {
 }
 
 impl Groups {
-    pub(super) fn drain_news(&mut self) -> Vec<GroupNews> {
-        std::mem::take(&mut self.news)
+    /// What this part has reported since the engine last listened.
+    #[inline]
+    pub(super) fn news(&mut self) -> &mut Outbox<GroupNews> {
+        &mut self.news
     }
 
     pub fn get(&self, service: usize) -> Option<&Group> {

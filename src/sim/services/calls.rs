@@ -9,6 +9,7 @@ use crate::sim::trace::{Reason, TraceKind, World};
 
 impl WorldState {
     /// Creates a job and counts it against its request.
+    #[inline]
     pub(in crate::sim) fn create_job(
         &mut self,
         cx: &mut Cx,

@@ -6,7 +6,7 @@
 //! world the entry publishes instead of calling, and consumer groups run their
 //! service's jobs on their own instances, calling deeper services the same way.
 
-use super::context::{Cx, Event, JobId, Poll, Reply};
+use super::context::{Cx, Event, JobId, Outbox, Poll, Reply};
 use super::rng::{SimRng, streams};
 use super::time::SimTime;
 use super::topology::Topology;
@@ -179,7 +179,7 @@ pub(super) struct WorldState {
     service_rngs: Vec<SimRng>,
     retry_rng: SimRng,
     /// What the engine must pass on, in order: consumers whose job tree finished.
-    news: Vec<ServiceNews>,
+    news: Outbox<ServiceNews>,
 }
 
 /// What the rest of the run must hear of a world's services; drained by the engine.
@@ -249,7 +249,14 @@ impl WorldState {
         (self.jobs.live() as u64, busy, queued)
     }
 
+    /// What this part has reported since the engine last listened.
+    #[inline]
+    pub(super) fn news(&mut self) -> &mut Outbox<ServiceNews> {
+        &mut self.news
+    }
+
     /// Handles one of this world's events; the engine routes only those here.
+    #[inline]
     pub(super) fn handle(&mut self, cx: &mut Cx, event: Event) {
         match event {
             Event::CallArrives { job, .. } => self.on_call_arrives(cx, job),
@@ -291,10 +298,6 @@ impl WorldState {
         }
     }
 
-    pub(super) fn drain_news(&mut self) -> Vec<ServiceNews> {
-        std::mem::take(&mut self.news)
-    }
-
     /// Whether `job` is still waiting on a call (for a producer: on its ack).
     pub(super) fn is_calling(&self, job: JobId) -> bool {
         self.jobs
@@ -328,7 +331,7 @@ impl WorldState {
                 .map(|s| SimRng::fork(seed, streams::service(world, s)))
                 .collect(),
             retry_rng: SimRng::fork(seed, streams::retries(world)),
-            news: Vec::new(),
+            news: Outbox::default(),
         }
     }
 
