@@ -1,7 +1,8 @@
 //! Translations for every user-facing string: locales, lookup, templates and number formatting.
 //!
-//! The catalog (`catalog.rs`) is written so that a key without all three
-//! languages does not compile. Templates use named `{placeholders}`, which are
+//! The words live in per-language data files (`src/text/*.json`) read through one lookup,
+//! [`crate::text`]; tests check that every key has all three languages with the same
+//! placeholders. Templates use named `{placeholders}`, which are
 //! filled by [`Locale::fill`], so sentences are never glued together from
 //! English fragments. This module is plain Rust so it is tested natively; the
 //! UI keeps the current [`Locale`] in a signal.
@@ -85,6 +86,15 @@ impl Locale {
                     rejected_param: Some(param.to_string()),
                 },
             },
+        }
+    }
+
+    /// The language of the text files this locale reads.
+    pub fn lang(self) -> crate::text::Lang {
+        match self {
+            Locale::En => crate::text::Lang::En,
+            Locale::ZhHant => crate::text::Lang::ZhHant,
+            Locale::Ja => crate::text::Lang::Ja,
         }
     }
 

@@ -1,8 +1,9 @@
 //! What is wrong with a piece of input, as a message code plus its values.
 //!
 //! Every refusal in the core (scenarios, exercises, goals, links, embed options) is a
-//! [`Problem`]. The CLI prints its English text; the browser looks the same code up in
-//! the translation catalog (`i18n::problems`) and fills it with the same values, so an
+//! [`Problem`]. Its texts live in `src/text/*.json`, section `problem`, keyed by code: the
+//! CLI prints the English one; the browser looks the same code up in the reader's language
+//! and fills it with the same values, so an
 //! error reads in the reader's language without the core knowing any language but
 //! English. Values are the user's own words or JSON literals, so they are never translated.
 
@@ -10,7 +11,7 @@ use crate::template::fill_template;
 use std::fmt;
 
 macro_rules! problems {
-    ($($code:ident { $($arg:ident),* } => $english:literal,)*) => {
+    ($($code:ident { $($arg:ident),* },)*) => {
         /// One refusal: a code and the values its message needs.
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Problem {
@@ -27,10 +28,10 @@ macro_rules! problems {
             /// Every code, so tests can check that each is translated.
             pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$code,)*];
 
-            /// The English template, with a `{placeholder}` per value.
-            pub fn english(self) -> &'static str {
+            /// The code's name, which is its key in the text files' `problem` section.
+            pub fn name(self) -> &'static str {
                 match self {
-                    $(ProblemCode::$code => $english,)*
+                    $(ProblemCode::$code => stringify!($code),)*
                 }
             }
 
@@ -62,91 +63,98 @@ macro_rules! problems {
 
 problems! {
     // Values and sizes.
-    Range { min, max, got } => "must be from {min} to {max}, got {got}",
-    RangeBelowBrokers { min, max, got } => "must be from {min} to {max}, got {got} (it cannot exceed event.brokers)",
-    AtLeast { min, got } => "must be at least {min}, got {got}",
-    AboveZero { got } => "must be above 0, got {got}",
-    NotBelow { other, min, got } => "must not be below {other} ({min}), got {got}",
-    Above { other, min, got } => "must be above {other} ({min}), got {got}",
-    TooMany { max, got } => "may hold at most {max} entries, got {got}",
-    TooLong { max } => "is longer than {max} characters",
-    FileTooLarge { max } => "is larger than {max} bytes",
-    NotEmpty {} => "must not be empty",
-    BadName { name } => "`{name}` must be 1 to 32 letters, digits, - or _, and not start with broker-",
-    UsedTwice { name } => "`{name}` is used twice",
+    Range { min, max, got },
+    RangeBelowBrokers { min, max, got },
+    AtLeast { min, got },
+    AboveZero { got },
+    NotBelow { other, min, got },
+    Above { other, min, got },
+    TooMany { max, got },
+    TooLong { max },
+    FileTooLarge { max },
+    NotEmpty {},
+    BadName { name },
+    UsedTwice { name },
     // Topology.
-    NeedsEntry {} => "needs at least the entry service",
-    NoSuchService { name } => "no service is named `{name}`",
-    EntryInTouches {} => "the entry service handles every request; list only the services it calls",
-    NoKindWeight {} => "at least one kind needs a weight above 0",
-    CallCycle { name } => "`{name}` would make a call cycle",
-    CallListedTwice { name } => "`{name}` is listed twice",
-    AlreadyCalled { name, caller } => "`{name}` is already called by `{caller}`; services form a tree",
-    Unreachable { name } => "`{name}` is not called by any service reachable from the entry",
-    CallsFormCycle {} => "the calls form a cycle",
-    TooDeep { name, max } => "`{name}` is deeper than {max} levels, the entry's included",
+    NeedsEntry {},
+    NoSuchService { name },
+    EntryInTouches {},
+    NoKindWeight {},
+    CallCycle { name },
+    CallListedTwice { name },
+    AlreadyCalled { name, caller },
+    Unreachable { name },
+    CallsFormCycle {},
+    TooDeep { name, max },
     // Faults and actions.
-    NotATarget { target, last_broker } => "`{target}` is neither a service nor a broker (broker-0 to broker-{last_broker})",
-    BrokerCannotHang {} => "brokers can be killed and restored, not hung",
-    NotAGroup { target } => "`{target}` is not a consumer group (a service the entry calls)",
-    CallerNotAService { target } => "the caller `{target}` is not a service",
-    AlreadyExists { name } => "`{name}` already exists",
-    AddedServiceHasCalls {} => "an added service starts as a leaf with no calls",
-    ConfigureNeedsSettings {} => "`configure` needs a `set` object naming each setting and its new value",
-    NotRemovable { target } => "`{target}` is not a removable service",
-    NoSuchSetting {} => "the scenario has no such setting",
-    NoSuchBranch { id } => "there is no branch {id}",
+    NotATarget { target, last_broker },
+    BrokerCannotHang {},
+    NotAGroup { target },
+    CallerNotAService { target },
+    AlreadyExists { name },
+    AddedServiceHasCalls {},
+    ConfigureNeedsSettings {},
+    NotRemovable { target },
+    NoSuchSetting {},
+    NoSuchBranch { id },
     // Exercises.
-    NotAScenarioSetting { path } => "`{path}` is not a setting of this scenario",
-    NotAllowedSetting { allowed } => "is not a setting this exercise lets you change (it allows {allowed})",
-    NeedsEnglishText {} => "needs an `en` text, the fallback for other languages",
-    TextOrTranslations {} => "must be a string, or a map from language tag to string",
-    SettingsObject {} => "settings must be one JSON object from setting to value",
-    NoSuchPreset { name, presets } => "no preset is called `{name}` (presets: {presets})",
-    PresetOrScenario {} => "must be a preset name or a scenario object",
+    NotAScenarioSetting { path },
+    NotAllowedSetting { allowed },
+    NeedsEnglishText {},
+    TextOrTranslations {},
+    SettingsObject {},
+    NoSuchPreset { name, presets },
+    PresetOrScenario {},
     // Goals.
-    GoalExpectedJoin { column, found } => "expected `&&`, `||` or the end of the goal at character {column}, found `{found}`",
-    GoalExpectedOperator { column, found } => "expected one of == != < <= > >= at character {column}, found `{found}`",
-    GoalExpectedNumber { column, found } => "expected a number at character {column}, found `{found}`",
-    GoalExpectedMetric { column, found } => "expected a metric path such as `sync.failed` at character {column}, found `{found}`",
-    GoalExpectedOperand { column, found } => "expected a metric path or a number at character {column}, found `{found}`",
-    GoalEndsEarly { column } => "the goal ends too early, at character {column}: a comparison is incomplete",
-    NotAMetric { path, step, known } => "`{path}` is not a report metric: the report has no `{step}`; it has {known}",
-    NotAMetricInside { path, place, step, known } => "`{path}` is not a report metric: `{place}` has no `{step}`; it has {known}",
-    MetricNotFinite { path } => "`{path}` is not a finite number",
-    MetricIsGroup { path } => "`{path}` is a group of metrics, not a number; name one inside it",
+    GoalExpectedJoin { column, found },
+    GoalExpectedOperator { column, found },
+    GoalExpectedNumber { column, found },
+    GoalExpectedMetric { column, found },
+    GoalExpectedOperand { column, found },
+    GoalEndsEarly { column },
+    NotAMetric { path, step, known },
+    NotAMetricInside { path, place, step, known },
+    MetricNotFinite { path },
+    MetricIsGroup { path },
     // Links, embed options and typed values.
-    BadPercentEscape {} => "a `%` is not followed by two hex digits",
-    NotUtf8 {} => "is not UTF-8 text",
-    NotBase64 {} => "is not URL-safe base64",
-    NotAWholeNumber { got, max } => "`{got}` is not a whole number from 0 to {max}",
-    NotANumber { got } => "`{got}` is not a number",
-    NotSeconds { got } => "`{got}` is not a time in seconds, such as 12.5",
-    NotOneOrZero { got } => "`{got}` is not 1 or 0",
-    NamesNothing { known } => "names nothing (use {known})",
-    NotOneOf { got, known } => "`{got}` is not one of {known}",
-    NotAnOrigin { got } => "`{got}` is not an origin such as https://docs.example.com",
-    ActionMissing {} => "is missing: give an action such as kill, with its target",
-    NotACommand { got } => "`{got}` is not a command (play, pause, seek, inject, state)",
+    BadPercentEscape {},
+    NotUtf8 {},
+    NotBase64 {},
+    NotAWholeNumber { got, max },
+    NotANumber { got },
+    NotSeconds { got },
+    NotOneOrZero { got },
+    NamesNothing { known },
+    NotOneOf { got, known },
+    NotAnOrigin { got },
+    ActionMissing {},
+    NotACommand { got },
     // Files in the browser.
-    NotText {} => "cannot be read as text",
-    NotSaved {} => "could not be saved by the browser",
+    NotText {},
+    NotSaved {},
     // JSON as serde reads it.
-    JsonSyntax { line, column } => "is not valid JSON: look near line {line}, column {column}",
-    JsonEndsEarly { line, column } => "the JSON ends too early, at line {line}, column {column}",
-    JsonTrailing { line, column } => "unexpected text after the JSON document, at line {line}, column {column}",
-    UnknownField { name, known } => "unknown field `{name}`; the fields here are {known}",
-    UnknownVariant { name, known } => "`{name}` is not allowed here; use one of {known}",
-    MissingField { name } => "the field `{name}` is missing",
-    DuplicateField { name } => "the field `{name}` is given twice",
-    ExpectedWholeNumber { got } => "must be a whole number of the right size, got {got}",
-    ExpectedNumber { got } => "must be a number, got {got}",
-    ExpectedText { got } => "must be a string, got {got}",
-    ExpectedBool { got } => "must be true or false, got {got}",
-    ExpectedList { got } => "must be a list, got {got}",
-    ExpectedObject { got } => "must be an object, got {got}",
-    NoAcceptedForm {} => "does not match any accepted form of this field",
-    Unexplained { detail } => "{detail}",
+    JsonSyntax { line, column },
+    JsonEndsEarly { line, column },
+    JsonTrailing { line, column },
+    UnknownField { name, known },
+    UnknownVariant { name, known },
+    MissingField { name },
+    DuplicateField { name },
+    ExpectedWholeNumber { got },
+    ExpectedNumber { got },
+    ExpectedText { got },
+    ExpectedBool { got },
+    ExpectedList { got },
+    ExpectedObject { got },
+    NoAcceptedForm {},
+    Unexplained { detail },
+}
+
+impl ProblemCode {
+    /// The English template, with a `{placeholder}` per value (`src/text/en.json`).
+    pub fn english(self) -> &'static str {
+        crate::text::text(crate::text::Lang::En, "problem", self.name())
+    }
 }
 
 impl fmt::Display for Problem {
