@@ -13,18 +13,20 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// A language the texts are written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A language the app speaks and the texts are written in (`i18n::Locale` is this type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Lang {
+    #[default]
     En,
     ZhHant,
     Ja,
 }
 
 impl Lang {
+    /// Every language, in the order the language switch shows them.
     pub const ALL: [Lang; 3] = [Lang::En, Lang::ZhHant, Lang::Ja];
 
-    /// The BCP 47 tag, which is also the file's name.
+    /// The BCP 47 tag, as used in `?lang=`, in `<html lang>` and as the file's name.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",

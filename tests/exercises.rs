@@ -31,11 +31,12 @@ fn at_least_six_exercises_ship_with_every_text_in_three_languages() {
             exercise.hints.len() >= 2,
             "{name} gives fewer than two hints"
         );
-        for tag in ["en", "zh-Hant", "ja"] {
-            assert!(exercise.title.has(tag), "{name}: title lacks {tag}");
-            assert!(exercise.brief.has(tag), "{name}: brief lacks {tag}");
+        for lang in ripple::text::Lang::ALL {
+            let tag = lang.tag();
+            assert!(exercise.title.has(lang), "{name}: title lacks {tag}");
+            assert!(exercise.brief.has(lang), "{name}: brief lacks {tag}");
             for (i, hint) in exercise.hints.iter().enumerate() {
-                assert!(hint.has(tag), "{name}: hint {i} lacks {tag}");
+                assert!(hint.has(lang), "{name}: hint {i} lacks {tag}");
             }
         }
     }

@@ -364,7 +364,7 @@ fn main() -> ExitCode {
         })),
         Mode::ListExercises => print_stdout(&listing(exercises::EXERCISES, |json| {
             Exercise::from_json(json)
-                .map(|e| e.title.get("en").to_string())
+                .map(|e| e.title.get(ripple::text::Lang::En).to_string())
                 .ok()
         })),
         Mode::Check {

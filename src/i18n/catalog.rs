@@ -30,7 +30,7 @@ macro_rules! catalog {
 impl Key {
     /// The text of this key in `locale`.
     pub fn text(self, locale: Locale) -> &'static str {
-        crate::text::text(locale.lang(), "catalog", self.name())
+        crate::text::text(locale, "catalog", self.name())
     }
 }
 

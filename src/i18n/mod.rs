@@ -15,28 +15,10 @@ pub use catalog::Key;
 pub use problems::problem_text;
 pub use verdict::{condition_line, verdict_headline};
 
-/// A language the app speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Locale {
-    #[default]
-    En,
-    ZhHant,
-    Ja,
-}
+/// A language the app speaks: the same type the text files are keyed by.
+pub use crate::text::Lang as Locale;
 
 impl Locale {
-    /// Every locale, in the order the language switch shows them.
-    pub const ALL: [Locale; 3] = [Locale::En, Locale::ZhHant, Locale::Ja];
-
-    /// The BCP 47 tag, as used in `?lang=` and in `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::ZhHant => "zh-Hant",
-            Locale::Ja => "ja",
-        }
-    }
-
     /// The language's own name for itself, shown on the language switch.
     pub fn endonym(self) -> &'static str {
         match self {
@@ -86,15 +68,6 @@ impl Locale {
                     rejected_param: Some(param.to_string()),
                 },
             },
-        }
-    }
-
-    /// The language of the text files this locale reads.
-    pub fn lang(self) -> crate::text::Lang {
-        match self {
-            Locale::En => crate::text::Lang::En,
-            Locale::ZhHant => crate::text::Lang::ZhHant,
-            Locale::Ja => crate::text::Lang::Ja,
         }
     }
 

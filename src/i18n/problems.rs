@@ -10,7 +10,7 @@ use crate::template::fill_template;
 
 /// The template for `code` in `locale`.
 pub fn template(code: ProblemCode, locale: Locale) -> &'static str {
-    crate::text::text(locale.lang(), "problem", code.name())
+    crate::text::text(locale, "problem", code.name())
 }
 
 /// A problem in `locale`, filled with its values.

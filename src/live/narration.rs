@@ -16,7 +16,7 @@ pub struct Text(pub &'static str);
 
 impl Text {
     pub fn get(&self, locale: Locale) -> &'static str {
-        crate::text::text(locale.lang(), "narration", self.0)
+        crate::text::text(locale, "narration", self.0)
     }
 }
 
@@ -442,7 +442,7 @@ mod tests {
                 let lookup = |lang| crate::text::lookup(lang, "narration", text.0);
                 let en = lookup(crate::text::Lang::En).expect("every key has English");
                 for locale in [Locale::ZhHant, Locale::Ja] {
-                    let other = lookup(locale.lang());
+                    let other = lookup(locale);
                     let other = other.unwrap_or_else(|| panic!("{}: no {locale:?} text", text.0));
                     assert!(!other.trim().is_empty(), "{name}: empty {locale:?} text");
                     assert_ne!(other, en, "{name}: untranslated `{en}`");

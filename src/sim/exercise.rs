@@ -25,6 +25,7 @@ use super::presets;
 use super::problem::Problem;
 use super::report::Report;
 use super::scenario::{Scenario, ScenarioError, error, json_node_mut, read_value};
+use crate::text::Lang;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -43,18 +44,20 @@ pub struct LocalText {
 }
 
 impl LocalText {
-    /// The text in the language with BCP 47 tag `tag`, or the English text.
-    pub fn get(&self, tag: &str) -> &str {
+    /// The text in `lang`, or the English text: the same fallback as every other text.
+    pub fn get(&self, lang: Lang) -> &str {
         self.by_tag
-            .get(tag)
-            .or_else(|| self.by_tag.get("en"))
+            .get(lang.tag())
+            .or_else(|| self.by_tag.get(Lang::En.tag()))
             .map(String::as_str)
             .unwrap_or("")
     }
 
-    /// Whether the text is written in the language `tag` (not just falling back).
-    pub fn has(&self, tag: &str) -> bool {
-        self.by_tag.get(tag).is_some_and(|t| !t.trim().is_empty())
+    /// Whether the text is written in `lang` (not just falling back).
+    pub fn has(&self, lang: Lang) -> bool {
+        self.by_tag
+            .get(lang.tag())
+            .is_some_and(|t| !t.trim().is_empty())
     }
 
     fn from_value(value: &Value, field: &str) -> Result<LocalText, ScenarioError> {
@@ -350,11 +353,11 @@ mod tests {
     #[test]
     fn texts_fall_back_to_english() {
         let exercise = exercise(json!({})).unwrap();
-        assert_eq!(exercise.title.get("ja"), "重複なし");
-        assert_eq!(exercise.title.get("zh-Hant"), "No duplicates");
-        assert!(!exercise.title.has("zh-Hant"));
+        assert_eq!(exercise.title.get(Lang::Ja), "重複なし");
+        assert_eq!(exercise.title.get(Lang::ZhHant), "No duplicates");
+        assert!(!exercise.title.has(Lang::ZhHant));
         assert_eq!(
-            exercise.hints[0].get("ja"),
+            exercise.hints[0].get(Lang::Ja),
             "Idempotence deduplicates by event id."
         );
     }

@@ -234,7 +234,7 @@ pub fn Workshop() -> impl IntoView {
         let l = locale.get();
         loaded.with_value(|all| {
             all.iter()
-                .map(|e| view! { <option value=e.name.clone()>{e.title.get(l.tag()).to_string()}</option> })
+                .map(|e| view! { <option value=e.name.clone()>{e.title.get(l).to_string()}</option> })
                 .collect_view()
         })
     };
@@ -261,7 +261,7 @@ pub fn Workshop() -> impl IntoView {
 }
 
 fn attempt_view(explainer: Explainer, l: Locale, attempt: Attempt) -> impl IntoView {
-    let tag = l.tag();
+    let lang = l;
     let exercise = &attempt.exercise;
     let controls = exercise
         .current_values(&attempt.settings)
@@ -272,7 +272,7 @@ fn attempt_view(explainer: Explainer, l: Locale, attempt: Attempt) -> impl IntoV
         .hints
         .iter()
         .take(attempt.hints_shown)
-        .map(|hint| view! { <li data-testid="exercise-hint">{hint.get(tag).to_string()}</li> })
+        .map(|hint| view! { <li data-testid="exercise-hint">{hint.get(lang).to_string()}</li> })
         .collect_view();
     let more_hints = attempt.hints_shown < exercise.hints.len();
     let verdict = attempt.verdict.as_ref().map(|verdict| {
@@ -294,7 +294,7 @@ fn attempt_view(explainer: Explainer, l: Locale, attempt: Attempt) -> impl IntoV
         }
     });
     view! {
-        <p class="brief" data-testid="exercise-brief">{exercise.brief.get(tag).to_string()}</p>
+        <p class="brief" data-testid="exercise-brief">{exercise.brief.get(lang).to_string()}</p>
         <p class="small">{l.text(Key::WorkshopGoal)} ": " <code data-testid="exercise-goal">{exercise.goal.to_string()}</code></p>
         <fieldset>
             <legend>{l.text(Key::WorkshopSettings)}</legend>
