@@ -193,27 +193,30 @@ impl Simulation {
             let start = start_from.unwrap_or(self.cx.scenario.event.start_from);
             self.subscribe_group(service, start);
         }
-        let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
         for world in World::BOTH {
             if world == World::Event && subscribes {
                 continue;
             }
-            let (caller, callee) = (caller as u8, service as u8);
-            let link = Event::Redeployed {
-                world,
-                caller,
-                callee,
-                add: true,
-            };
-            self.cx.queue.push(self.cx.now + redeploy, link);
+            self.redeploy(world, caller, service, true);
         }
+    }
+
+    /// `caller` is redeployed with (or without) its call to `callee` after `sync.redeploy_ms`.
+    fn redeploy(&mut self, world: World, caller: usize, callee: usize, add: bool) {
+        let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
+        let (caller, callee) = (caller as u8, callee as u8);
+        let link = Event::Redeployed {
+            world,
+            caller,
+            callee,
+            add,
+        };
+        self.cx.queue.push(self.cx.now + redeploy, link);
     }
 
     pub(super) fn remove_service(&mut self, service: usize) {
         self.cx.topology.present &= !(1 << service);
-        let caller = self.cx.topology.caller[service].unwrap_or(0);
-        let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
-        let callee = service as u8;
+        let caller = self.cx.topology.caller[service].map_or(0, usize::from);
         for world in World::BOTH {
             let is_subscription = world == World::Event && caller == 0;
             if is_subscription {
@@ -221,13 +224,7 @@ impl Simulation {
             } else {
                 // Calls to a removed service are refused until the caller is redeployed without them.
                 self.worlds[world.index()].remove_service(service);
-                let unlink = Event::Redeployed {
-                    world,
-                    caller,
-                    callee,
-                    add: false,
-                };
-                self.cx.queue.push(self.cx.now + redeploy, unlink);
+                self.redeploy(world, caller, service, false);
             }
             self.in_world(world, |w, cx| w.crash_jobs_at(cx, service));
         }

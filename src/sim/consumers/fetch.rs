@@ -7,7 +7,7 @@ use crate::sim::scenario::CommitMode;
 use crate::sim::time::SimTime;
 use crate::sim::trace::{Reason, TraceKind, World};
 
-use super::{GroupNews, Groups, InFlight, Instance};
+use super::{GroupNews, Groups, InFlight, Instance, trace_commit};
 
 impl Groups {
     /// The instance, if it is alive and still the incarnation an event was meant for.
@@ -64,14 +64,7 @@ impl Groups {
         };
         cx.record(World::Event, fetched);
         if commit_first {
-            cx.record(
-                World::Event,
-                TraceKind::Committed {
-                    group: service as u8,
-                    partition: p as u16,
-                    offset: offset + 1,
-                },
-            );
+            trace_commit(cx, service, p as u16, offset + 1);
         }
         self.process_in_flight(cx, log, service, index);
     }
@@ -204,14 +197,7 @@ impl Groups {
         };
         cx.record(World::Event, processed);
         if committed {
-            cx.record(
-                World::Event,
-                TraceKind::Committed {
-                    group: service as u8,
-                    partition: in_flight.partition,
-                    offset: next,
-                },
-            );
+            trace_commit(cx, service, in_flight.partition, next);
         }
         cx.queue.push(
             cx.now,

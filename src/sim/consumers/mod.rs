@@ -478,15 +478,19 @@ impl Groups {
             }
         }
         for (partition, offset) in commits {
-            cx.record(
-                World::Event,
-                TraceKind::Committed {
-                    group: service as u8,
-                    partition,
-                    offset,
-                },
-            );
+            trace_commit(cx, service, partition, offset);
         }
         self.schedule_auto_commit(cx, service);
     }
+}
+
+/// A group's commit of `partition` up to `offset`, in the trace.
+fn trace_commit(cx: &mut Cx, service: usize, partition: u16, offset: u64) {
+    let group = service as u8;
+    let committed = TraceKind::Committed {
+        group,
+        partition,
+        offset,
+    };
+    cx.record(World::Event, committed);
 }
