@@ -4,6 +4,7 @@
 //! This module knows no part. The parts (`services`, `log`, `consumers`) import it and
 //! not each other's behaviour; `engine` and `wiring` own the parts and route between them.
 
+use super::ids::{GroupId, PartitionId, ServiceId};
 use super::ledger::Ledger;
 use super::metrics::TimeSeries;
 use super::queue::EventQueue;
@@ -28,11 +29,7 @@ pub(super) enum Reply {
     /// A caller's job, for its call to this job's service.
     Parent { job: JobId, attempt: u8 },
     /// A consumer instance processing an event.
-    Consumer {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
+    Consumer(Poll),
 }
 
 /// Everything that can happen. Small and `Copy`, so the queue stays fast.
@@ -52,7 +49,7 @@ pub(super) enum Event {
     Response {
         world: World,
         parent: JobId,
-        callee: u8,
+        callee: ServiceId,
         attempt: u8,
         ok: bool,
         reason: Reason,
@@ -60,58 +57,52 @@ pub(super) enum Event {
     CallTimeout {
         world: World,
         parent: JobId,
-        callee: u8,
+        callee: ServiceId,
         attempt: u8,
     },
     Retry {
         world: World,
         parent: JobId,
-        callee: u8,
+        callee: ServiceId,
         attempt: u8,
     },
     Redeployed {
         world: World,
-        caller: u8,
-        callee: u8,
+        caller: ServiceId,
+        callee: ServiceId,
         add: bool,
     },
     ProduceArrives {
         job: JobId,
-        partition: u16,
+        partition: PartitionId,
         request: u64,
     },
     ProduceAck {
         job: JobId,
-        partition: u16,
+        partition: PartitionId,
         offset: u64,
     },
     ProducerTimeout {
         job: JobId,
     },
     Replicate {
-        partition: u16,
+        partition: PartitionId,
         upto: u64,
     },
     LeaderElection {
-        partition: u16,
+        partition: PartitionId,
     },
-    Poll {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
+    /// An instance looks for its next event.
+    Poll(Poll),
     RebalanceDone {
-        group: u8,
+        group: GroupId,
         generation: u32,
     },
     AutoCommit {
-        group: u8,
+        group: GroupId,
     },
-    Reprocess {
-        group: u8,
-        instance: u8,
-        incarnation: u32,
-    },
+    /// An instance retries the event that failed.
+    Reprocess(Poll),
 }
 
 /// Per-component random streams, forked from the seed in a fixed order.
@@ -243,11 +234,23 @@ impl Cx {
 }
 
 /// An instance of a group, in the life an event was meant for.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Poll {
-    pub service: usize,
-    pub index: usize,
+    pub group: GroupId,
+    pub instance: u8,
     pub incarnation: u32,
+}
+
+impl Poll {
+    /// The group's service, which is also its index among the groups.
+    pub fn service(self) -> usize {
+        self.group.index()
+    }
+
+    /// The instance's index in its group.
+    pub fn index(self) -> usize {
+        usize::from(self.instance)
+    }
 }
 
 /// What a part reports to the engine, in order. Its buffer is handed back after each

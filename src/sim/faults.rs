@@ -9,6 +9,7 @@
 use super::context::Event;
 use super::engine::Simulation;
 use super::episodes::{Episode, Tally};
+use super::ids::ServiceId;
 use super::scenario::{Action, ActionKind, ServiceSpec, SettingsPatch, StartFrom, Target};
 use super::time::SimTime;
 use super::trace::{TraceKind, World};
@@ -204,7 +205,7 @@ impl Simulation {
     /// `caller` is redeployed with (or without) its call to `callee` after `sync.redeploy_ms`.
     fn redeploy(&mut self, world: World, caller: usize, callee: usize, add: bool) {
         let redeploy = SimTime::from_ms_f64(self.cx.scenario.sync.redeploy_ms);
-        let (caller, callee) = (caller as u8, callee as u8);
+        let (caller, callee) = (ServiceId::of(caller), ServiceId::of(callee));
         let link = Event::Redeployed {
             world,
             caller,

@@ -8,6 +8,7 @@
 
 use super::chunked::{ChunkRef, Chunked};
 use super::context::{Cx, Event, JobId, Outbox};
+use super::ids::PartitionId;
 use super::scenario::{Acks, EventSettings};
 use super::time::SimTime;
 use super::trace::{Reason, TraceKind, World};
@@ -176,10 +177,10 @@ impl Log {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum LogNews {
     /// The high watermark of a partition rose: consumers can read more.
-    Visible(u16),
+    Visible(PartitionId),
     /// The oldest entry of a partition was deleted (retention or the size cap).
     Deleted {
-        partition: u16,
+        partition: PartitionId,
         offset: u64,
         request: u64,
     },
@@ -227,16 +228,19 @@ impl Log {
                 job,
                 partition,
                 request,
-            } => self.on_produce_arrives(cx, job, partition, request),
-            Event::Replicate { partition, upto } => self.on_replicate(cx, partition, upto),
+            } => self.on_produce_arrives(cx, job, partition.0, request),
+            Event::Replicate { partition, upto } => self.on_replicate(cx, partition.0, upto),
             // Elections need the producers' state, so the engine calls them directly.
             _ => {}
         }
     }
 
     /// Producers still waiting for partition `partition` to have a leader.
-    pub(super) fn awaiting_leader(&self, partition: u16) -> impl Iterator<Item = JobId> + '_ {
-        let waiting = &self.partitions[partition as usize].awaiting_leader;
+    pub(super) fn awaiting_leader(
+        &self,
+        partition: PartitionId,
+    ) -> impl Iterator<Item = JobId> + '_ {
+        let waiting = &self.partitions[partition.index()].awaiting_leader;
         waiting.iter().map(|w| w.job)
     }
 
@@ -282,7 +286,7 @@ impl Log {
         if replicated {
             let delay = SimTime::from_ms_f64(cx.scenario.event.replication_delay_ms);
             let replicate = Event::Replicate {
-                partition,
+                partition: PartitionId(partition),
                 upto: end,
             };
             cx.queue.push(now + delay, replicate);
@@ -351,7 +355,7 @@ impl Log {
             cx.ledger.job_ended(World::Event, waiting.request);
             send_ack(cx, waiting.job, partition, waiting.offset);
         }
-        self.news.push(LogNews::Visible(partition));
+        self.news.push(LogNews::Visible(PartitionId(partition)));
     }
 
     pub(super) fn kill_broker(&mut self, cx: &mut Cx, broker: usize) {
@@ -374,8 +378,7 @@ impl Log {
             let partition = p as u16;
             if !part.electing {
                 part.electing = true;
-                cx.queue
-                    .push(cx.now + failover, Event::LeaderElection { partition });
+                cx.queue.push(cx.now + failover, election(partition));
             }
             let changed = TraceKind::LeaderChanged {
                 partition,
@@ -400,20 +403,26 @@ impl Log {
             if part.leader.is_some() {
                 // A returning follower copies what it missed, then rejoins the in-sync set.
                 let replicate = Event::Replicate {
-                    partition,
+                    partition: PartitionId(partition),
                     upto: end,
                 };
                 cx.queue.push(cx.now + delay, replicate);
             } else if !part.electing {
                 part.electing = true;
-                cx.queue.push(cx.now, Event::LeaderElection { partition });
+                cx.queue.push(cx.now, election(partition));
             }
         }
     }
 
     /// Elects the alive replica with the most data; without one (no unclean election), waits.
     /// `calling` are the producers waiting for a leader that still wait for their ack.
-    pub(super) fn on_leader_election(&mut self, cx: &mut Cx, partition: u16, calling: &[JobId]) {
+    pub(super) fn on_leader_election(
+        &mut self,
+        cx: &mut Cx,
+        partition: PartitionId,
+        calling: &[JobId],
+    ) {
+        let partition = partition.0;
         let p = partition as usize;
         let part = &self.partitions[p];
         let alive_in_sync = (0..part.replicas.len()).filter(|&r| {
@@ -453,7 +462,7 @@ impl Log {
             }
         }
         self.advance_high_watermark(cx, partition);
-        self.news.push(LogNews::Visible(partition));
+        self.news.push(LogNews::Visible(PartitionId(partition)));
     }
 
     /// Drops entries from `new_end` on: they lived only on the dead leader.
@@ -532,11 +541,17 @@ impl Log {
             *end = (*end).max(part.start);
         }
         self.news.push(LogNews::Deleted {
-            partition,
+            partition: PartitionId(partition),
             offset,
             request: entry.request(),
         });
     }
+}
+
+/// A leader election for `partition`.
+fn election(partition: u16) -> Event {
+    let partition = PartitionId(partition);
+    Event::LeaderElection { partition }
 }
 
 /// The leader's ack, on its way back to the producer.
@@ -544,7 +559,7 @@ impl Log {
 fn send_ack(cx: &mut Cx, job: JobId, partition: u16, offset: u64) {
     let ack = Event::ProduceAck {
         job,
-        partition,
+        partition: PartitionId(partition),
         offset,
     };
     cx.queue.push(cx.now + cx.latency(), ack);

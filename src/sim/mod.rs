@@ -14,6 +14,7 @@ pub mod exercise;
 pub mod exercises;
 mod faults;
 pub mod goal;
+pub mod ids;
 pub mod ledger;
 mod log;
 pub mod metrics;

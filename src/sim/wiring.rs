@@ -8,6 +8,7 @@
 use super::consumers::GroupNews;
 use super::context::{Cx, Event, JobId, Poll};
 use super::engine::Simulation;
+use super::ids::PartitionId;
 use super::log::LogNews;
 use super::scenario::{ActionKind, StartFrom};
 use super::services::{Health, ServiceNews, ServiceView, WorldState};
@@ -15,7 +16,7 @@ use super::trace::{Reason, World};
 
 impl Simulation {
     /// A new leader for `partition`; producers still waiting for their ack resend to it.
-    pub(super) fn on_leader_election(&mut self, partition: u16) {
+    pub(super) fn on_leader_election(&mut self, partition: PartitionId) {
         let producers = &self.worlds[World::Event.index()];
         let calling: Vec<JobId> = self
             .log
@@ -142,35 +143,19 @@ impl Simulation {
     /// Routes one of the groups' events; a poll learns whether its service was killed.
     #[inline]
     pub(super) fn in_groups(&mut self, event: Event) {
-        let instance = |group: u8, instance: u8, incarnation: u32| Poll {
-            service: group as usize,
-            index: instance as usize,
-            incarnation,
-        };
         match event {
-            Event::Poll {
-                group,
-                instance: index,
-                incarnation,
-            } => {
-                let poll = instance(group, index, incarnation);
-                let killed = self.event_service_health(poll.service) == Health::Killed;
+            Event::Poll(poll) => {
+                let killed = self.event_service_health(poll.service()) == Health::Killed;
                 self.groups.on_poll(&mut self.cx, &self.log, poll, killed);
             }
-            Event::Reprocess {
-                group,
-                instance: index,
-                incarnation,
-            } => {
-                let poll = instance(group, index, incarnation);
-                self.groups.on_reprocess(&mut self.cx, &self.log, poll);
-            }
+            Event::Reprocess(poll) => self.groups.on_reprocess(&mut self.cx, &self.log, poll),
             Event::RebalanceDone { group, generation } => {
-                let service = group as usize;
                 self.groups
-                    .on_rebalance_done(&mut self.cx, service, generation);
+                    .on_rebalance_done(&mut self.cx, group.index(), generation);
             }
-            Event::AutoCommit { group } => self.groups.on_auto_commit(&mut self.cx, group as usize),
+            Event::AutoCommit { group } => {
+                self.groups.on_auto_commit(&mut self.cx, group.index());
+            }
             _ => {}
         }
         self.hear_groups();

@@ -2,6 +2,7 @@
 //! an event, and commits, retries or parks it.
 
 use crate::sim::context::{Cx, Event, Poll, Reply};
+use crate::sim::ids::GroupId;
 use crate::sim::log::Log;
 use crate::sim::scenario::CommitMode;
 use crate::sim::time::SimTime;
@@ -25,7 +26,7 @@ impl Groups {
 
     /// An instance looks for its next event, round-robin over its partitions.
     pub(in crate::sim) fn on_poll(&mut self, cx: &mut Cx, log: &Log, poll: Poll, killed: bool) {
-        let Poll { service, index, .. } = poll;
+        let (service, index) = (poll.service(), poll.index());
         if killed {
             return;
         }
@@ -72,8 +73,8 @@ impl Groups {
     /// The instance's next event, round-robin over its partitions, if it may fetch now:
     /// (slot in its assignment, partition, offset).
     fn next_fetch(&self, log: &Log, poll: Poll) -> Option<(usize, usize, u64)> {
-        let instance = self.live_instance(poll.service, poll.index, poll.incarnation)?;
-        let group = self.group(poll.service)?;
+        let instance = self.live_instance(poll.service(), poll.index(), poll.incarnation)?;
+        let group = self.group(poll.service())?;
         if !group.subscribed || group.rebalancing || instance.busy.is_some() {
             return None;
         }
@@ -121,11 +122,13 @@ impl Groups {
             self.processing_succeeded(cx, log, service, index);
             return;
         }
-        let reply = Reply::Consumer {
-            group: service as u8,
-            instance: index as u8,
+        let group = GroupId::of(service);
+        let instance = index as u8;
+        let reply = Reply::Consumer(Poll {
+            group,
+            instance,
             incarnation,
-        };
+        });
         self.news.push(GroupNews::Process {
             service,
             request: in_flight.request,
@@ -135,11 +138,7 @@ impl Groups {
     }
 
     pub(in crate::sim) fn job_finished(&mut self, cx: &mut Cx, log: &Log, poll: Poll, ok: bool) {
-        let Poll {
-            service,
-            index,
-            incarnation,
-        } = poll;
+        let (service, index, incarnation) = (poll.service(), poll.index(), poll.incarnation);
         let busy = self
             .live_instance(service, index, incarnation)
             .is_some_and(|i| i.busy.is_some());
@@ -201,11 +200,11 @@ impl Groups {
         }
         cx.queue.push(
             cx.now,
-            Event::Poll {
-                group: service as u8,
+            Event::Poll(Poll {
+                group: GroupId::of(service),
                 instance: index as u8,
                 incarnation,
-            },
+            }),
         );
     }
 
@@ -261,20 +260,16 @@ impl Groups {
         let retry_at = cx.now + SimTime::from_ms_f64(wait_ms);
         cx.queue.push(
             retry_at,
-            Event::Reprocess {
-                group: service as u8,
+            Event::Reprocess(Poll {
+                group: GroupId::of(service),
                 instance: index as u8,
                 incarnation,
-            },
+            }),
         );
     }
 
     pub(in crate::sim) fn on_reprocess(&mut self, cx: &mut Cx, log: &Log, poll: Poll) {
-        let Poll {
-            service,
-            index,
-            incarnation,
-        } = poll;
+        let (service, index, incarnation) = (poll.service(), poll.index(), poll.incarnation);
         let Some(in_flight) = self
             .live_instance(service, index, incarnation)
             .and_then(|i| i.busy)

@@ -6,7 +6,8 @@
 //! committed decides what a crash does: before processing loses the event, after
 //! processing (or by the auto-commit timer) replays it.
 
-use super::context::{Cx, Event, Outbox, Reply};
+use super::context::{Cx, Event, Outbox, Poll, Reply};
+use super::ids::{GroupId, PartitionId};
 use super::log::Log;
 use super::scenario::CommitMode;
 use super::time::SimTime;
@@ -241,7 +242,7 @@ impl Groups {
             cx.queue.push(
                 cx.now + interval,
                 Event::AutoCommit {
-                    group: service as u8,
+                    group: GroupId::of(service),
                 },
             );
         }
@@ -270,8 +271,8 @@ impl Groups {
     }
 
     /// The subscribed groups that have not committed `offset` of `partition`.
-    pub(super) fn behind_offset(&self, partition: u16, offset: u64) -> Vec<usize> {
-        let p = partition as usize;
+    pub(super) fn behind_offset(&self, partition: PartitionId, offset: u64) -> Vec<usize> {
+        let p = partition.index();
         let behind = |g: &Group| g.subscribed && g.committed[p] <= offset;
         (0..self.by_service.len())
             .filter(|&service| self.group(service).is_some_and(behind))
@@ -279,8 +280,8 @@ impl Groups {
     }
 
     /// New data on `partition`: idle owners fetch it.
-    pub(super) fn wake(&self, cx: &mut Cx, partition: u16) {
-        let p = partition as usize;
+    pub(super) fn wake(&self, cx: &mut Cx, partition: PartitionId) {
+        let p = partition.index();
         for service in 0..self.by_service.len() {
             let Some(group) = self.group(service) else {
                 continue;
@@ -296,11 +297,11 @@ impl Groups {
                 let incarnation = instance.incarnation;
                 cx.queue.push(
                     cx.now,
-                    Event::Poll {
-                        group: service as u8,
+                    Event::Poll(Poll {
+                        group: GroupId::of(service),
                         instance: owner,
                         incarnation,
-                    },
+                    }),
                 );
             }
         }
@@ -381,7 +382,7 @@ impl Groups {
         cx.queue.push(
             cx.now + pause,
             Event::RebalanceDone {
-                group: service as u8,
+                group: GroupId::of(service),
                 generation,
             },
         );
@@ -443,11 +444,11 @@ impl Groups {
         for (instance, incarnation) in polls {
             cx.queue.push(
                 cx.now,
-                Event::Poll {
-                    group: service as u8,
+                Event::Poll(Poll {
+                    group: GroupId::of(service),
                     instance,
                     incarnation,
-                },
+                }),
             );
         }
     }

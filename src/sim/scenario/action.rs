@@ -5,29 +5,11 @@
 //! [`FlatFault`] and turned into an [`Action`] at once, so a missing field is named while
 //! reading and nothing downstream meets an action without what it needs.
 
+use super::super::ids::BROKER_PREFIX;
+pub use super::super::ids::BrokerId;
 use super::settings::SettingsPatch;
 use super::{ServiceSpec, StartFrom};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A broker of the event world, by number; files and links write it `broker-N`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BrokerId(pub u32);
-
-impl BrokerId {
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-/// The prefix that names a broker as an action's target: `broker-0`, `broker-1`, ...
-const BROKER_PREFIX: &str = "broker-";
-
-impl fmt::Display for BrokerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{BROKER_PREFIX}{}", self.0)
-    }
-}
 
 /// What a kill, hang or restore aims at.
 #[derive(Clone, Debug, PartialEq, Eq)]

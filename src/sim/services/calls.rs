@@ -1,7 +1,8 @@
 //! A world's calls: jobs arrive, queue, work, call their callees with timeouts and retries, and answer.
 
 use super::{Health, Job, JobState, ServiceNews, WorldState};
-use crate::sim::context::{Cx, Event, JobId, Poll, Reply};
+use crate::sim::context::{Cx, Event, JobId, Reply};
+use crate::sim::ids::ServiceId;
 use crate::sim::ledger::MAX_SERVICES;
 use crate::sim::scenario::CallMode;
 use crate::sim::time::SimTime;
@@ -253,13 +254,12 @@ impl WorldState {
         cx.queue
             .push(cx.now + latency, Event::CallArrives { world, job: child });
         let timeout = SimTime::from_ms_f64(cx.scenario.sync.timeout_ms);
-        let callee = callee as u8;
         cx.queue.push(
             cx.now + timeout,
             Event::CallTimeout {
                 world,
                 parent,
-                callee,
+                callee: ServiceId::of(callee),
                 attempt,
             },
         );
@@ -279,12 +279,11 @@ impl WorldState {
         &mut self,
         cx: &mut Cx,
         parent: JobId,
-        callee: u8,
+        callee: usize,
         attempt: u8,
         ok: bool,
         reason: Reason,
     ) {
-        let callee = callee as usize;
         if !self.awaiting(parent, callee, attempt) {
             return;
         }
@@ -300,10 +299,9 @@ impl WorldState {
         &mut self,
         cx: &mut Cx,
         parent: JobId,
-        callee: u8,
+        callee: usize,
         attempt: u8,
     ) {
-        let callee = callee as usize;
         if self.awaiting(parent, callee, attempt) {
             self.call_failed(cx, parent, callee, attempt, Reason::Timeout);
         }
@@ -347,13 +345,12 @@ impl WorldState {
             if let Some(job) = self.jobs.get_mut(parent) {
                 job.slot_attempt[callee] = next;
             }
-            let callee = callee as u8;
             cx.queue.push(
                 cx.now + SimTime::from_ms_f64(wait_ms),
                 Event::Retry {
                     world,
                     parent,
-                    callee,
+                    callee: ServiceId::of(callee),
                     attempt: next,
                 },
             );
@@ -433,25 +430,14 @@ impl WorldState {
                 let event = Event::Response {
                     world,
                     parent,
-                    callee: job.service,
+                    callee: ServiceId(job.service),
                     attempt,
                     ok,
                     reason,
                 };
                 cx.queue.push(cx.now + latency, event);
             }
-            Reply::Consumer {
-                group,
-                instance,
-                incarnation,
-            } => {
-                let poll = Poll {
-                    service: group as usize,
-                    index: instance as usize,
-                    incarnation,
-                };
-                self.news.push(ServiceNews::ConsumerDone { poll, ok });
-            }
+            Reply::Consumer(poll) => self.news.push(ServiceNews::ConsumerDone { poll, ok }),
         }
     }
 

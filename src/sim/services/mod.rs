@@ -7,6 +7,7 @@
 //! service's jobs on their own instances, calling deeper services the same way.
 
 use super::context::{Cx, Event, JobId, Outbox, Poll, Reply};
+use super::ids::ServiceId;
 use super::rng::{SimRng, streams};
 use super::time::SimTime;
 use super::topology::Topology;
@@ -231,8 +232,8 @@ impl WorldState {
     }
 
     /// `caller` is redeployed with (or without) its call to `callee`.
-    pub(super) fn on_redeployed(&mut self, caller: u8, callee: u8, add: bool) {
-        let calls = &mut self.deployed_calls[caller as usize];
+    pub(super) fn on_redeployed(&mut self, caller: ServiceId, callee: ServiceId, add: bool) {
+        let (calls, callee) = (&mut self.deployed_calls[caller.index()], callee.0);
         if add {
             if !calls.contains(&callee) {
                 calls.push(callee);
@@ -268,19 +269,19 @@ impl WorldState {
                 ok,
                 reason,
                 ..
-            } => self.on_response(cx, parent, callee, attempt, ok, reason),
+            } => self.on_response(cx, parent, callee.index(), attempt, ok, reason),
             Event::CallTimeout {
                 parent,
                 callee,
                 attempt,
                 ..
-            } => self.on_call_timeout(cx, parent, callee, attempt),
+            } => self.on_call_timeout(cx, parent, callee.index(), attempt),
             Event::Retry {
                 parent,
                 callee,
                 attempt,
                 ..
-            } => self.issue_call(cx, parent, callee as usize, attempt),
+            } => self.issue_call(cx, parent, callee.index(), attempt),
             Event::Redeployed {
                 caller,
                 callee,
@@ -291,7 +292,7 @@ impl WorldState {
                 job,
                 partition,
                 offset,
-            } => self.on_produce_ack(cx, job, partition, offset),
+            } => self.on_produce_ack(cx, job, partition.0, offset),
             Event::ProducerTimeout { job } => self.on_producer_timeout(cx, job),
             // The log's and the groups' events never reach a world.
             _ => {}

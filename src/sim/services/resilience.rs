@@ -2,6 +2,7 @@
 
 use super::{BreakerState, Health, JobState, WorldState};
 use crate::sim::context::{Cx, Event, JobId, Reply};
+use crate::sim::ids::PartitionId;
 use crate::sim::ledger::MAX_SERVICES;
 use crate::sim::scenario::{Acks, ActionKind};
 use crate::sim::time::SimTime;
@@ -173,7 +174,7 @@ impl WorldState {
             cx.now + latency,
             Event::ProduceArrives {
                 job,
-                partition,
+                partition: PartitionId(partition),
                 request,
             },
         );
