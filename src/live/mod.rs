@@ -18,6 +18,7 @@ pub mod particles;
 pub mod player;
 pub mod share;
 pub mod timeline;
+pub mod workshop;
 
 use crate::sim::dist::DurationDist;
 use crate::sim::scenario::{ActionKind, Fault, ServiceSpec, StartFrom};

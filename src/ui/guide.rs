@@ -1,9 +1,10 @@
 //! The guide beside the panels: the preset's narration with its pointer, the live annotations, and workshop exercises.
 
 use super::UiLocale;
-use super::state::{Attempt, Explainer};
+use super::state::Explainer;
 use crate::i18n::{Key, Locale, condition_line, verdict_headline};
 use crate::live::narration::guide;
+use crate::live::workshop::Attempt;
 use crate::sim::exercise::Exercise;
 use crate::sim::exercises::EXERCISES;
 use crate::sim::goal::show_number;

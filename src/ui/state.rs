@@ -12,12 +12,12 @@ use crate::live::frame::{Frame, Scoreboard};
 use crate::live::layout::Rect;
 use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
+use crate::live::workshop::Attempt;
 use crate::live::{Intent, Live};
-use crate::sim::exercise::{Exercise, Settings};
-use crate::sim::goal::ConditionResult;
+use crate::sim::exercise::Exercise;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::{ActionKind, EventSettings, Fault, SyncSettings};
-use crate::sim::{Problem, Scenario};
+use crate::sim::{Problem, Scenario, ScenarioError};
 use leptos::prelude::*;
 
 /// What the action menu acts on.
@@ -110,22 +110,6 @@ pub struct GuideState {
     pub current: Option<usize>,
     /// Paused until the user acts.
     pub waiting: bool,
-}
-
-/// A workshop exercise being attempted.
-#[derive(Clone, Debug)]
-pub struct Attempt {
-    pub exercise: Exercise,
-    pub settings: Settings,
-    pub hints_shown: usize,
-    pub verdict: Option<VerdictView>,
-}
-
-/// A verdict as the workshop panel shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VerdictView {
-    pub passed: bool,
-    pub conditions: Vec<ConditionResult>,
 }
 
 /// The settings in force now (the base's, changed by any `configure` so far).
@@ -572,12 +556,7 @@ impl Explainer {
     /// Opens a workshop exercise: its scenario from t=0, paused, with no changes yet.
     pub fn open_exercise(&self, exercise: Exercise) {
         let scenario = exercise.scenario.clone();
-        self.attempt.set(Some(Attempt {
-            exercise,
-            settings: Settings::new(),
-            hints_shown: 0,
-            verdict: None,
-        }));
+        self.attempt.set(Some(Attempt::new(exercise)));
         self.restart(scenario);
     }
 
@@ -593,16 +572,12 @@ impl Explainer {
         let Some(mut attempt) = self.attempt.get_untracked() else {
             return;
         };
-        attempt.settings.insert(path.to_string(), value);
-        match attempt.exercise.scenario_with(&attempt.settings) {
+        match attempt.set(path, value) {
             Ok(scenario) => {
-                attempt.verdict = None;
                 self.attempt.set(Some(attempt));
                 self.replay_with_setting(|base| *base = scenario);
             }
-            Err(error) => self
-                .notice
-                .set(Some(Notice::not_applied(&error.field, error.problem))),
+            Err(error) => self.refuse(&error),
         }
     }
 
@@ -611,18 +586,12 @@ impl Explainer {
         let Some(mut attempt) = self.attempt.get_untracked() else {
             return;
         };
-        match attempt.exercise.check(&attempt.settings) {
-            Ok(verdict) => {
-                attempt.verdict = Some(VerdictView {
-                    passed: verdict.passed,
-                    conditions: verdict.conditions,
-                });
+        match attempt.check() {
+            Ok(()) => {
                 self.notice.set(None);
                 self.attempt.set(Some(attempt));
             }
-            Err(error) => self
-                .notice
-                .set(Some(Notice::not_applied(&error.field, error.problem))),
+            Err(error) => self.refuse(&error),
         }
     }
 
@@ -634,11 +603,14 @@ impl Explainer {
     }
 
     pub fn show_hint(&self) {
-        self.attempt.update(|attempt| {
-            if let Some(attempt) = attempt {
-                attempt.hints_shown = (attempt.hints_shown + 1).min(attempt.exercise.hints.len());
-            }
-        });
+        self.attempt
+            .update(|attempt| attempt.iter_mut().for_each(Attempt::show_hint));
+    }
+
+    /// Names a refusal in the notice bar; nothing else changes.
+    fn refuse(&self, error: &ScenarioError) {
+        let notice = Notice::not_applied(&error.field, error.problem.clone());
+        self.notice.set(Some(notice));
     }
 
     /// Resets the current base scenario.
