@@ -9,7 +9,7 @@
 use super::context::Event;
 use super::engine::Simulation;
 use super::episodes::{Episode, Tally};
-use super::ids::ServiceId;
+use super::ids::{GroupId, ServiceId};
 use super::scenario::{Action, ActionKind, ServiceSpec, SettingsPatch, StartFrom, Target};
 use super::time::SimTime;
 use super::trace::{TraceKind, World};
@@ -221,7 +221,7 @@ impl Simulation {
         for world in World::BOTH {
             let is_subscription = world == World::Event && caller == 0;
             if is_subscription {
-                self.groups.unsubscribe(service);
+                self.groups.unsubscribe(GroupId::of(service));
             } else {
                 // Calls to a removed service are refused until the caller is redeployed without them.
                 self.worlds[world.index()].remove_service(service);

@@ -8,7 +8,7 @@
 use super::consumers::GroupNews;
 use super::context::{Cx, Event, JobId, Poll};
 use super::engine::Simulation;
-use super::ids::PartitionId;
+use super::ids::{GroupId, PartitionId};
 use super::log::LogNews;
 use super::scenario::{ActionKind, StartFrom};
 use super::services::{Health, ServiceNews, ServiceView, WorldState};
@@ -128,11 +128,11 @@ impl Simulation {
         let was_up = self.worlds[world.index()].health(service) == Health::Up;
         let restarts = kind == ActionKind::Restore && !was_up;
         if is_group && (kind == ActionKind::Kill || restarts) {
-            self.groups.crash(&mut self.cx, service);
+            self.groups.crash(&mut self.cx, GroupId::of(service));
         }
         self.in_world(world, |w, cx| w.apply_fault(cx, service, kind, factor));
         if is_group && restarts {
-            self.groups.revive(&mut self.cx, service);
+            self.groups.revive(&mut self.cx, GroupId::of(service));
         }
     }
 
@@ -151,10 +151,10 @@ impl Simulation {
             Event::Reprocess(poll) => self.groups.on_reprocess(&mut self.cx, &self.log, poll),
             Event::RebalanceDone { group, generation } => {
                 self.groups
-                    .on_rebalance_done(&mut self.cx, group.index(), generation);
+                    .on_rebalance_done(&mut self.cx, group, generation);
             }
             Event::AutoCommit { group } => {
-                self.groups.on_auto_commit(&mut self.cx, group.index());
+                self.groups.on_auto_commit(&mut self.cx, group);
             }
             _ => {}
         }
@@ -172,12 +172,13 @@ impl Simulation {
         let committed = self.start_from_offsets(start);
         let alive = self.event_service_health(service) == Health::Up;
         self.groups
-            .subscribe(&mut self.cx, service, committed, alive);
+            .subscribe(&mut self.cx, GroupId::of(service), committed, alive);
     }
 
     pub(super) fn scale_group(&mut self, service: usize, instances: u32) {
         let alive = self.event_service_health(service) == Health::Up;
-        self.groups.scale(&mut self.cx, service, instances, alive);
+        self.groups
+            .scale(&mut self.cx, GroupId::of(service), instances, alive);
     }
 
     /// Where a new group starts reading, per partition.

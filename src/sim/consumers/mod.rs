@@ -205,10 +205,11 @@ impl Groups {
     pub(super) fn subscribe(
         &mut self,
         cx: &mut Cx,
-        service: usize,
+        group: GroupId,
         committed: Vec<u64>,
         alive: bool,
     ) {
+        let service = group.index();
         let instances = cx
             .scenario
             .event
@@ -222,7 +223,8 @@ impl Groups {
         self.schedule_auto_commit(cx, service);
     }
 
-    pub(super) fn unsubscribe(&mut self, service: usize) {
+    pub(super) fn unsubscribe(&mut self, group: GroupId) {
+        let service = group.index();
         if let Some(group) = self.group_mut(service) {
             group.subscribed = false;
             group.instances.iter_mut().for_each(Instance::stop);
@@ -309,7 +311,8 @@ impl Groups {
 
     /// Every instance of the group dies: an event committed before processing is lost,
     /// and uncommitted progress is forgotten (so it will be processed again).
-    pub(super) fn crash(&mut self, cx: &mut Cx, service: usize) {
+    pub(super) fn crash(&mut self, cx: &mut Cx, group: GroupId) {
+        let service = group.index();
         let Some(group) = self.group(service) else {
             return;
         };
@@ -337,7 +340,8 @@ impl Groups {
     }
 
     /// Instances come back after a crash and rejoin the group.
-    pub(super) fn revive(&mut self, cx: &mut Cx, service: usize) {
+    pub(super) fn revive(&mut self, cx: &mut Cx, group: GroupId) {
+        let service = group.index();
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -350,7 +354,8 @@ impl Groups {
         self.begin_rebalance(cx, service);
     }
 
-    pub(super) fn scale(&mut self, cx: &mut Cx, service: usize, instances: u32, alive: bool) {
+    pub(super) fn scale(&mut self, cx: &mut Cx, group: GroupId, instances: u32, alive: bool) {
+        let service = group.index();
         let Some(group) = self.group_mut(service) else {
             return;
         };
@@ -388,7 +393,8 @@ impl Groups {
         );
     }
 
-    pub(super) fn on_rebalance_done(&mut self, cx: &mut Cx, service: usize, generation: u32) {
+    pub(super) fn on_rebalance_done(&mut self, cx: &mut Cx, group: GroupId, generation: u32) {
+        let service = group.index();
         let auto = cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
@@ -462,7 +468,8 @@ impl Groups {
         }
     }
 
-    pub(super) fn on_auto_commit(&mut self, cx: &mut Cx, service: usize) {
+    pub(super) fn on_auto_commit(&mut self, cx: &mut Cx, group: GroupId) {
+        let service = group.index();
         let auto = cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
