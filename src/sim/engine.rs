@@ -1,9 +1,9 @@
-//! The engine: one clock, one event queue, and the state of both worlds, advanced by `step` and `run_until`.
+//! The engine: the run that owns the parts, advanced by `step` and `run_until`.
 //!
-//! Both worlds receive every arrival and every fault at the same simulated time.
-//! Handlers live in sibling modules as further `impl Simulation` blocks:
-//! `services.rs` (calls, pools, timeouts, retries, breakers), `log.rs` (brokers,
-//! partitions, producers) and `consumers.rs` (consumer groups).
+//! Both worlds receive every arrival and every fault at the same simulated time. The run
+//! owns four parts — each world's services (`services/`), the log (`log.rs`) and the
+//! consumer groups (`consumers/`) — and routes each event to the part that owns it
+//! (`dispatch`); `wiring.rs` passes on what a part reports, and `faults.rs` applies actions.
 
 use super::chunked::ChunkRef;
 use super::consumers::{Group, Groups};

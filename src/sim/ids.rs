@@ -23,8 +23,6 @@ pub struct PartitionId(pub u16);
 pub struct BrokerId(pub u32);
 
 impl ServiceId {
-    pub const ENTRY: ServiceId = ServiceId(0);
-
     /// The service at table index `index` (validated scenarios keep it below 16).
     pub fn of(index: usize) -> ServiceId {
         ServiceId(index as u8)

@@ -35,13 +35,6 @@ impl Target {
             Target::Broker(b) => b.to_string(),
         }
     }
-
-    pub fn service(&self) -> Option<&str> {
-        match self {
-            Target::Service(name) => Some(name),
-            Target::Broker(_) => None,
-        }
-    }
 }
 
 /// What kind of action, without its arguments: for menus, episodes and narration.
