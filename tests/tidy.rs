@@ -285,6 +285,18 @@ const PARTS: &[(&str, &[&str])] = &[
         "src/sim/consumers",
         &["engine", "wiring", "faults", "services"],
     ),
+    (
+        "src/sim/causes",
+        &[
+            "engine",
+            "wiring",
+            "faults",
+            "services",
+            "log",
+            "consumers",
+            "why",
+        ],
+    ),
 ];
 
 /// The modules a `use` line names, as path segments.

@@ -4,6 +4,7 @@
 //! This module knows no part. The parts (`services`, `log`, `consumers`) import it and
 //! not each other's behaviour; `engine` and `wiring` own the parts and route between them.
 
+use super::causes::CauseCounters;
 use super::ids::{GroupId, PartitionId, ServiceId};
 use super::ledger::Ledger;
 use super::metrics::TimeSeries;
@@ -130,6 +131,8 @@ pub(super) struct Cx {
     pub(super) trace: Trace,
     pub(super) series: TimeSeries,
     pub(super) streams: Streams,
+    /// What causes are computed from, kept as the run goes (see `causes`).
+    pub(super) counters: CauseCounters,
 }
 
 impl Cx {
@@ -144,6 +147,7 @@ impl Cx {
             trace: Trace::new(0),
             series: self.series.clone(),
             streams: self.streams.clone(),
+            counters: self.counters.clone(),
         }
     }
 
@@ -178,6 +182,13 @@ impl Cx {
     ) {
         if self.ledger.mark_lost(world, request, service, reason) {
             self.series.at(self.now.as_us()).worlds[world.index()].effects_lost += 1;
+            match reason {
+                Reason::BrokerCrash | Reason::NoLeader => {
+                    self.counters.world(world).lost_on_broker += 1;
+                }
+                Reason::Retention => self.counters.world(world).lost_to_retention += 1,
+                _ => {}
+            }
             self.record(
                 world,
                 TraceKind::Lost {
@@ -220,6 +231,7 @@ impl Cx {
                 bucket.latency.record(latency_us);
             } else {
                 bucket.failed += 1;
+                self.counters.world(world).user_failed += 1;
             }
             self.record(
                 world,

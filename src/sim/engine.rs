@@ -19,6 +19,7 @@ use super::services::WorldState;
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{Reason, Trace, TraceKind, World};
+use super::why::WhyState;
 
 /// How often gauges are sampled into the time series and settled requests are folded.
 pub(super) const HOUSEKEEPING_US: u64 = 100_000;
@@ -44,6 +45,8 @@ pub struct Simulation {
     pub(super) fault_order: Vec<usize>,
     pub(super) max_lag: u64,
     pub(super) episodes: Episodes,
+    /// Causes and what they are computed from between windows (`why.rs`).
+    pub(super) why: WhyState,
 }
 
 impl Simulation {
@@ -82,6 +85,7 @@ impl Simulation {
             fault_order,
             max_lag: 0,
             episodes: Episodes::default(),
+            why: WhyState::default(),
             cx: Cx {
                 now: SimTime::ZERO,
                 queue: EventQueue::default(),
@@ -89,6 +93,7 @@ impl Simulation {
                 trace: Trace::new(capacity),
                 series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
                 streams,
+                counters: Default::default(),
                 topology,
                 scenario,
             },
@@ -127,6 +132,7 @@ impl Simulation {
             fault_order: self.fault_order.clone(),
             max_lag: self.max_lag,
             episodes: self.episodes.clone(),
+            why: self.why.clone(),
         }
     }
 
@@ -144,6 +150,8 @@ impl Simulation {
             + self.cx.trace.approx_bytes()
             + self.cx.scenario.faults.capacity() * size_of::<Fault>()
             + self.episodes.iter().count() * size_of::<Episode>()
+            + self.why.approx_bytes()
+            + self.cx.counters.approx_bytes()
     }
 
     /// The bytes that are this copy's alone: everything but the chunks it may share with
@@ -391,6 +399,7 @@ impl Simulation {
 
     fn sample_gauges(&mut self) {
         self.tick_episodes();
+        self.sample_groups();
         let lags: Vec<(usize, u64)> = (0..self.groups.len())
             .filter_map(|g| self.group_lag(g).map(|lag| (g, lag)))
             .collect();

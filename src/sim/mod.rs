@@ -4,6 +4,7 @@
 //! virtual ([`SimTime`]), randomness comes from one seed forked per component
 //! ([`rng::SimRng`]), and all state is `Clone` so the UI can snapshot it for time travel.
 
+pub mod causes;
 pub mod chunked;
 mod consumers;
 mod context;
@@ -28,6 +29,7 @@ mod services;
 mod time;
 mod topology;
 pub mod trace;
+mod why;
 mod wiring;
 
 pub use consumers::Group;

@@ -1,5 +1,6 @@
 //! The run report: the JSON the CLI prints, built only from the ledger, the log and the groups.
 
+use super::causes::Cause;
 use super::engine::Simulation;
 use super::episodes::Episode;
 use super::ledger::{EffectCounts, KindCounts, WorldSummary};
@@ -77,6 +78,8 @@ pub struct Report {
     pub effects_by_service: BTreeMap<String, ServiceEffects>,
     /// Each fault from start to settling, with what each world suffered meanwhile.
     pub episodes: Vec<Episode>,
+    /// Why it failed: cause chains per world, each over the span it held (`--why` prints them).
+    pub causes: PerWorld<Vec<Cause>>,
     /// What the run's memory bounds dropped, so nothing is dropped silently.
     pub caps: CapsReport,
 }
@@ -138,6 +141,10 @@ impl Simulation {
             },
             effects_by_service,
             episodes: self.episodes(),
+            causes: PerWorld {
+                sync: self.causes().of(World::Sync).cloned().collect(),
+                event: self.causes().of(World::Event).cloned().collect(),
+            },
             caps: CapsReport {
                 log_deleted_by_size_cap: self.log.deleted_by_size_cap(),
                 requests_closed_unsettled: self.cx.ledger.folded_unsettled(),

@@ -1,6 +1,7 @@
 //! A world's calls: jobs arrive, queue, work, call their callees with timeouts and retries, and answer.
 
 use super::{Health, Job, JobState, ServiceNews, WorldState};
+use crate::sim::causes::Failure;
 use crate::sim::context::{Cx, Event, JobId, Reply};
 use crate::sim::ids::ServiceId;
 use crate::sim::ledger::MAX_SERVICES;
@@ -39,8 +40,16 @@ impl WorldState {
 
     pub(super) fn free_job(&mut self, cx: &mut Cx, id: JobId) -> Option<Job> {
         let world = self.world;
+        self.set_state(cx, id, JobState::Travelling);
         let job = self.jobs.remove(id)?;
         cx.ledger.job_ended(world, job.request);
+        let now_us = cx.now.as_us();
+        let counters = cx.counters.world(world);
+        for callee in 0..MAX_SERVICES {
+            if job.open_slots & (1 << callee) != 0 {
+                counters.service(callee).waited_on.leave(now_us);
+            }
+        }
         Some(job)
     }
 
@@ -59,6 +68,7 @@ impl WorldState {
         let (service, request, on_instance) = (job.service as usize, job.request, job.on_instance);
         let runtime = &self.services[service];
         if runtime.health == Health::Killed || runtime.removed {
+            cx.counters.world(world).service(service).refused += 1;
             self.finish_job(cx, id, false, Reason::Refused);
             return;
         }
@@ -70,10 +80,10 @@ impl WorldState {
             self.start_job(cx, id);
         } else if (runtime.queue.len() as u32) < runtime.queue_capacity {
             self.services[service].queue.push_back(id);
-            if let Some(job) = self.jobs.get_mut(id) {
-                job.state = JobState::Queued;
-            }
+            self.set_state(cx, id, JobState::Queued);
+            cx.counters.world(world).service(service).queued += 1;
         } else {
+            cx.counters.world(world).service(service).rejected += 1;
             cx.record(
                 world,
                 TraceKind::Rejected {
@@ -98,10 +108,10 @@ impl WorldState {
         }
         let runtime = &self.services[service];
         if runtime.health == Health::Hung {
-            job.state = JobState::Stuck;
+            self.set_state(cx, id, JobState::Stuck);
         } else {
-            job.state = JobState::Working;
             let factor = runtime.slow_factor;
+            self.set_state(cx, id, JobState::Working);
             let duration =
                 cx.topology.samplers[service].sample(&mut self.service_rngs[service], factor);
             cx.queue
@@ -129,11 +139,14 @@ impl WorldState {
         let request = job.request;
         let kind = job.kind;
         if self.services[service].health == Health::Hung {
-            job.state = JobState::Stuck;
+            self.set_state(cx, id, JobState::Stuck);
             return;
         }
         let error_rate = cx.topology.specs[service].error_rate;
         let ok = !self.service_rngs[service].chance(error_rate);
+        if !ok {
+            cx.counters.world(world).service(service).errors += 1;
+        }
         let done = TraceKind::WorkDone {
             request,
             service: service as u8,
@@ -161,6 +174,7 @@ impl WorldState {
 
     /// The job's own work is done: it calls the deployed callees its request's kind touches.
     fn call_children(&mut self, cx: &mut Cx, id: JobId, kind: u8) {
+        self.set_state(cx, id, JobState::Calling);
         let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
@@ -170,7 +184,6 @@ impl WorldState {
             .iter()
             .filter(|&&c| touches & (1 << c) != 0)
             .fold(0, |mask, &c| mask | (1 << c));
-        job.state = JobState::Calling;
         job.pending_children = children;
         if children == 0 {
             self.finish_job(cx, id, true, Reason::Error);
@@ -180,7 +193,7 @@ impl WorldState {
             CallMode::Parallel => {
                 for callee in 0..MAX_SERVICES {
                     if children & (1 << callee) != 0 {
-                        self.take_child(id, callee);
+                        self.take_child(cx, id, callee);
                         self.issue_call(cx, id, callee, 0);
                     }
                 }
@@ -189,10 +202,13 @@ impl WorldState {
         }
     }
 
-    pub(super) fn take_child(&mut self, id: JobId, callee: usize) {
+    pub(super) fn take_child(&mut self, cx: &mut Cx, id: JobId, callee: usize) {
         if let Some(job) = self.jobs.get_mut(id) {
             job.pending_children &= !(1 << callee);
             job.open_slots |= 1 << callee;
+            let now_us = cx.now.as_us();
+            let counters = cx.counters.world(self.world).service(callee);
+            counters.waited_on.enter(now_us);
         }
     }
 
@@ -207,7 +223,7 @@ impl WorldState {
             return;
         }
         let callee = pending.trailing_zeros() as usize;
-        self.take_child(id, callee);
+        self.take_child(cx, id, callee);
         self.issue_call(cx, id, callee, 0);
     }
 
@@ -231,6 +247,9 @@ impl WorldState {
             self.call_failed(cx, parent, callee, attempt, Reason::CircuitOpen);
             return;
         }
+        let counters = cx.counters.world(world).service(callee);
+        counters.calls += 1;
+        counters.retries += u64::from(attempt > 0);
         let child = self.create_job(
             cx,
             request,
@@ -324,6 +343,8 @@ impl WorldState {
             return;
         };
         let (request, from) = (job.request, job.service);
+        let failure = Failure::of(reason) as usize;
+        cx.counters.world(world).service(callee).attempts_failed[failure] += 1;
         cx.record(
             world,
             TraceKind::CallFailed {
@@ -333,29 +354,11 @@ impl WorldState {
                 reason,
             },
         );
-        let retry = cx.scenario.sync.retry.clone();
-        if u32::from(attempt) < retry.max_retries {
-            let next = attempt + 1;
-            let capped = retry.wait_ms(u32::from(next), 0.0);
-            let wait_ms = if retry.jitter {
-                capped * self.retry_rng.unit()
-            } else {
-                capped
-            };
-            if let Some(job) = self.jobs.get_mut(parent) {
-                job.slot_attempt[callee] = next;
-            }
-            cx.queue.push(
-                cx.now + SimTime::from_ms_f64(wait_ms),
-                Event::Retry {
-                    world,
-                    parent,
-                    callee: ServiceId::of(callee),
-                    attempt: next,
-                },
-            );
+        if u32::from(attempt) < cx.scenario.sync.retry.max_retries {
+            self.schedule_retry(cx, parent, callee, attempt + 1);
             return;
         }
+        cx.counters.world(world).service(callee).gave_up[failure] += 1;
         cx.mark_subtree_lost(world, request, callee, reason);
         if cx.scenario.sync.fallback {
             self.close_slot(cx, parent, callee);
@@ -378,11 +381,40 @@ impl WorldState {
         self.close_slot(cx, parent, callee);
     }
 
+    /// Sends attempt `next` after the backoff (with jitter, if set).
+    fn schedule_retry(&mut self, cx: &mut Cx, parent: JobId, callee: usize, next: u8) {
+        let retry = &cx.scenario.sync.retry;
+        let capped = retry.wait_ms(u32::from(next), 0.0);
+        let wait_ms = if retry.jitter {
+            capped * self.retry_rng.unit()
+        } else {
+            capped
+        };
+        if let Some(job) = self.jobs.get_mut(parent) {
+            job.slot_attempt[callee] = next;
+        }
+        let world = self.world;
+        cx.queue.push(
+            cx.now + SimTime::from_ms_f64(wait_ms),
+            Event::Retry {
+                world,
+                parent,
+                callee: ServiceId::of(callee),
+                attempt: next,
+            },
+        );
+    }
+
     pub(super) fn close_slot(&mut self, cx: &mut Cx, parent: JobId, callee: usize) {
         let Some(job) = self.jobs.get_mut(parent) else {
             return;
         };
-        job.open_slots &= !(1 << callee);
+        if job.open_slots & (1 << callee) != 0 {
+            job.open_slots &= !(1 << callee);
+            let now_us = cx.now.as_us();
+            let counters = cx.counters.world(self.world).service(callee);
+            counters.waited_on.leave(now_us);
+        }
         if job.open_slots != 0 {
             return;
         }

@@ -299,6 +299,28 @@ impl WorldState {
         }
     }
 
+    /// Moves a job to `state`, keeping the time integrals of what each service's jobs are doing.
+    #[inline]
+    pub(super) fn set_state(&mut self, cx: &mut Cx, id: JobId, state: JobState) {
+        let Some(job) = self.jobs.get_mut(id) else {
+            return;
+        };
+        let (from, service) = (job.state, job.service as usize);
+        job.state = state;
+        let now_us = cx.now.as_us();
+        let counters = cx.counters.world(self.world).service(service);
+        match from {
+            JobState::Working => counters.working.leave(now_us),
+            JobState::Stuck => counters.stuck.leave(now_us),
+            _ => {}
+        }
+        match state {
+            JobState::Working => counters.working.enter(now_us),
+            JobState::Stuck => counters.stuck.enter(now_us),
+            _ => {}
+        }
+    }
+
     /// Whether `job` is still waiting on a call (for a producer: on its ack).
     pub(super) fn is_calling(&self, job: JobId) -> bool {
         self.jobs

@@ -135,6 +135,7 @@ impl WorldState {
             if job.state == JobState::Travelling {
                 continue;
             }
+            cx.counters.world(world).service(service).crashed += 1;
             let (request, never_called, reply) = (job.request, job.pending_children, job.reply);
             for child in 0..MAX_SERVICES {
                 if never_called & (1 << child) != 0 {
@@ -166,9 +167,7 @@ impl WorldState {
         // The partition count is a shape fixed at the start, so the settings say it.
         let partition = (u64::from(user) % u64::from(cx.scenario.event.partitions)) as u16;
         let latency = cx.latency();
-        if let Some(j) = self.jobs.get_mut(job) {
-            j.state = JobState::Calling;
-        }
+        self.set_state(cx, job, JobState::Calling);
         cx.ledger.job_started(World::Event, request);
         cx.queue.push(
             cx.now + latency,
@@ -217,6 +216,7 @@ impl WorldState {
             .get(job)
             .is_some_and(|j| j.state == JobState::Calling);
         if waiting {
+            cx.counters.world(World::Event).producer_failed += 1;
             self.finish_job(cx, job, false, Reason::ProducerTimeout);
         }
     }
