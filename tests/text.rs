@@ -71,6 +71,11 @@ fn every_key_the_code_asks_for_exists() {
             missing.push(format!("problem.{}", code.name()));
         }
     }
+    for key in ripple::live::why::KEYS {
+        if lookup(Lang::En, "why", key).is_none() {
+            missing.push(format!("why.{key}"));
+        }
+    }
     for guide in GUIDES {
         let texts = std::iter::once(&guide.title).chain(guide.steps.iter().map(|s| &s.text));
         for text in texts {
@@ -91,6 +96,7 @@ fn no_text_is_left_unused() {
         "narration" => GUIDES
             .iter()
             .any(|g| g.title.0 == key || g.steps.iter().any(|s| s.text.0 == key)),
+        "why" => ripple::live::why::KEYS.contains(&key),
         _ => false,
     };
     let unused: Vec<String> = english

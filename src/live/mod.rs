@@ -18,6 +18,7 @@ pub mod particles;
 pub mod player;
 pub mod share;
 pub mod timeline;
+pub mod why;
 pub mod workshop;
 
 use crate::sim::dist::DurationDist;

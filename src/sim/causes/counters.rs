@@ -43,35 +43,37 @@ impl Failure {
 }
 
 /// How many jobs are in one state, and the job-microseconds spent in it so far.
+///
+/// Kept as sums of entry and exit times, so a change is two additions: the time in the
+/// state is the exits minus the entries, plus `now` for each job still in it. The sums
+/// wrap, and the difference is exact as long as the true total fits in 64 bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Integral {
-    count: u32,
-    last_us: u64,
-    total_us: u64,
+    count: u64,
+    entered_us: u64,
+    left_us: u64,
 }
 
 impl Integral {
     #[inline]
-    fn advance(&mut self, now_us: u64) {
-        self.total_us += u64::from(self.count) * now_us.saturating_sub(self.last_us);
-        self.last_us = now_us;
-    }
-
-    #[inline]
     pub fn enter(&mut self, now_us: u64) {
-        self.advance(now_us);
         self.count += 1;
+        self.entered_us = self.entered_us.wrapping_add(now_us);
     }
 
     #[inline]
     pub fn leave(&mut self, now_us: u64) {
-        self.advance(now_us);
-        self.count = self.count.saturating_sub(1);
+        if self.count > 0 {
+            self.count -= 1;
+            self.left_us = self.left_us.wrapping_add(now_us);
+        }
     }
 
     /// Job-microseconds up to `now_us`.
     pub fn total_at(&self, now_us: u64) -> u64 {
-        self.total_us + u64::from(self.count) * now_us.saturating_sub(self.last_us)
+        self.left_us
+            .wrapping_sub(self.entered_us)
+            .wrapping_add(self.count.wrapping_mul(now_us))
     }
 }
 

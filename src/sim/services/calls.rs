@@ -40,15 +40,10 @@ impl WorldState {
 
     pub(super) fn free_job(&mut self, cx: &mut Cx, id: JobId) -> Option<Job> {
         let world = self.world;
-        self.set_state(cx, id, JobState::Travelling);
         let job = self.jobs.remove(id)?;
         cx.ledger.job_ended(world, job.request);
-        let now_us = cx.now.as_us();
-        let counters = cx.counters.world(world);
-        for callee in 0..MAX_SERVICES {
-            if job.open_slots & (1 << callee) != 0 {
-                counters.service(callee).waited_on.leave(now_us);
-            }
+        if matches!(job.state, JobState::Working | JobState::Stuck) || job.open_slots != 0 {
+            forget_job_time(cx, world, &job);
         }
         Some(job)
     }
@@ -481,6 +476,29 @@ impl WorldState {
                 self.start_job(cx, next);
                 break;
             }
+        }
+    }
+}
+
+/// A job that ends mid-state (a crash, an error after its work) leaves its time integrals.
+#[cold]
+fn forget_job_time(cx: &mut Cx, world: World, job: &Job) {
+    let now_us = cx.now.as_us();
+    let counters = cx.counters.world(world);
+    match job.state {
+        JobState::Working => counters
+            .service(usize::from(job.service))
+            .working
+            .leave(now_us),
+        JobState::Stuck => counters
+            .service(usize::from(job.service))
+            .stuck
+            .leave(now_us),
+        _ => {}
+    }
+    for callee in 0..MAX_SERVICES {
+        if job.open_slots & (1 << callee) != 0 {
+            counters.service(callee).waited_on.leave(now_us);
         }
     }
 }

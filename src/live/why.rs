@@ -1,0 +1,191 @@
+//! Why it failed, in words: each cause told as whole sentences from translated templates.
+//!
+//! The figures and the chain come from the core's causes (`sim::causes`); this module only
+//! picks the templates (section `why` of the text files) and fills them, so switching
+//! language re-words what is shown. It also picks which causes a moment or an episode shows.
+
+use crate::i18n::{Locale, format_duration_ms, format_number};
+use crate::sim::Simulation;
+use crate::sim::causes::{Cause, Mechanism, RootState, top};
+use crate::sim::trace::World;
+use crate::template::fill_template;
+
+/// Every template key this module asks for (a test checks each exists in three languages).
+pub const KEYS: &[&str] = &[
+    "world_sync",
+    "world_event",
+    "own_queue_full",
+    "own_refused",
+    "own_error_rate",
+    "own_crash",
+    "edge_queue_full",
+    "edge_refused",
+    "edge_timeout",
+    "edge_circuit_open",
+    "edge_error_rate",
+    "edge_crash",
+    "retries",
+    "queued",
+    "no_leader",
+    "lost_on_broker_crash",
+    "consumer_down",
+    "waiting_on_callee",
+    "blocked_partition",
+    "rebalance",
+    "leader_election",
+    "too_few_instances",
+    "retention",
+    "waits",
+    "chain",
+    "root_killed",
+    "root_killed_since",
+    "root_hung",
+    "root_hung_since",
+    "root_slowed",
+    "root_slowed_since",
+    "root_removed",
+    "root_overloaded",
+    "root_retry_storm",
+    "root_error_rate",
+    "root_broker_since",
+    "none_yet",
+];
+
+/// Causes whose span ended this close to the moment shown are "now".
+pub const CURRENT_MS: f64 = 2_000.0;
+
+fn template(locale: Locale, key: &'static str) -> &'static str {
+    crate::text::text(locale, "why", key)
+}
+
+/// "Sync world" or "Event world", for a cause's label.
+pub fn world_label(locale: Locale, world: World) -> &'static str {
+    match world {
+        World::Sync => template(locale, "world_sync"),
+        World::Event => template(locale, "world_event"),
+    }
+}
+
+/// What the span's first sentence says, by mechanism and place.
+fn head_key(cause: &Cause) -> &'static str {
+    match (cause.mechanism, cause.at_edge) {
+        (Mechanism::QueueFull, false) => "own_queue_full",
+        (Mechanism::Refused, false) => "own_refused",
+        (Mechanism::ErrorRate, false) => "own_error_rate",
+        (Mechanism::Crash, false) => "own_crash",
+        (Mechanism::QueueFull, true) => "edge_queue_full",
+        (Mechanism::Refused, true) => "edge_refused",
+        (Mechanism::Timeout, _) => "edge_timeout",
+        (Mechanism::CircuitOpen, _) => "edge_circuit_open",
+        (Mechanism::ErrorRate, true) => "edge_error_rate",
+        (Mechanism::Crash, true) => "edge_crash",
+        (Mechanism::Queued, _) => "queued",
+        (Mechanism::NoLeader, _) => "no_leader",
+        (Mechanism::LostOnBrokerCrash, _) => "lost_on_broker_crash",
+        (Mechanism::ConsumerDown, _) => "consumer_down",
+        (Mechanism::WaitingOnCallee, _) => "waiting_on_callee",
+        (Mechanism::BlockedPartition, _) => "blocked_partition",
+        (Mechanism::Rebalance, _) => "rebalance",
+        (Mechanism::LeaderElection, _) => "leader_election",
+        (Mechanism::TooFewInstances, _) => "too_few_instances",
+        (Mechanism::Retention, _) => "retention",
+    }
+}
+
+/// The root's sentence, if the head has not already said it.
+fn root_key(cause: &Cause) -> Option<&'static str> {
+    let since = cause.since_ms.is_some();
+    Some(match cause.root_state {
+        RootState::Killed if since => "root_killed_since",
+        RootState::Killed => "root_killed",
+        RootState::Hung if since => "root_hung_since",
+        RootState::Hung => "root_hung",
+        RootState::Slowed if since => "root_slowed_since",
+        RootState::Slowed => "root_slowed",
+        RootState::Removed => "root_removed",
+        RootState::Overloaded => "root_overloaded",
+        RootState::RetryStorm => "root_retry_storm",
+        RootState::ErrorRate => "root_error_rate",
+        RootState::BrokerDown if since => "root_broker_since",
+        RootState::BrokerDown | RootState::Itself => return None,
+    })
+}
+
+fn percent(locale: Locale, share: f64) -> String {
+    format!("{}%", format_number(locale, share * 100.0, 0))
+}
+
+/// The cause as whole sentences, in order: what failed, the retries, the waits, the chain, the root.
+pub fn sentences(locale: Locale, cause: &Cause) -> Vec<String> {
+    let head = cause.chain.first().cloned().unwrap_or_default();
+    let next = cause.chain.get(1).cloned().unwrap_or_else(|| head.clone());
+    let args: [(&str, String); 14] = [
+        ("head", head),
+        ("next", next),
+        ("root", cause.root.clone()),
+        ("count", format_number(locale, cause.count as f64, 0)),
+        ("retries", format_number(locale, cause.retries as f64, 0)),
+        ("workers", cause.workers.to_string()),
+        ("share", percent(locale, cause.share)),
+        ("from", format_duration_ms(locale, cause.at)),
+        ("to", format_duration_ms(locale, cause.end_ms())),
+        (
+            "since",
+            format_duration_ms(locale, cause.since_ms.unwrap_or(0.0)),
+        ),
+        (
+            "factor",
+            format_number(locale, cause.factor.unwrap_or(1.0), 0),
+        ),
+        ("partition", cause.partition.unwrap_or(0).to_string()),
+        ("offset", cause.offset.unwrap_or(0).to_string()),
+        ("chain", cause.chain.join(" → ")),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let fill = |key: &'static str| fill_template(template(locale, key), &args);
+    let mut told = vec![fill(head_key(cause))];
+    if cause.at_edge && cause.retries > 0 {
+        told.push(fill("retries"));
+    }
+    let sync_chain = !cause.mechanism.is_lag() && cause.chain.len() >= 2;
+    if sync_chain && cause.share > 0.0 {
+        told.push(fill("waits"));
+    }
+    if cause.chain.len() >= 3 {
+        told.push(fill("chain"));
+    }
+    told.extend(root_key(cause).map(fill));
+    told
+}
+
+/// The cause as one paragraph, sentences joined as the language writes them.
+pub fn paragraph(locale: Locale, cause: &Cause) -> String {
+    let gap = if locale == Locale::En { " " } else { "" };
+    sentences(locale, cause).join(gap)
+}
+
+/// The largest stories of each world over `[from_ms, to_ms]`, failures first.
+pub fn over_span(sim: &Simulation, from_ms: f64, to_ms: f64, keep: usize) -> Vec<(World, Cause)> {
+    World::BOTH
+        .into_iter()
+        .flat_map(|world| {
+            let during = sim
+                .causes()
+                .of(world)
+                .filter(|c| c.overlaps(from_ms, to_ms));
+            top(during, keep).into_iter().map(move |c| (world, c))
+        })
+        .collect()
+}
+
+/// The cause each world is in now: the latest story whose span reaches the moment shown.
+pub fn current(sim: &Simulation, world: World) -> Option<Cause> {
+    let now_ms = sim.now().as_ms_f64();
+    sim.causes()
+        .of(world)
+        .rev()
+        .take_while(|c| c.end_ms() + CURRENT_MS >= now_ms)
+        .filter(|c| !c.mechanism.is_lag() || world == World::Event)
+        .max_by_key(|c| (!c.mechanism.is_lag(), c.count))
+        .cloned()
+}
