@@ -121,6 +121,8 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
         (vec!["--preset".to_string(), "nope".to_string()], "no preset named `nope`"),
         (vec!["--preset".to_string(), "signup".to_string(), "--seed".to_string(), "-1".to_string()], "--seed"),
         (vec!["--bogus".to_string()], "unknown option --bogus"),
+        (vec!["--list-presets".to_string(), "--why".to_string()], "--why goes with a run"),
+        (vec!["--preset".to_string(), "signup".to_string(), "--lang".to_string(), "ja".to_string()], "--lang goes with --check or --why"),
         (vec![], "give exactly one of"),
     ];
     for (args, expected) in cases {
@@ -137,4 +139,42 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
             "{args:?} panicked: {message}"
         );
     }
+}
+
+#[test]
+fn why_prints_the_causes_as_sentences_in_the_language_asked() {
+    let output = ripple_sim(&["--preset", "hung-leaf", "--why"]);
+    assert!(output.status.success(), "{}", stderr_line(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (sync, event) = text.split_once("Event world").expect("both worlds");
+    assert!(sync.starts_with("Sync world"), "{text}");
+    assert!(
+        sync.lines().any(|l| l.contains("signup rejected")
+            && l.contains("its queue was full")
+            && l.contains("signup → email → template")
+            && l.contains("template was hung from 15.0 s")),
+        "{text}"
+    );
+    assert!(event.contains("waiting on template"), "{text}");
+    let output = ripple_sim(&["--preset", "hung-leaf", "--why", "--lang", "ja"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("同期の世界"), "{text}");
+    assert!(text.contains("連鎖：signup → email → template。"), "{text}");
+    // The report carries the same causes as data.
+    let output = ripple_sim(&["--preset", "hung-leaf"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let first = &report["causes"]["sync"][1];
+    for field in [
+        "window_ms",
+        "at",
+        "mechanism",
+        "count",
+        "chain",
+        "root",
+        "share",
+    ] {
+        assert!(!first[field].is_null(), "causes lack `{field}`: {first}");
+    }
+    assert_eq!(first["mechanism"], "queue_full");
+    assert_eq!(first["root"], "template");
 }

@@ -6,15 +6,19 @@
 //! `ripple-sim --list-exercises`.
 //! A check prints the verdict and exits 0 on pass, 1 on fail; `--lang zh-Hant` or `ja`
 //! words the verdict and any refusal of the files for a workshop in that language.
+//! `--why` prints the run's causes (why it failed, per world) as sentences instead of the
+//! report, in English or the `--lang` given.
 //! Bad input of any kind exits with code 2 and one line naming what is wrong.
 
 use ripple::i18n::{Locale, condition_line, unknown_language, verdict_headline};
+use ripple::live::why;
 use ripple::sim::exercise::{Exercise, Settings, Verdict};
+use ripple::sim::trace::World;
 use ripple::sim::{Scenario, ScenarioError, SimTime, Simulation, exercises, presets};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
+const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
 
 /// What one run of the command does.
 #[derive(Debug)]
@@ -25,6 +29,8 @@ enum Mode {
         seed: Option<u64>,
         duration_ms: Option<u64>,
         trace: Option<String>,
+        /// Prints why it failed, in this language, instead of the JSON report.
+        why: Option<Locale>,
     },
     ListPresets,
     /// Judges an exercise (a file or a shipped name), with the learner's settings if given.
@@ -58,6 +64,7 @@ struct Flags {
     duration_ms: Option<u64>,
     trace: Option<String>,
     lang: Option<Locale>,
+    why: bool,
 }
 
 fn parse_number(flag: &str, value: &str) -> Result<u64, String> {
@@ -88,6 +95,7 @@ fn parse_flags(args: impl IntoIterator<Item = String>) -> Result<Flags, String> 
             Short('h') | Long("help") => return Err(USAGE.to_string()),
             Long("list-presets") => flags.list_presets = true,
             Long("list-exercises") => flags.list_exercises = true,
+            Long("why") => flags.why = true,
             Long("check") => {
                 let missing = "--check needs an exercise file or name (see --list-exercises)";
                 flags.check = Some(value(&mut parser, "--check", missing)?);
@@ -146,9 +154,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, String> {
     if flags.solution.is_some() && flags.check.is_none() {
         return Err("--solution goes with --check".to_string());
     }
-    if flags.lang.is_some() && flags.check.is_none() {
-        // Reports are JSON for programs; only a check's verdict is read by people.
-        return Err("--lang goes with --check".to_string());
+    if flags.why && (flags.check.is_some() || flags.list_presets || flags.list_exercises) {
+        return Err("--why goes with a run: FILE.json or --preset NAME".to_string());
+    }
+    if flags.lang.is_some() && flags.check.is_none() && !flags.why {
+        // Reports are JSON for programs; only a verdict and the causes are read by people.
+        return Err("--lang goes with --check or --why".to_string());
     }
     if flags.check.is_some() && (flags.trace.is_some() || flags.duration_ms.is_some()) {
         return Err(
@@ -184,6 +195,7 @@ fn mode_of(flags: Flags) -> Mode {
         seed: flags.seed,
         duration_ms: flags.duration_ms,
         trace: flags.trace,
+        why: flags.why.then(|| flags.lang.unwrap_or_default()),
     }
 }
 
@@ -378,7 +390,8 @@ fn main() -> ExitCode {
             seed,
             duration_ms,
             trace,
-        } => report(&source, seed, duration_ms, trace.as_deref()),
+            why,
+        } => report(&source, seed, duration_ms, trace.as_deref(), why),
     }
 }
 
@@ -396,9 +409,11 @@ fn report(
     seed: Option<u64>,
     duration_ms: Option<u64>,
     trace: Option<&str>,
+    why: Option<Locale>,
 ) -> ExitCode {
     let result = load_scenario(source, seed, duration_ms).and_then(|scenario| run(scenario, trace));
     match result {
+        Ok(sim) if why.is_some() => print_stdout(&causes_text(&sim, why.unwrap_or_default())),
         Ok(sim) => {
             let report =
                 serde_json::to_string_pretty(&sim.report()).expect("reports always serialise");
@@ -409,4 +424,24 @@ fn report(
             ExitCode::from(2)
         }
     }
+}
+
+/// Why it failed, per world, one cause a line in time order, in `locale`'s words.
+fn causes_text(sim: &Simulation, locale: Locale) -> String {
+    let mut text = String::new();
+    for world in World::BOTH {
+        text.push_str(&format!("{}\n", why::world_label(locale, world)));
+        let mut causes = sim.causes().of(world).peekable();
+        if causes.peek().is_none() {
+            text.push_str(&format!("  {}\n", locale_none_yet(locale)));
+        }
+        for cause in causes {
+            text.push_str(&format!("  - {}\n", why::paragraph(locale, cause)));
+        }
+    }
+    text
+}
+
+fn locale_none_yet(locale: Locale) -> &'static str {
+    ripple::text::text(locale, "why", "none_yet")
 }
