@@ -8,8 +8,12 @@
 
 use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::sim::Simulation;
+use crate::sim::causes::Cause;
 use crate::sim::episodes::Episode;
 use crate::sim::scenario::{Action, ActionKind, Setting, SettingsPatch, Target};
+use crate::sim::trace::World;
+
+use super::why;
 
 /// A short phrase for a fault or user action, such as "kill analytics" or "set acks=all".
 pub fn action_text(locale: Locale, action: &Action) -> String {
@@ -56,6 +60,9 @@ fn settings_text(patch: &SettingsPatch) -> String {
 
 /// Annotations kept on screen; older ones scroll away.
 pub const ANNOTATIONS_MAX: usize = 8;
+/// Causes told per world for an episode, and at the end of a run.
+const EPISODE_CAUSES: usize = 1;
+const RUN_CAUSES: usize = 2;
 
 /// The figures behind the end-of-run sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,8 +82,10 @@ pub enum Annotation {
         episode: Episode,
         run_ended: bool,
         duration_ms: f64,
+        /// Each world's largest cause over the episode (`live::why`).
+        causes: Vec<(World, Cause)>,
     },
-    RunEnded(RunSummary),
+    RunEnded(RunSummary, Vec<(World, Cause)>),
 }
 
 fn count(locale: Locale, value: u64) -> String {
@@ -95,8 +104,9 @@ impl Annotation {
                 episode,
                 run_ended,
                 duration_ms,
+                ..
             } => episode_sentence(locale, episode, *run_ended, *duration_ms),
-            Annotation::RunEnded(summary) => locale.fill(
+            Annotation::RunEnded(summary, _) => locale.fill(
                 Key::RunEnded,
                 &[
                     ("duration", &format_duration_ms(locale, summary.duration_ms)),
@@ -110,6 +120,19 @@ impl Annotation {
                 ],
             ),
         }
+    }
+}
+
+impl Annotation {
+    /// Why it happened: each cause as a paragraph, with its world, in `locale`.
+    pub fn why(&self, locale: Locale) -> Vec<(World, String)> {
+        let causes = match self {
+            Annotation::Episode { causes, .. } | Annotation::RunEnded(_, causes) => causes,
+        };
+        causes
+            .iter()
+            .map(|(world, cause)| (*world, why::paragraph(locale, cause)))
+            .collect()
     }
 }
 
@@ -199,29 +222,33 @@ impl Annotations {
             .collect();
         let now_ms = sim.now().as_ms_f64();
         for episode in fresh {
-            self.announce(episode, false, now_ms);
+            self.announce(sim, episode, false, now_ms);
         }
         if !self.ended && sim.now() >= sim.end() {
             self.ended = true;
             let report = sim.report();
             for episode in report.episodes.iter().filter(|e| !e.is_settled()) {
                 if !self.was_announced(episode) {
-                    self.announce(episode.clone(), true, now_ms);
+                    self.announce(sim, episode.clone(), true, now_ms);
                 }
             }
-            self.push(Annotation::RunEnded(RunSummary {
-                duration_ms: report.simulated_ms,
-                success_rate: [
-                    report.sync.success_rate(),
-                    report.event.world.success_rate(),
-                ],
-                lost: [report.sync.effects.lost, report.event.world.effects.lost],
-                duplicated: [
-                    report.sync.effects.duplicated,
-                    report.event.world.effects.duplicated,
-                ],
-                max_lag: report.event.max_lag,
-            }));
+            let causes = why::over_span(sim, 0.0, now_ms, RUN_CAUSES);
+            self.push(Annotation::RunEnded(
+                RunSummary {
+                    duration_ms: report.simulated_ms,
+                    success_rate: [
+                        report.sync.success_rate(),
+                        report.event.world.success_rate(),
+                    ],
+                    lost: [report.sync.effects.lost, report.event.world.effects.lost],
+                    duplicated: [
+                        report.sync.effects.duplicated,
+                        report.event.world.effects.duplicated,
+                    ],
+                    max_lag: report.event.max_lag,
+                },
+                causes,
+            ));
         }
         self.added - before
     }
@@ -231,17 +258,20 @@ impl Annotations {
         self.announced.contains(&key)
     }
 
-    fn announce(&mut self, episode: Episode, run_ended: bool, now_ms: f64) {
+    fn announce(&mut self, sim: &Simulation, episode: Episode, run_ended: bool, now_ms: f64) {
         if self.announced.len() == crate::sim::episodes::EPISODES_MAX {
             self.announced.remove(0);
         }
         self.announced
             .push((episode.target.clone(), episode.started_ms.to_bits()));
         let duration_ms = episode.duration_ms(now_ms);
+        let until_ms = episode.settled_ms.unwrap_or(now_ms);
+        let causes = why::over_span(sim, episode.started_ms, until_ms, EPISODE_CAUSES);
         self.push(Annotation::Episode {
             episode,
             run_ended,
             duration_ms,
+            causes,
         });
     }
 }
@@ -287,6 +317,38 @@ mod tests {
             sentence.contains("drained") && sentence.contains("after the restore"),
             "{sentence}"
         );
+    }
+
+    #[test]
+    fn an_episode_says_why_in_each_world_and_switching_language_rewords_it() {
+        let mut annotations = Annotations::default();
+        let sim = run_until("hung-leaf", 60_000);
+        annotations.update(&sim);
+        let episode = annotations
+            .shown()
+            .iter()
+            .find(|a| matches!(a, Annotation::Episode { .. }))
+            .expect("the hang is told");
+        let why = episode.why(Locale::En);
+        let sync = &why.iter().find(|(w, _)| *w == World::Sync).unwrap().1;
+        assert!(sync.contains("signup rejected"), "{sync}");
+        assert!(
+            sync.contains("The chain: signup → email → template."),
+            "{sync}"
+        );
+        assert!(sync.contains("template was hung from 15.0 s."), "{sync}");
+        let event = &why.iter().find(|(w, _)| *w == World::Event).unwrap().1;
+        assert!(event.contains("waiting on template"), "{event}");
+        let ja = episode.why(Locale::Ja);
+        assert!(
+            ja[0].1.contains("連鎖：signup → email → template。"),
+            "{:?}",
+            ja
+        );
+        let Some(Annotation::RunEnded(_, causes)) = annotations.shown().last() else {
+            panic!("the run's end is told last")
+        };
+        assert_eq!(causes[0].1.root, "template", "{causes:?}");
     }
 
     #[test]

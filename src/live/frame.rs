@@ -128,6 +128,8 @@ pub struct Frame {
     pub trace_hash: String,
     pub seed: u64,
     pub scenario: String,
+    /// Each world's "why" marker: the cause it is in now.
+    pub why: [Option<super::why::WhyMark>; 2],
 }
 
 impl Frame {
@@ -153,6 +155,7 @@ impl Frame {
             trace_hash: report.trace_hash.clone(),
             seed: report.seed,
             scenario: report.scenario.clone(),
+            why: super::why::marks(sim),
         }
     }
 

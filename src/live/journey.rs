@@ -151,6 +151,51 @@ pub fn is_traced(journey: &[Vec<JourneyStep>; 2]) -> bool {
     World::BOTH.iter().any(|w| !journey[w.index()].is_empty())
 }
 
+/// A request slower than this, or an event processed this long after it was appended, was delayed.
+pub const DELAYED_MS: f64 = 1_000.0;
+
+/// When a request's journey went wrong in one world, and the services involved (none: any).
+fn trouble(steps: &[JourneyStep]) -> Option<(f64, f64, Vec<&str>)> {
+    let appended_ms = steps.iter().find_map(|s| match s.step {
+        Step::Appended { .. } => Some(s.time_ms),
+        _ => None,
+    });
+    steps.iter().find_map(|s| {
+        let t = s.time_ms;
+        match &s.step {
+            Step::CallFailed { from, to, .. } => {
+                Some((t - DELAYED_MS, t, vec![from.as_str(), to.as_str()]))
+            }
+            Step::Lost { service, .. } => Some((t - DELAYED_MS, t, vec![service.as_str()])),
+            Step::Responded { ok: false, .. } => Some((t - DELAYED_MS, t, Vec::new())),
+            Step::Responded {
+                ok: true,
+                latency_ms,
+            } if *latency_ms >= DELAYED_MS => Some((t - latency_ms, t, Vec::new())),
+            Step::Processed { group } | Step::DeadLettered { group } => {
+                let since = appended_ms?;
+                (t - since >= DELAYED_MS).then(|| (since, t, vec![group.as_str()]))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Why this request failed or was delayed in `world`, from the run's causes at that moment.
+pub fn cause_of(
+    sim: &Simulation,
+    world: World,
+    steps: &[JourneyStep],
+) -> Option<crate::sim::causes::Cause> {
+    let (from_ms, to_ms, services) = trouble(steps)?;
+    sim.causes()
+        .of(world)
+        .filter(|c| c.overlaps(from_ms, to_ms))
+        .filter(|c| services.is_empty() || c.chain.iter().any(|s| services.contains(&s.as_str())))
+        .max_by_key(|c| (!c.mechanism.is_lag() || world == World::Event, c.count))
+        .cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +261,31 @@ mod tests {
     fn an_unknown_request_has_no_journey() {
         let sim = Simulation::new(preset("happy-path").unwrap()).unwrap();
         assert!(!is_traced(&journey(&sim, 12_345)));
+    }
+
+    #[test]
+    fn a_failed_request_is_told_why_from_the_runs_causes() {
+        let mut sim = Simulation::new(preset("killed-consumer").unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(30_000));
+        // A request the sync world failed while analytics was down.
+        let (mut events, _) = sim.trace().since(0);
+        let request = events
+            .find_map(|e| match e.kind {
+                TraceKind::Responded {
+                    request, ok: false, ..
+                } if e.world == World::Sync => Some(request),
+                _ => None,
+            })
+            .expect("a failed request in the trace");
+        let [sync, event] = journey(&sim, request);
+        let cause = cause_of(&sim, World::Sync, &sync).expect("a cause for the failure");
+        assert_eq!(cause.root, "analytics");
+        assert!(cause.chain.contains(&"analytics".to_string()), "{cause:?}");
+        assert_eq!(
+            cause_of(&sim, World::Event, &event)
+                .map(|c| c.mechanism)
+                .filter(|m| !m.is_lag()),
+            None
+        );
     }
 }

@@ -189,3 +189,37 @@ pub fn current(sim: &Simulation, world: World) -> Option<Cause> {
         .max_by_key(|c| (!c.mechanism.is_lag(), c.count))
         .cloned()
 }
+
+/// The "why" marker a stage shows: the cause the world is in now, and its chain as indices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhyMark {
+    pub cause: Cause,
+    /// The chain's services by index, from the head; names the topology no longer has are left out.
+    pub chain: Vec<usize>,
+}
+
+impl WhyMark {
+    /// Where the marker goes: the service where the chain starts.
+    pub fn head(&self) -> Option<usize> {
+        self.chain.first().copied()
+    }
+
+    /// The chain's edges, caller first, for the stage to highlight.
+    pub fn edges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.chain.windows(2).map(|pair| (pair[0], pair[1]))
+    }
+}
+
+/// Each world's marker now, if the world is in a cause.
+pub fn marks(sim: &Simulation) -> [Option<WhyMark>; 2] {
+    World::BOTH.map(|world| {
+        let cause = current(sim, world)?;
+        let topology = sim.topology();
+        let chain = cause
+            .chain
+            .iter()
+            .filter_map(|name| topology.index_of(name))
+            .collect();
+        Some(WhyMark { cause, chain })
+    })
+}

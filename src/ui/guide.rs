@@ -4,6 +4,7 @@ use super::UiLocale;
 use super::state::Explainer;
 use crate::i18n::{Key, Locale, condition_line, verdict_headline};
 use crate::live::narration::guide;
+use crate::live::why;
 use crate::live::workshop::Attempt;
 use crate::sim::exercise::Exercise;
 use crate::sim::exercises::EXERCISES;
@@ -120,7 +121,17 @@ pub fn Annotations() -> impl IntoView {
                 {move || {
                     let l = locale.get();
                     explainer.notes.get().iter().rev().map(|note| {
-                        view! { <li data-testid="annotation">{note.sentence(l)}</li> }
+                        let why = note.why(l).into_iter().map(|(world, text)| view! {
+                            <li data-testid="why" data-world=world.name()>
+                                <strong>{why::world_label(l, world)}</strong>" "{text}
+                            </li>
+                        }).collect_view();
+                        view! {
+                            <li data-testid="annotation">
+                                {note.sentence(l)}
+                                <ul class="why">{why}</ul>
+                            </li>
+                        }
                     }).collect_view()
                 }}
             </ul>

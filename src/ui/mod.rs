@@ -21,6 +21,7 @@ mod side;
 mod stage;
 mod state;
 mod timeline;
+mod why;
 
 use crate::i18n::{Key, Locale};
 use crate::live::Intent;

@@ -4,10 +4,12 @@ use super::UiLocale;
 use super::controls::{not_a_number, not_a_whole_number};
 use super::state::{Explainer, LiveSettings, Notice};
 use crate::i18n::{Key, Locale, format_duration_ms};
-use crate::live::journey::{JourneyStep, Step, is_traced, journey};
+use crate::live::journey::{JourneyStep, Step, cause_of, is_traced, journey};
+use crate::live::why;
 use crate::live::{Intent, NewConsumer};
 use crate::sim::Action;
 use crate::sim::scenario::{Setting, SettingsPatch, StartFrom, read_value, serde_name};
+use crate::sim::trace::World;
 use leptos::prelude::*;
 
 /// Name, processing time and start offset; "Add" puts it in both worlds.
@@ -284,15 +286,22 @@ pub fn Follow() -> impl IntoView {
                 <p class="small" data-testid="journey-none">{l.fill(Key::FollowNone, &[("id", &request.to_string())])}</p>
             }.into_any());
         }
+        let causes = explainer.live.with_value(|live| {
+            World::BOTH.map(|w| cause_of(live.player.sim(), w, &worlds[w.index()]))
+        });
         let column = |index: usize, title: Key, testid: &'static str| {
             let items = worlds[index]
                 .iter()
                 .map(|step| view! { <li>{step_text(l, step)}</li> })
                 .collect_view();
+            let why = causes[index].as_ref().map(|cause| view! {
+                <p class="why-journey" data-testid=format!("{testid}-why")>{why::paragraph(l, cause)}</p>
+            });
             view! {
                 <div class="journey-world">
                     <h4>{l.text(title)}</h4>
                     <ol data-testid=testid>{items}</ol>
+                    {why}
                 </div>
             }
         };

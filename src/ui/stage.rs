@@ -4,6 +4,7 @@
 //! refresh; only their attributes and texts follow the snapshot.
 
 use super::state::{Explainer, Target};
+use super::why::{WhyGeometry, why_caption, why_highlight, why_marker};
 use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_number};
 use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
@@ -390,6 +391,14 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .filter_map(|(s, at)| at.map(|at| (s, at)))
                 .map(|(s, at)| redeploy_callout(explainer, s, at))
                 .collect_view();
+            let why_geometry = WhyGeometry {
+                nodes: layout.nodes.clone(),
+                edges: layout.edges.iter().filter_map(|&(a, b)| Some(((a, b), layout.edge_path(a, b)?))).collect(),
+                entry,
+                scale,
+            };
+            let why_chain = why_highlight(explainer, World::Sync, &why_geometry);
+            let why_mark = why_marker(explainer, World::Sync, &why_geometry);
             view! {
                 <svg
                     class="stage-svg"
@@ -399,9 +408,11 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 >
                     {user_icon(user)}
                     <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
+                    {why_chain}
                     {edges}
                     {nodes}
                     {diffs}
+                    {why_mark}
                 </svg>
             }
         })
@@ -411,6 +422,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             {drawing}
             {dot_canvas(canvas)}
         </div>
+        {why_caption(explainer, World::Sync)}
     }
 }
 
@@ -513,6 +525,14 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             let producer_at = layout.producer;
             let first_partition = layout.partitions.first().copied().unwrap_or_default();
             let partition_count = layout.partitions.len();
+            let why_geometry = WhyGeometry {
+                nodes: layout.nodes.clone(),
+                edges: layout.edges.iter().filter_map(|&(a, b)| Some(((a, b), layout.edge_path(a, b)?))).collect(),
+                entry: producer_at,
+                scale: 1.0,
+            };
+            let why_chain = why_highlight(explainer, World::Event, &why_geometry);
+            let why_mark = why_marker(explainer, World::Event, &why_geometry);
             view! {
                 <svg
                     class="stage-svg"
@@ -526,10 +546,12 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
                     </text>
                     {partitions}
+                    {why_chain}
                     {edges}
                     {producer}
                     {nodes}
                     {brokers}
+                    {why_mark}
                     <g class="dlq" transform=format!("translate({} {})", dlq.x, dlq.y) data-testid="dlq">
                         <rect x=-14 y=-12 width=80 height=24 rx=4 />
                         <text x=26 y=4 text-anchor="middle">
@@ -548,6 +570,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             {drawing}
             {dot_canvas(canvas)}
         </div>
+        {why_caption(explainer, World::Event)}
     }
 }
 

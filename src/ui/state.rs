@@ -17,6 +17,7 @@ use crate::live::{Intent, Live};
 use crate::sim::exercise::Exercise;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::{ActionKind, EventSettings, Fault, SyncSettings};
+use crate::sim::trace::World;
 use crate::sim::{Problem, Scenario, ScenarioError};
 use leptos::prelude::*;
 
@@ -187,6 +188,8 @@ pub struct Explainer {
     pub selected: RwSignal<Option<Target>>,
     pub notice: RwSignal<Option<Notice>>,
     pub following: RwSignal<Option<u64>>,
+    /// The world whose "why" marker is pressed: its chain is highlighted.
+    pub why_open: RwSignal<Option<World>>,
     /// The preset's narration (plain state) and what the panel shows of it.
     narration: StoredValue<Narration>,
     guide_off: StoredValue<bool>,
@@ -243,6 +246,7 @@ impl Explainer {
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
             following: RwSignal::new(None),
+            why_open: RwSignal::new(None),
             narration: StoredValue::new(Narration::for_preset(DEFAULT_PRESET)),
             guide_off: StoredValue::new(false),
             guide: RwSignal::new(GuideState {
