@@ -51,6 +51,9 @@ pub const KEYS: &[&str] = &[
     "none_yet",
 ];
 
+/// The share of the head's worker time on the first link from which the waits are told.
+pub const WAITS_TOLD: f64 = 0.5;
+
 /// Causes whose span ended this close to the moment shown are "now".
 pub const CURRENT_MS: f64 = 2_000.0;
 
@@ -148,7 +151,8 @@ pub fn sentences(locale: Locale, cause: &Cause) -> Vec<String> {
         told.push(fill("retries"));
     }
     let sync_chain = !cause.mechanism.is_lag() && cause.chain.len() >= 2;
-    if sync_chain && cause.share > 0.0 {
+    // A small share is noise beside the chain: the waits are told when they explain the damage.
+    if sync_chain && cause.share >= WAITS_TOLD {
         told.push(fill("waits"));
     }
     if cause.chain.len() >= 3 {

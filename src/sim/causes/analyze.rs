@@ -53,7 +53,7 @@ const MIN_QUEUED: u64 = 10;
 /// A group's instances must have been all busy this share of a window to be too few.
 const MIN_BUSY_SHARE: f64 = 0.5;
 /// Lag gained in a window before a group's lag counts as growing.
-const MIN_LAG_GROWTH: u64 = 5;
+const MIN_LAG_GROWTH: u64 = 10;
 
 /// The causes of one window in one world, most damaging first.
 pub fn analyze(facts: &Facts) -> Vec<Cause> {
