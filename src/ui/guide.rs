@@ -127,8 +127,8 @@ pub fn Annotations() -> impl IntoView {
                             </li>
                         }).collect_view();
                         view! {
-                            <li data-testid="annotation">
-                                {note.sentence(l)}
+                            <li data-testid="note">
+                                <span data-testid="annotation">{note.sentence(l)}</span>
                                 <ul class="why">{why}</ul>
                             </li>
                         }
