@@ -54,6 +54,9 @@ pub const KEYS: &[&str] = &[
 /// The share of the head's worker time on the first link from which the waits are told.
 pub const WAITS_TOLD: f64 = 0.5;
 
+/// How far back from the newest a story that goes on may sit.
+const RECENT_STORIES: usize = 16;
+
 /// Causes whose span ended this close to the moment shown are "now".
 pub const CURRENT_MS: f64 = 2_000.0;
 
@@ -188,7 +191,9 @@ pub fn current(sim: &Simulation, world: World) -> Option<Cause> {
     sim.causes()
         .of(world)
         .rev()
-        .take_while(|c| c.end_ms() + CURRENT_MS >= now_ms)
+        // A story that goes on is extended in place, so it can sit behind newer, shorter ones.
+        .take(RECENT_STORIES)
+        .filter(|c| c.end_ms() + CURRENT_MS >= now_ms && c.at <= now_ms)
         .filter(|c| !c.mechanism.is_lag() || world == World::Event)
         .max_by_key(|c| (!c.mechanism.is_lag(), c.count))
         .cloned()
@@ -226,4 +231,33 @@ pub fn marks(sim: &Simulation) -> [Option<WhyMark>; 2] {
             .collect();
         Some(WhyMark { cause, chain })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimTime;
+    use crate::sim::presets::preset;
+
+    #[test]
+    fn the_marker_follows_the_story_that_goes_on_behind_shorter_newer_ones() {
+        let mut sim = Simulation::new(preset("hung-leaf").unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(31_500));
+        // A timeout story (25 s to 27 s) was told after the full queue began, and ended.
+        let newest = sim.causes().of(World::Sync).last().unwrap();
+        assert!(newest.end_ms() < 29_000.0, "{newest:?}");
+        let [sync, event] = marks(&sim);
+        let sync = sync.expect("sign-up is still rejecting");
+        assert_eq!(sync.cause.mechanism, Mechanism::QueueFull);
+        assert_eq!(sync.chain, [0, 1, 2], "signup → email → template");
+        assert_eq!(sync.edges().collect::<Vec<_>>(), [(0, 1), (1, 2)]);
+        assert_eq!(event.expect("email lags").head(), Some(1));
+    }
+
+    #[test]
+    fn a_quiet_run_has_no_marker() {
+        let mut sim = Simulation::new(preset("happy-path").unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(20_000));
+        assert_eq!(marks(&sim), [None, None]);
+    }
 }
