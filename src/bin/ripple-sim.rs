@@ -433,7 +433,7 @@ fn causes_text(sim: &Simulation, locale: Locale) -> String {
         text.push_str(&format!("{}\n", why::world_label(locale, world)));
         let mut causes = sim.causes().of(world).peekable();
         if causes.peek().is_none() {
-            text.push_str(&format!("  {}\n", locale_none_yet(locale)));
+            text.push_str(&format!("  {}\n", locale_none(locale)));
         }
         for cause in causes {
             text.push_str(&format!("  - {}\n", why::paragraph(locale, cause)));
@@ -442,6 +442,6 @@ fn causes_text(sim: &Simulation, locale: Locale) -> String {
     text
 }
 
-fn locale_none_yet(locale: Locale) -> &'static str {
-    ripple::text::text(locale, "why", "none_yet")
+fn locale_none(locale: Locale) -> &'static str {
+    ripple::text::text(locale, "why", "none")
 }

@@ -48,7 +48,7 @@ pub const KEYS: &[&str] = &[
     "root_retry_storm",
     "root_error_rate",
     "root_broker_since",
-    "none_yet",
+    "none",
 ];
 
 /// The share of the head's worker time on the first link from which the waits are told.

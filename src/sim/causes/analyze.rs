@@ -254,7 +254,16 @@ fn group_cause(facts: &Facts, service: usize, window: &GroupWindow) -> Option<Ca
                     walk.chain.push(c);
                     (Mechanism::WaitingOnCallee, walk.busy(c))
                 }
-                _ => (Mechanism::TooFewInstances, (service, RootState::Itself)),
+                _ => {
+                    // Too few for the load; a fault on the group's own service is still told.
+                    let (_, state) = walk.state_of(service);
+                    let faulted = matches!(
+                        state,
+                        RootState::Slowed | RootState::Hung | RootState::Killed
+                    );
+                    let state = if faulted { state } else { RootState::Itself };
+                    (Mechanism::TooFewInstances, (service, state))
+                }
             }
         }
     };
