@@ -174,3 +174,29 @@ fn an_injected_action_acts_like_a_timeline_fault_and_bad_ones_change_nothing() {
     );
     assert!(live.report().sync.failed > 100);
 }
+
+/// Tolerance: the group restarts, then rebalances (1 s by default) before it reads again, and
+/// the histogram's resolution is about 3 %: the longest wait is the outage plus at most 2.5 s.
+#[test]
+fn time_to_consistency_is_the_lag_in_time_in_the_event_world_and_zero_in_the_sync_world() {
+    let mut sim = Simulation::new(presets::preset("killed-consumer").unwrap()).unwrap();
+    sim.run_to_end();
+    let report = sim.report();
+    let sync = &report.sync.time_to_consistency_ms;
+    assert_eq!(
+        (sync.p50, sync.p99, sync.max),
+        (0.0, 0.0, 0.0),
+        "answered after the work, or lost"
+    );
+    let event = &report.event.world.time_to_consistency_ms;
+    // analytics was down from 20 s to 35 s: an event published at 20 s waited the whole outage.
+    assert!(event.max >= 15_000.0 && event.max <= 17_500.0, "{event:?}");
+    assert!(
+        event.p50 < 50.0,
+        "most requests never met the outage: {event:?}"
+    );
+    assert!(
+        event.pending <= 5,
+        "the lag drained; only what is in flight at the end waits: {event:?}"
+    );
+}

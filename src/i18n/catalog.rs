@@ -50,7 +50,7 @@ catalog! {
     StartFromLabel, Earliest, Latest, AddButton, AddConsumerNote, SettingsTitle, SettingsNote,
     SyncSettings, EventSettings, TimeoutMs, Retries, Breaker, Acks, CommitMode, CommitBefore,
     CommitAfter, CommitAuto, Idempotent, RetentionS, DlqSetting, ScoreboardLabel, ScoreSuccess,
-    ScoreP99, ScoreDone, ScoreDuplicated, ScoreLost, ScorePending, ScoreInconsistent, ScoreLag,
+    ScoreP99, ScoreDone, ScoreDuplicated, ScoreLost, ScorePending, ScoreInconsistent, ScoreConsistency, ScoreLag,
     NotYet, ChartsLabel, ChartSuccess, ChartLatency, ChartLostDuplicated, ChartLag, LegendSync,
     LegendEvent, FollowTitle, FollowPrompt, FollowButton, FollowNone, JourneyArrival, JourneyCall,
     JourneyCallFailed, JourneyWork, JourneyLost, JourneyResponded, JourneyAppended,

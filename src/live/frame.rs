@@ -109,6 +109,8 @@ pub struct Scoreboard {
     pub effects_lost: u64,
     pub effects_pending: u64,
     pub inconsistent: u64,
+    /// Time to consistency, p99: from "done" to the last effect done.
+    pub consistency_ms_p99: f64,
     /// Event world only.
     pub lag_max: Option<u64>,
     pub lag_now: Option<u64>,
@@ -294,6 +296,7 @@ fn scoreboard(report: &Report, world: World, lag_now: Option<u64>) -> Scoreboard
         effects_lost: summary.effects.lost,
         effects_pending: summary.effects.pending,
         inconsistent,
+        consistency_ms_p99: summary.time_to_consistency_ms.p99,
         // The core samples the peak periodically; the live value can be ahead of the last sample.
         lag_max: (world == World::Event).then(|| report.event.max_lag.max(lag_now.unwrap_or(0))),
         lag_now,

@@ -163,7 +163,7 @@ impl Cx {
 
     #[inline]
     pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
-        if let Some(count) = self.ledger.effect_done(world, request, service) {
+        if let Some(count) = self.ledger.effect_done(world, request, service, self.now) {
             let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
             match count {
                 1 => bucket.effects_done += 1,

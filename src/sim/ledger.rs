@@ -69,10 +69,13 @@ pub enum Outcome {
     Failed,
 }
 
-/// A request's fate in one world (19 bytes: latency goes to the totals when the user is answered).
+/// A request's fate in one world (23 bytes: latency goes to the totals when the user is answered).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fate {
     pub outcome: Outcome,
+    /// When the user was answered, in ms after the arrival (saturating): a success told
+    /// before its effects were done becomes consistent later, and that wait is measured.
+    answered_after_ms: u32,
     /// Jobs of this request still alive in this world; it cannot settle before they end.
     pub outstanding: u16,
     pub cells: [Cell; MAX_SERVICES],
@@ -195,8 +198,22 @@ struct WorldTotals {
     /// Every time a service did its work, expected or not (a new group replaying history).
     executions: Vec<u64>,
     inconsistent: u64,
+    /// Time from "done" to the last effect done, per request told success (µs).
+    consistency: LatencyHistogram,
     /// Requests, successes and failures per request kind.
     by_kind: Vec<KindCounts>,
+}
+
+/// How long after the user was told "done" the work was done: per request told success,
+/// from the answer to its last expected effect. Requests still waiting are `pending`; a
+/// request with a lost effect never becomes consistent and is counted as inconsistent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ConsistencySummary {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+    /// Requests told success whose effects are still to happen.
+    pub pending: u64,
 }
 
 /// How one request kind fared in one world.
@@ -224,6 +241,7 @@ pub struct WorldSummary {
     pub latency_ms: LatencySummary,
     pub effects: EffectCounts,
     pub inconsistent_requests: u64,
+    pub time_to_consistency_ms: ConsistencySummary,
     #[serde(skip)]
     pub by_service: Vec<EffectCounts>,
     #[serde(skip)]
@@ -243,6 +261,16 @@ pub struct Ledger {
     folded_unsettled: u64,
     /// Unsettled requests set aside from the window's front (see [`Ledger::fold_settled`]).
     stragglers: BTreeMap<u64, Record>,
+}
+
+/// Whether every expected effect has happened in this world (none pending, none lost).
+fn is_consistent(fate: &Fate, expected: u16) -> bool {
+    set_bits(expected).all(|s| fate.cells[s].count() > 0)
+}
+
+/// Told success, and an effect is still to happen.
+fn awaits_consistency(fate: &Fate, expected: u16) -> bool {
+    fate.outcome == Outcome::Succeeded && set_bits(expected).any(|s| fate.cells[s] == Cell::PENDING)
 }
 
 /// Whether a request is inconsistent in a world: told success but an effect was lost,
@@ -315,7 +343,13 @@ impl Ledger {
 
     /// Counts a service's work for a request; returns the new count if the effect was expected.
     #[inline]
-    pub fn effect_done(&mut self, world: World, id: u64, service: usize) -> Option<u8> {
+    pub fn effect_done(
+        &mut self,
+        world: World,
+        id: u64,
+        service: usize,
+        now: SimTime,
+    ) -> Option<u8> {
         let executions = &mut self.totals[world.index()].executions;
         if executions.len() <= service {
             executions.resize(service + 1, 0);
@@ -325,7 +359,16 @@ impl Ledger {
         if record.expected & (1 << service) == 0 {
             return None;
         }
-        Some(record.fates[world.index()].cells[service].done())
+        let (arrival, expected) = (record.arrival, record.expected);
+        let fate = &mut record.fates[world.index()];
+        let count = fate.cells[service].done();
+        if count == 1 && fate.outcome == Outcome::Succeeded && is_consistent(fate, expected) {
+            // The last effect of a request already told "done": it is consistent from now.
+            let answered = arrival + SimTime::from_ms(u64::from(fate.answered_after_ms));
+            let wait_us = now.saturating_since(answered).as_us();
+            self.totals[world.index()].consistency.record(wait_us);
+        }
+        Some(count)
     }
 
     /// Whether the effect has already happened (what an idempotent consumer checks).
@@ -366,8 +409,13 @@ impl Ledger {
         } else {
             Outcome::Failed
         };
+        fate.answered_after_ms = u32::try_from(latency_us / 1_000).unwrap_or(u32::MAX);
+        let consistent_now = ok && is_consistent(fate, record.expected);
         let kind = record.kind;
         let totals = &mut self.totals[world.index()];
+        if consistent_now {
+            totals.consistency.record(0);
+        }
         let per_kind = kind_counts(&mut totals.by_kind, kind);
         if ok {
             per_kind.succeeded += 1;
@@ -482,13 +530,22 @@ impl Ledger {
     /// The world's standing now: folded totals plus the open window as it stands.
     pub fn summary(&self, world: World) -> WorldSummary {
         let mut totals = self.totals[world.index()].clone();
+        let mut pending_consistency = 0;
         for record in self.stragglers.values().chain(self.open.iter()) {
             let fate = &record.fates[world.index()];
             add_fate(&mut totals, fate, record.expected);
             if is_inconsistent(fate, record.expected) {
                 totals.inconsistent += 1;
             }
+            pending_consistency += u64::from(awaits_consistency(fate, record.expected));
         }
+        let consistency = LatencySummary::of(&totals.consistency);
+        let time_to_consistency_ms = ConsistencySummary {
+            p50: consistency.p50,
+            p99: consistency.p99,
+            max: consistency.max,
+            pending: pending_consistency,
+        };
         WorldSummary {
             requests: totals.requests,
             succeeded: totals.succeeded,
@@ -496,6 +553,7 @@ impl Ledger {
             latency_ms: LatencySummary::of(&totals.latency),
             effects: totals.effects,
             inconsistent_requests: totals.inconsistent,
+            time_to_consistency_ms,
             by_service: totals.by_service,
             executions: totals.executions,
             by_kind: totals.by_kind,
@@ -524,9 +582,9 @@ mod tests {
     fn fates_follow_counts_and_reasons() {
         let mut ledger = Ledger::default();
         let id = ledger.open(SimTime::ZERO, 0, 0b1110, 0);
-        ledger.effect_done(World::Sync, id, 1);
-        ledger.effect_done(World::Sync, id, 2);
-        ledger.effect_done(World::Sync, id, 2);
+        ledger.effect_done(World::Sync, id, 1, SimTime::ZERO);
+        ledger.effect_done(World::Sync, id, 2, SimTime::ZERO);
+        ledger.effect_done(World::Sync, id, 2, SimTime::ZERO);
         assert!(ledger.mark_lost(World::Sync, id, 3, Reason::Timeout));
         assert!(
             !ledger.mark_lost(World::Sync, id, 1, Reason::Timeout),
@@ -557,7 +615,7 @@ mod tests {
         let mut ledger = Ledger::default();
         let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
         ledger.mark_lost(World::Sync, id, 1, Reason::Timeout);
-        ledger.effect_done(World::Sync, id, 1);
+        ledger.effect_done(World::Sync, id, 1, SimTime::ZERO);
         assert_eq!(ledger.summary(World::Sync).effects.done_once, 1);
     }
 
@@ -566,7 +624,7 @@ mod tests {
         let mut ledger = Ledger::default();
         for _ in 0..10 {
             let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
-            ledger.effect_done(World::Event, id, 1);
+            ledger.effect_done(World::Event, id, 1, SimTime::ZERO);
             ledger.respond(World::Event, id, false, 5);
         }
         let before = ledger.summary(World::Event);
@@ -585,9 +643,36 @@ mod tests {
     fn unexpected_work_counts_as_an_execution_only() {
         let mut ledger = Ledger::default();
         let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
-        assert_eq!(ledger.effect_done(World::Event, id, 3), None);
+        assert_eq!(ledger.effect_done(World::Event, id, 3, SimTime::ZERO), None);
         let summary = ledger.summary(World::Event);
         assert_eq!(summary.executions[3], 1);
         assert_eq!(summary.effects.expected, 1);
+    }
+
+    #[test]
+    fn time_to_consistency_runs_from_the_answer_to_the_last_effect() {
+        let mut ledger = Ledger::default();
+        // Two effects expected (services 1 and 2), the user told "done" at 100 ms.
+        let id = ledger.open(SimTime::ZERO, 0, 0b110, 0);
+        ledger.respond(World::Event, id, true, 100_000);
+        let pending = ledger.summary(World::Event).time_to_consistency_ms;
+        assert_eq!(
+            (pending.pending, pending.max),
+            (1, 0.0),
+            "told success, work still to do"
+        );
+        ledger.effect_done(World::Event, id, 1, SimTime::from_ms(250));
+        ledger.effect_done(World::Event, id, 2, SimTime::from_ms(400));
+        // A duplicate later changes nothing.
+        ledger.effect_done(World::Event, id, 2, SimTime::from_ms(900));
+        let done = ledger.summary(World::Event).time_to_consistency_ms;
+        assert_eq!(done.pending, 0);
+        // 300 ms after the answer; the histogram's resolution is about 3 %.
+        assert!((done.max - 300.0).abs() < 1e-9, "{done:?}");
+        // In the sync world the effects are done before the answer: zero.
+        let id = ledger.open(SimTime::ZERO, 0, 0b10, 0);
+        ledger.effect_done(World::Sync, id, 1, SimTime::from_ms(20));
+        ledger.respond(World::Sync, id, true, 30_000);
+        assert_eq!(ledger.summary(World::Sync).time_to_consistency_ms.max, 0.0);
     }
 }

@@ -3,7 +3,7 @@
 use super::causes::Cause;
 use super::engine::Simulation;
 use super::episodes::Episode;
-use super::ledger::{EffectCounts, KindCounts, WorldSummary};
+use super::ledger::{ConsistencySummary, EffectCounts, KindCounts, WorldSummary};
 use super::metrics::LatencySummary;
 use super::trace::{Reason, World};
 use serde::Serialize;
@@ -16,6 +16,8 @@ pub struct WorldReport {
     pub failed: u64,
     pub latency_ms: LatencySummary,
     pub effects: EffectCounts,
+    /// From "done" to the last effect done, for requests told success.
+    pub time_to_consistency_ms: ConsistencySummary,
     /// Outcomes per request kind: shows failures of kinds that never touch a broken service.
     pub by_kind: BTreeMap<String, KindCounts>,
 }
@@ -110,6 +112,7 @@ fn world_report(summary: &WorldSummary, kind_names: &[String]) -> WorldReport {
         failed: summary.failed,
         latency_ms: summary.latency_ms.clone(),
         effects: summary.effects.clone(),
+        time_to_consistency_ms: summary.time_to_consistency_ms.clone(),
     }
 }
 

@@ -14,7 +14,7 @@ fn count(locale: Locale, n: u64) -> Option<String> {
     Some(format_number(locale, n as f64, 0))
 }
 
-pub(crate) const METRICS: [Metric; 8] = [
+pub(crate) const METRICS: [Metric; 9] = [
     (Key::ScoreSuccess, "success", |l, s| {
         Some(s.success_rate.map_or_else(
             || l.text(Key::NotYet).to_string(),
@@ -38,6 +38,13 @@ pub(crate) const METRICS: [Metric; 8] = [
     }),
     (Key::ScoreInconsistent, "inconsistent", |l, s| {
         count(l, s.inconsistent)
+    }),
+    (Key::ScoreConsistency, "consistency", |l, s| {
+        Some(if s.requests == 0 {
+            l.text(Key::NotYet).to_string()
+        } else {
+            format_duration_ms(l, s.consistency_ms_p99)
+        })
     }),
     (Key::ScoreLag, "lag", |l, s| {
         let (now, max) = (s.lag_now?, s.lag_max?);
