@@ -72,6 +72,10 @@ pub struct RunSummary {
     pub lost: [u64; 2],
     pub duplicated: [u64; 2],
     pub max_lag: u64,
+    /// Time to consistency per world: p99 and max (ms), and requests told "done" still waiting.
+    pub consistency_p99_ms: [f64; 2],
+    pub consistency_max_ms: [f64; 2],
+    pub consistency_pending: [u64; 2],
 }
 
 /// One annotation, as data; [`Annotation::sentence`] words it.
@@ -106,21 +110,37 @@ impl Annotation {
                 duration_ms,
                 ..
             } => episode_sentence(locale, episode, *run_ended, *duration_ms),
-            Annotation::RunEnded(summary, _) => locale.fill(
-                Key::RunEnded,
-                &[
-                    ("duration", &format_duration_ms(locale, summary.duration_ms)),
-                    ("sync_ok", &percent(locale, summary.success_rate[0])),
-                    ("sync_lost", &count(locale, summary.lost[0])),
-                    ("sync_dup", &count(locale, summary.duplicated[0])),
-                    ("event_ok", &percent(locale, summary.success_rate[1])),
-                    ("event_lost", &count(locale, summary.lost[1])),
-                    ("event_dup", &count(locale, summary.duplicated[1])),
-                    ("max_lag", &count(locale, summary.max_lag)),
-                ],
-            ),
+            Annotation::RunEnded(summary, _) => run_ended_sentence(locale, summary),
         }
     }
+}
+
+fn run_ended_sentence(locale: Locale, summary: &RunSummary) -> String {
+    let ms = |v: f64| format_duration_ms(locale, v);
+    let gap = if locale == Locale::En { " " } else { "" };
+    let consistency = locale.fill(
+        Key::RunEndedConsistency,
+        &[
+            ("sync_p99", &ms(summary.consistency_p99_ms[0])),
+            ("event_p99", &ms(summary.consistency_p99_ms[1])),
+            ("event_max", &ms(summary.consistency_max_ms[1])),
+            ("pending", &count(locale, summary.consistency_pending[1])),
+        ],
+    );
+    let ended = locale.fill(
+        Key::RunEnded,
+        &[
+            ("duration", &format_duration_ms(locale, summary.duration_ms)),
+            ("sync_ok", &percent(locale, summary.success_rate[0])),
+            ("sync_lost", &count(locale, summary.lost[0])),
+            ("sync_dup", &count(locale, summary.duplicated[0])),
+            ("event_ok", &percent(locale, summary.success_rate[1])),
+            ("event_lost", &count(locale, summary.lost[1])),
+            ("event_dup", &count(locale, summary.duplicated[1])),
+            ("max_lag", &count(locale, summary.max_lag)),
+        ],
+    );
+    format!("{ended}{gap}{consistency}")
 }
 
 impl Annotation {
@@ -246,6 +266,18 @@ impl Annotations {
                         report.event.world.effects.duplicated,
                     ],
                     max_lag: report.event.max_lag,
+                    consistency_p99_ms: [
+                        report.sync.time_to_consistency_ms.p99,
+                        report.event.world.time_to_consistency_ms.p99,
+                    ],
+                    consistency_max_ms: [
+                        report.sync.time_to_consistency_ms.max,
+                        report.event.world.time_to_consistency_ms.max,
+                    ],
+                    consistency_pending: [
+                        report.sync.time_to_consistency_ms.pending,
+                        report.event.world.time_to_consistency_ms.pending,
+                    ],
                 },
                 causes,
             ));
@@ -396,6 +428,13 @@ mod tests {
             "{}",
             sentences[1]
         );
+        let consistency = &sim.report().event.world.time_to_consistency_ms;
+        let told = format!(
+            "the event world within {}, and at most {}.",
+            format_duration_ms(Locale::En, consistency.p99),
+            format_duration_ms(Locale::En, consistency.max)
+        );
+        assert!(sentences[1].contains(&told), "{}\nvs {told}", sentences[1]);
     }
 
     #[test]

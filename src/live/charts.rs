@@ -16,6 +16,8 @@ pub struct ChartData {
     pub success: [Series; 2],
     /// Per world: p99 latency in milliseconds, per bucket.
     pub latency_ms_p99: [Series; 2],
+    /// Per world: p99 time to consistency in milliseconds, of requests that became consistent in the bucket.
+    pub consistency_ms_p99: [Series; 2],
     /// Per world: lost effects so far.
     pub lost_cumulative: [Series; 2],
     /// Per world: duplicated effects so far.
@@ -56,6 +58,10 @@ impl ChartData {
             let latency = &b.worlds[w].latency;
             (latency.count() > 0).then(|| latency.quantile_us(0.99) / 1_000.0)
         });
+        let consistency_ms_p99 = per_world(&|b, w| {
+            let waits = &b.worlds[w].consistency;
+            (waits.count() > 0).then(|| waits.quantile_us(0.99) / 1_000.0)
+        });
         let cumulative = |pick: fn(&Bucket, usize) -> u64| -> [Series; 2] {
             [0, 1].map(|w| {
                 let mut total = 0;
@@ -82,6 +88,7 @@ impl ChartData {
             span_s: now_s.max(sim.end().as_secs_f64().min(60.0)),
             success,
             latency_ms_p99,
+            consistency_ms_p99,
             lost_cumulative: cumulative(|b, w| b.worlds[w].effects_lost),
             duplicated_cumulative: cumulative(|b, w| b.worlds[w].effects_duplicated),
             lag,
@@ -173,5 +180,34 @@ mod tests {
             "the kill at 20 s has not happened yet"
         );
         assert_eq!(data.span_s, 60.0);
+    }
+
+    #[test]
+    fn time_to_consistency_is_charted_per_world_when_requests_become_consistent() {
+        let mut sim = Simulation::new(preset("killed-consumer").unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(45_000));
+        let data = ChartData::of(&sim);
+        let peak = |w: usize| {
+            data.consistency_ms_p99[w]
+                .iter()
+                .map(|&(_, v)| v)
+                .fold(0.0, f64::max)
+        };
+        assert_eq!(
+            peak(0),
+            0.0,
+            "the sync world answers after its work is done"
+        );
+        // After the restart at 35 s the backlog is processed: its requests waited up to the outage.
+        assert!(peak(1) > 10_000.0, "{:?}", data.consistency_ms_p99[1]);
+        let before: Vec<f64> = data.consistency_ms_p99[1]
+            .iter()
+            .filter(|(t, _)| *t < 19.0)
+            .map(|&(_, v)| v)
+            .collect();
+        assert!(
+            !before.is_empty() && before.iter().all(|&v| v < 500.0),
+            "{before:?}"
+        );
     }
 }

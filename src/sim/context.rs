@@ -163,12 +163,17 @@ impl Cx {
 
     #[inline]
     pub(super) fn effect_done(&mut self, world: World, request: u64, service: usize) {
-        if let Some(count) = self.ledger.effect_done(world, request, service, self.now) {
+        if let Some((count, consistent_after_us)) =
+            self.ledger.effect_done(world, request, service, self.now)
+        {
             let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
             match count {
                 1 => bucket.effects_done += 1,
                 2 => bucket.effects_duplicated += 1,
                 _ => {}
+            }
+            if let Some(wait_us) = consistent_after_us {
+                bucket.consistency.record(wait_us);
             }
         }
     }
@@ -229,6 +234,9 @@ impl Cx {
             if ok {
                 bucket.succeeded += 1;
                 bucket.latency.record(latency_us);
+                if self.ledger.consistent_when_answered(world, request) {
+                    bucket.consistency.record(0);
+                }
             } else {
                 bucket.failed += 1;
                 self.counters.world(world).user_failed += 1;

@@ -341,7 +341,8 @@ impl Ledger {
         }
     }
 
-    /// Counts a service's work for a request; returns the new count if the effect was expected.
+    /// Counts a service's work for a request; returns the new count if the effect was expected,
+    /// and, if it made a request told "done" consistent, how long after the answer (µs).
     #[inline]
     pub fn effect_done(
         &mut self,
@@ -349,7 +350,7 @@ impl Ledger {
         id: u64,
         service: usize,
         now: SimTime,
-    ) -> Option<u8> {
+    ) -> Option<(u8, Option<u64>)> {
         let executions = &mut self.totals[world.index()].executions;
         if executions.len() <= service {
             executions.resize(service + 1, 0);
@@ -367,8 +368,17 @@ impl Ledger {
             let answered = arrival + SimTime::from_ms(u64::from(fate.answered_after_ms));
             let wait_us = now.saturating_since(answered).as_us();
             self.totals[world.index()].consistency.record(wait_us);
+            return Some((count, Some(wait_us)));
         }
-        Some(count)
+        Some((count, None))
+    }
+
+    /// Whether a request told "done" in `world` had every effect done when it was answered.
+    pub fn consistent_when_answered(&self, world: World, id: u64) -> bool {
+        self.record(id).is_some_and(|r| {
+            let fate = &r.fates[world.index()];
+            fate.outcome == Outcome::Succeeded && is_consistent(fate, r.expected)
+        })
     }
 
     /// Whether the effect has already happened (what an idempotent consumer checks).

@@ -121,6 +121,8 @@ pub struct WorldBucket {
     pub succeeded: u64,
     pub failed: u64,
     pub latency: BucketHistogram,
+    /// Time to consistency of the requests that became consistent in this bucket.
+    pub consistency: BucketHistogram,
     pub effects_done: u64,
     pub effects_duplicated: u64,
     pub effects_lost: u64,
@@ -136,6 +138,7 @@ impl WorldBucket {
         self.succeeded += other.succeeded;
         self.failed += other.failed;
         self.latency.merge(&other.latency);
+        self.consistency.merge(&other.consistency);
         self.effects_done += other.effects_done;
         self.effects_duplicated += other.effects_duplicated;
         self.effects_lost += other.effects_lost;
@@ -257,7 +260,9 @@ impl TimeSeries {
 impl Bucket {
     fn approx_bytes(&self) -> usize {
         let world = |w: &WorldBucket| {
-            w.latency.approx_bytes() + (w.busy_max.capacity() + w.queue_max.capacity()) * 4
+            w.latency.approx_bytes()
+                + w.consistency.approx_bytes()
+                + (w.busy_max.capacity() + w.queue_max.capacity()) * 4
         };
         size_of::<Bucket>()
             + self.worlds.iter().map(world).sum::<usize>()

@@ -65,8 +65,15 @@ fn panels(data: &ChartData) -> [Panel<'_>; 4] {
             lines: vec![
                 (&data.latency_ms_p99[0], SYNC, false),
                 (&data.latency_ms_p99[1], EVENT, false),
+                (&data.consistency_ms_p99[0], SYNC, true),
+                (&data.consistency_ms_p99[1], EVENT, true),
             ],
-            y_max: peak(&[&data.latency_ms_p99[0], &data.latency_ms_p99[1]]),
+            y_max: peak(&[
+                &data.latency_ms_p99[0],
+                &data.latency_ms_p99[1],
+                &data.consistency_ms_p99[0],
+                &data.consistency_ms_p99[1],
+            ]),
         },
         Panel {
             title: Key::ChartLostDuplicated,
