@@ -229,12 +229,12 @@ impl Cx {
             .map(|r| r.arrival)
             .unwrap_or(self.now);
         let latency_us = self.now.saturating_since(arrival).as_us();
-        if self.ledger.respond(world, request, ok, latency_us) {
+        if let Some(consistent_now) = self.ledger.respond(world, request, ok, latency_us) {
             let bucket = &mut self.series.at(self.now.as_us()).worlds[world.index()];
             if ok {
                 bucket.succeeded += 1;
                 bucket.latency.record(latency_us);
-                if self.ledger.consistent_when_answered(world, request) {
+                if consistent_now {
                     bucket.consistency.record(0);
                 }
             } else {

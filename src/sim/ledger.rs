@@ -373,14 +373,6 @@ impl Ledger {
         Some((count, None))
     }
 
-    /// Whether a request told "done" in `world` had every effect done when it was answered.
-    pub fn consistent_when_answered(&self, world: World, id: u64) -> bool {
-        self.record(id).is_some_and(|r| {
-            let fate = &r.fates[world.index()];
-            fate.outcome == Outcome::Succeeded && is_consistent(fate, r.expected)
-        })
-    }
-
     /// Whether the effect has already happened (what an idempotent consumer checks).
     pub fn already_applied(&self, world: World, id: u64, service: usize) -> bool {
         self.record(id)
@@ -404,15 +396,14 @@ impl Ledger {
         }
     }
 
-    /// Records what the user was told, once.
+    /// Records what the user was told, once: None if the user had been answered already,
+    /// else whether the request was consistent at that moment (a success with its work done).
     #[inline]
-    pub fn respond(&mut self, world: World, id: u64, ok: bool, latency_us: u64) -> bool {
-        let Some(record) = self.record_mut(id) else {
-            return false;
-        };
+    pub fn respond(&mut self, world: World, id: u64, ok: bool, latency_us: u64) -> Option<bool> {
+        let record = self.record_mut(id)?;
         let fate = &mut record.fates[world.index()];
         if fate.outcome != Outcome::Pending {
-            return false;
+            return None;
         }
         fate.outcome = if ok {
             Outcome::Succeeded
@@ -435,7 +426,7 @@ impl Ledger {
             per_kind.failed += 1;
             totals.failed += 1;
         }
-        true
+        Some(consistent_now)
     }
 
     #[inline]
