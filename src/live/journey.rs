@@ -192,7 +192,7 @@ pub fn cause_of(
         .of(world)
         .filter(|c| c.overlaps(from_ms, to_ms))
         .filter(|c| services.is_empty() || c.chain.iter().any(|s| services.contains(&s.as_str())))
-        .max_by_key(|c| (!c.mechanism.is_lag() || world == World::Event, c.count))
+        .max_by_key(|c| c.count)
         .cloned()
 }
 

@@ -194,7 +194,6 @@ pub fn current(sim: &Simulation, world: World) -> Option<Cause> {
         // A story that goes on is extended in place, so it can sit behind newer, shorter ones.
         .take(RECENT_STORIES)
         .filter(|c| c.end_ms() + CURRENT_MS >= now_ms && c.at <= now_ms)
-        .filter(|c| !c.mechanism.is_lag() || world == World::Event)
         .max_by_key(|c| (!c.mechanism.is_lag(), c.count))
         .cloned()
 }

@@ -18,6 +18,21 @@ pub struct WhyGeometry {
 }
 
 impl WhyGeometry {
+    /// Each service's centre, by index.
+    fn centres(&self) -> Vec<Point> {
+        (0..self.nodes.len().max(1))
+            .map(|s| self.centre(s))
+            .collect()
+    }
+
+    /// Half a node's width and height at the stage's scale.
+    fn half_size(&self) -> (f32, f32) {
+        (
+            NODE_WIDTH / 2.0 * self.scale,
+            NODE_HEIGHT / 2.0 * self.scale,
+        )
+    }
+
     fn centre(&self, service: usize) -> Point {
         match self.nodes.get(service).copied().flatten() {
             Some(at) => at,
@@ -42,13 +57,8 @@ fn mark_of(explainer: Explainer, world: World) -> Option<WhyMark> {
 /// Rings and edges of the chain, drawn under the nodes while the marker is pressed.
 pub fn why_highlight(explainer: Explainer, world: World, geometry: &WhyGeometry) -> impl IntoView {
     let edges = geometry.edges.clone();
-    let centres: Vec<Point> = (0..geometry.nodes.len().max(1))
-        .map(|s| geometry.centre(s))
-        .collect();
-    let (half_w, half_h) = (
-        NODE_WIDTH / 2.0 * geometry.scale,
-        NODE_HEIGHT / 2.0 * geometry.scale,
-    );
+    let centres = geometry.centres();
+    let (half_w, half_h) = geometry.half_size();
     move || {
         let open = explainer.why_open.get() == Some(world);
         let mark = mark_of(explainer, world).filter(|_| open)?;
@@ -77,13 +87,8 @@ pub fn why_highlight(explainer: Explainer, world: World, geometry: &WhyGeometry)
 /// The marker itself, at the top right of the chain's first service.
 pub fn why_marker(explainer: Explainer, world: World, geometry: &WhyGeometry) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
-    let centres: Vec<Point> = (0..geometry.nodes.len().max(1))
-        .map(|s| geometry.centre(s))
-        .collect();
-    let (half_w, half_h) = (
-        NODE_WIDTH / 2.0 * geometry.scale,
-        NODE_HEIGHT / 2.0 * geometry.scale,
-    );
+    let centres = geometry.centres();
+    let (half_w, half_h) = geometry.half_size();
     let toggle = move || {
         explainer.why_open.update(|open| {
             *open = if *open == Some(world) {

@@ -3,7 +3,7 @@
 use super::counters::{Failure, ServiceTotals, WorldTotals};
 use super::lag::{GroupState, GroupWindow};
 use super::{Cause, Mechanism, RootState};
-use crate::sim::scenario::ActionKind;
+use crate::sim::scenario::{ActionKind, Target};
 use crate::sim::trace::World;
 
 /// A service as the engine saw it when the window closed.
@@ -183,11 +183,6 @@ fn depth(facts: &Facts, mut service: usize) -> usize {
 
 /// The event world's log: requests the producer gave up on, events a crashed leader lost.
 fn broker_causes(facts: &Facts) -> Vec<Cause> {
-    let broker = facts
-        .faults
-        .iter()
-        .find(|f| f.target.starts_with(crate::sim::ids::BROKER_PREFIX));
-    let root = broker.map_or_else(|| "broker".to_string(), |f| f.target.clone());
     let mut causes = Vec::new();
     for (count, mechanism) in [
         (facts.delta.producer_failed, Mechanism::NoLeader),
@@ -198,8 +193,7 @@ fn broker_causes(facts: &Facts) -> Vec<Cause> {
         }
         let walk = Walk::new(facts, 0);
         let mut cause = walk.cause(mechanism, count, (usize::MAX, RootState::BrokerDown));
-        cause.root.clone_from(&root);
-        cause.since_ms = broker.map(|f| f.started_ms);
+        name_broker_root(facts, &mut cause);
         causes.push(cause);
     }
     causes
@@ -277,14 +271,19 @@ fn group_cause(facts: &Facts, service: usize, window: &GroupWindow) -> Option<Ca
         (cause.partition, cause.offset) = (Some(partition), Some(offset));
     }
     if root.1 == RootState::BrokerDown {
-        let broker = facts
-            .faults
-            .iter()
-            .find(|f| f.target.starts_with(crate::sim::ids::BROKER_PREFIX));
-        cause.root = broker.map_or_else(|| "broker".to_string(), |f| f.target.clone());
-        cause.since_ms = broker.map(|f| f.started_ms);
+        name_broker_root(facts, &mut cause);
     }
     Some(cause)
+}
+
+/// A broker root is the broker whose fault was on during the window, and since when.
+fn name_broker_root(facts: &Facts, cause: &mut Cause) {
+    let broker = facts
+        .faults
+        .iter()
+        .find(|f| matches!(Target::named(&f.target), Target::Broker(_)));
+    cause.root = broker.map_or_else(|| "broker".to_string(), |f| f.target.clone());
+    cause.since_ms = broker.map(|f| f.started_ms);
 }
 
 /// A walk down the tree from the head, building the chain.
