@@ -119,14 +119,24 @@ fn a_killed_consumer_is_refused_in_one_world_and_lags_in_the_other() {
         "the span is the outage: {sync:?}"
     );
     let event = top_cause(&sim, World::Event);
-    assert_eq!(event.mechanism, Mechanism::ConsumerDown, "{event:?}");
+    assert_eq!(event.mechanism, Mechanism::SessionTimeout, "{event:?}");
     assert_eq!(
-        (event.root.as_str(), event.root_state),
+        (event.at, event.end_ms()),
+        (35_000.0, 65_000.0),
+        "restarted at 35 s, stalled until the old sessions expired: {event:?}"
+    );
+    let down = sim
+        .causes()
+        .of(World::Event)
+        .find(|c| c.mechanism == Mechanism::ConsumerDown)
+        .expect("the outage itself");
+    assert_eq!(
+        (down.root.as_str(), down.root_state),
         ("analytics", RootState::Killed)
     );
     assert!(
-        event.count > 400,
-        "15 s of signups at 40/s piled up: {event:?}"
+        down.count > 400,
+        "15 s of signups at 40/s piled up: {down:?}"
     );
 }
 

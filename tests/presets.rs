@@ -121,6 +121,7 @@ fn a_fault_episode_carries_the_damage_each_world_took_and_when_the_lag_drained()
     assert_eq!((episode.event.failed, episode.event.lost), (0, 0));
     assert_eq!(episode.lag_peak, report.event.max_lag);
     let drained = episode.drained_ms.expect("the lag drains");
-    assert!((35_000.0..45_000.0).contains(&drained), "{drained}");
+    // Restored at 35 s; the old members' sessions expire at 65 s, then it rebalances and drains.
+    assert!((65_000.0..75_000.0).contains(&drained), "{drained}");
     assert!(episode.settled_ms.unwrap() >= drained);
 }

@@ -6,10 +6,14 @@ mod common;
 use common::{crash_loop, one_group, run};
 use serde_json::json;
 
+/// Crash loops restart the consumer every 2 s: a short session timeout lets each restart
+/// rejoin before the next crash, so these tests see the commit modes and not the stall.
+const SESSION_MS: f64 = 300.0;
+
 #[test]
 fn commit_before_processing_loses_on_crash_and_never_duplicates() {
     let report = run(one_group(json!({
-        "event": { "commit": "before_processing" },
+        "event": { "session_timeout_ms": SESSION_MS, "commit": "before_processing" },
         "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10)
     })));
     let effects = &report.event.world.effects;
@@ -27,7 +31,7 @@ fn commit_before_processing_loses_on_crash_and_never_duplicates() {
 #[test]
 fn auto_commit_duplicates_on_crash_and_loses_nothing() {
     let report = run(one_group(json!({
-        "event": { "commit": "auto", "auto_commit_interval_ms": 5000 },
+        "event": { "session_timeout_ms": SESSION_MS, "commit": "auto", "auto_commit_interval_ms": 5000 },
         "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10)
     })));
     let effects = &report.event.world.effects;
@@ -42,10 +46,10 @@ fn auto_commit_duplicates_on_crash_and_loses_nothing() {
 #[test]
 fn after_processing_commit_duplicates_only_the_event_in_flight() {
     let auto = run(one_group(
-        json!({ "event": { "commit": "auto" }, "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10) }),
+        json!({ "event": { "session_timeout_ms": SESSION_MS, "commit": "auto" }, "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10) }),
     ));
     let after = run(one_group(json!({
-        "event": { "commit": "after_processing" },
+        "event": { "session_timeout_ms": SESSION_MS, "commit": "after_processing" },
         "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10)
     })));
     assert_eq!(after.event.world.effects.lost, 0);
@@ -60,7 +64,7 @@ fn after_processing_commit_duplicates_only_the_event_in_flight() {
 #[test]
 fn idempotent_consumers_remove_the_duplicates() {
     let report = run(one_group(json!({
-        "event": { "commit": "auto", "idempotent": true },
+        "event": { "session_timeout_ms": SESSION_MS, "commit": "auto", "idempotent": true },
         "faults": crash_loop("email", 5000.0, 500.0, 2000.0, 10)
     })));
     let effects = &report.event.world.effects;

@@ -175,8 +175,9 @@ fn an_injected_action_acts_like_a_timeline_fault_and_bad_ones_change_nothing() {
     assert!(live.report().sync.failed > 100);
 }
 
-/// Tolerance: the group restarts, then rebalances (1 s by default) before it reads again, and
-/// the histogram's resolution is about 3 %: the longest wait is the outage plus at most 2.5 s.
+/// Tolerance: the group restarts at 35 s, but reads again only once the crashed members'
+/// sessions expire (45 s after the kill) and it has rebalanced (1 s); the histogram's
+/// resolution is about 3 %: the longest wait is that stall plus at most 2.5 s.
 #[test]
 fn time_to_consistency_is_the_lag_in_time_in_the_event_world_and_zero_in_the_sync_world() {
     let mut sim = Simulation::new(presets::preset("killed-consumer").unwrap()).unwrap();
@@ -189,8 +190,8 @@ fn time_to_consistency_is_the_lag_in_time_in_the_event_world_and_zero_in_the_syn
         "answered after the work, or lost"
     );
     let event = &report.event.world.time_to_consistency_ms;
-    // analytics was down from 20 s to 35 s: an event published at 20 s waited the whole outage.
-    assert!(event.max >= 15_000.0 && event.max <= 17_500.0, "{event:?}");
+    // analytics was killed at 20 s and read again from 66 s: an event published at 20 s waited it all.
+    assert!(event.max >= 45_000.0 && event.max <= 48_500.0, "{event:?}");
     assert!(
         event.p50 < 50.0,
         "most requests never met the outage: {event:?}"

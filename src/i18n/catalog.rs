@@ -43,7 +43,7 @@ catalog! {
     CapOpenRequests, CapSnapshots, CapsLabel, StatusBehind, KeyboardHint, AboutRun,
     ParticleLegend, DotRequest, DotReply, DotFailure, DotEvent, NotApplied, Users, Producer,
     TopicLabel, PartitionShort, PartitionAria, NoLeader, BrokerShort, BrokerAria, Dlq,
-    WorkersShort, QueueShort, DoneShort, LagShort, InstancesShort, Rebalancing, StateUp,
+    WorkersShort, QueueShort, DoneShort, LagShort, InstancesShort, Rebalancing, SessionsPending, StateUp,
     StateKilled, StateHung, StateSlow, BreakerOpen, BreakerHalfOpen, Redeploying, CodeDiff,
     NodeAria, GroupAria, ActionsFor, Kill, Hang, Slow, Restore, RemoveConsumer, Instances,
     ScaleUp, ScaleDown, CloseMenu, BothWorldsNote, AddConsumerTitle, ConsumerName, ProcessingTime,

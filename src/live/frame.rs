@@ -93,6 +93,8 @@ pub struct GroupView {
     pub idle: usize,
     pub lag: u64,
     pub rebalancing: bool,
+    /// Time until crashed members' sessions expire, while restarted members wait on them.
+    pub sessions_expire_in_ms: Option<f64>,
     pub redeliveries: u64,
 }
 
@@ -274,6 +276,9 @@ fn group_views(sim: &Simulation) -> Vec<GroupView> {
                 idle: group.alive_instances() - group.active_instances(),
                 lag: sim.group_lag(s).unwrap_or(0),
                 rebalancing: group.rebalancing,
+                sessions_expire_in_ms: group
+                    .sessions_expire_at
+                    .map(|at| at.saturating_since(sim.now()).as_ms_f64()),
                 redeliveries: group.redeliveries,
             })
         })

@@ -38,6 +38,8 @@ pub enum Step {
         group: String,
         instance: u8,
         redelivery: bool,
+        /// Events in the poll it came in.
+        batch: u16,
     },
     Processed {
         group: String,
@@ -121,11 +123,13 @@ pub fn journey(sim: &Simulation, request: u64) -> [Vec<JourneyStep>; 2] {
                 group,
                 instance,
                 redelivery,
+                batch,
                 ..
             } if r == request => Step::Fetched {
                 group: name(group),
                 instance,
                 redelivery,
+                batch,
             },
             TraceKind::Processed {
                 request: r,

@@ -102,6 +102,11 @@ pub(super) enum Event {
     AutoCommit {
         group: GroupId,
     },
+    /// The members that crashed `crashes` crashes ago time out of the group.
+    SessionsExpired {
+        group: GroupId,
+        crashes: u32,
+    },
     /// An instance retries the event that failed.
     Reprocess(Poll),
 }

@@ -278,7 +278,8 @@ impl Simulation {
             Event::Poll { .. }
             | Event::Reprocess { .. }
             | Event::RebalanceDone { .. }
-            | Event::AutoCommit { .. } => self.in_groups(event),
+            | Event::AutoCommit { .. }
+            | Event::SessionsExpired { .. } => self.in_groups(event),
         }
     }
 

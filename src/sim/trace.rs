@@ -59,10 +59,14 @@ pub enum Reason {
     DeadLetter,
     /// The producer gave up waiting for an acknowledgement.
     ProducerTimeout,
+    /// The event's version was one the group (or, in the sync world, the callee) cannot read.
+    Schema,
+    /// The entry committed its own write and crashed before its event left the producer.
+    DualWrite,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 16] = [
         Reason::Refused,
         Reason::Rejected,
         Reason::Timeout,
@@ -77,6 +81,8 @@ impl Reason {
         Reason::BrokerCrash,
         Reason::DeadLetter,
         Reason::ProducerTimeout,
+        Reason::Schema,
+        Reason::DualWrite,
     ];
 
     /// The snake_case name used in reports and trace files.
@@ -96,6 +102,8 @@ impl Reason {
             Reason::BrokerCrash => "broker_crash",
             Reason::DeadLetter => "dead_letter",
             Reason::ProducerTimeout => "producer_timeout",
+            Reason::Schema => "schema",
+            Reason::DualWrite => "dual_write",
         }
     }
 }
@@ -196,6 +204,8 @@ pub enum TraceKind {
         partition: u16,
         offset: u64,
         redelivery: bool,
+        /// Events in the poll it came in.
+        batch: u16,
     },
     Processed {
         request: u64,
@@ -429,13 +439,15 @@ impl TraceKind {
                 partition,
                 offset,
                 redelivery,
+                batch,
             } => (
                 12,
                 [
                     u64::from(group),
                     u64::from(instance),
                     u64::from(partition),
-                    u64::from(redelivery),
+                    // A poll of one hashes as a fetch did before polls were batches.
+                    u64::from(redelivery) | (u64::from(batch.saturating_sub(1)) << 1),
                 ],
                 request,
                 offset,

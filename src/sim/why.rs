@@ -60,6 +60,8 @@ impl Simulation {
             .count();
         let state = if group.alive_instances() == 0 {
             GroupState::Down
+        } else if group.sessions_expire_at.is_some() {
+            GroupState::SessionsPending
         } else if group.rebalancing {
             GroupState::Rebalancing
         } else if (0..partitions.len()).any(|p| behind(p) && !self.log.leader_up(p)) {
@@ -83,7 +85,8 @@ impl Simulation {
             service,
             state,
             at_risk,
-            lag: self.group_lag(service).unwrap_or(0),
+            // The work it owes: committed lag also rises while a polled batch is processed.
+            lag: self.group_unprocessed(service).unwrap_or(0),
             instances: group.instances.len() as u32,
         })
     }

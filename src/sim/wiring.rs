@@ -128,7 +128,8 @@ impl Simulation {
         let was_up = self.worlds[world.index()].health(service) == Health::Up;
         let restarts = kind == ActionKind::Restore && !was_up;
         if is_group && (kind == ActionKind::Kill || restarts) {
-            self.groups.crash(&mut self.cx, GroupId::of(service));
+            self.groups
+                .crash(&mut self.cx, &self.log, GroupId::of(service));
         }
         self.in_world(world, |w, cx| w.apply_fault(cx, service, kind, factor));
         if is_group && restarts {
@@ -150,11 +151,15 @@ impl Simulation {
             }
             Event::Reprocess(poll) => self.groups.on_reprocess(&mut self.cx, &self.log, poll),
             Event::RebalanceDone { group, generation } => {
-                self.groups
-                    .on_rebalance_done(&mut self.cx, group, generation);
+                let groups = &mut self.groups;
+                groups.on_rebalance_done(&mut self.cx, &self.log, group, generation);
             }
             Event::AutoCommit { group } => {
                 self.groups.on_auto_commit(&mut self.cx, group);
+            }
+            Event::SessionsExpired { group, crashes } => {
+                self.groups
+                    .on_sessions_expired(&mut self.cx, group, crashes);
             }
             _ => {}
         }
@@ -177,8 +182,9 @@ impl Simulation {
 
     pub(super) fn scale_group(&mut self, service: usize, instances: u32) {
         let alive = self.event_service_health(service) == Health::Up;
+        let group = GroupId::of(service);
         self.groups
-            .scale(&mut self.cx, GroupId::of(service), instances, alive);
+            .scale(&mut self.cx, &self.log, group, instances, alive);
     }
 
     /// Where a new group starts reading, per partition.

@@ -240,13 +240,19 @@ fn step_text(locale: Locale, step: &JourneyStep) -> String {
             group,
             instance,
             redelivery,
+            batch,
         } => locale.fill(
             if *redelivery {
                 Key::JourneyRefetched
             } else {
                 Key::JourneyFetched
             },
-            &[("t", &t), ("group", group), ("i", &instance.to_string())],
+            &[
+                ("t", &t),
+                ("group", group),
+                ("i", &instance.to_string()),
+                ("n", &batch.to_string()),
+            ],
         ),
         Step::Processed { group } => {
             locale.fill(Key::JourneyProcessed, &[("t", &t), ("group", group)])

@@ -6,7 +6,7 @@
 use super::state::{Explainer, Target};
 use super::why::{WhyGeometry, why_caption, why_highlight, why_marker};
 use super::{UiLocale, focus_target, now_ms};
-use crate::i18n::{Key, Locale, format_number};
+use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
 use crate::live::layout::{
     CELLS_SHOWN, NAME_CHARS, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT,
@@ -770,7 +770,10 @@ fn group_node(
             if n.state() != NodeState::Up {
                 parts.insert(0, state_text(l, n));
             }
-            if g.rebalancing {
+            if let Some(left_ms) = g.sessions_expire_in_ms {
+                let left = format_duration_ms(l, left_ms);
+                parts.push(l.fill(Key::SessionsPending, &[("t", &left)]));
+            } else if g.rebalancing {
                 parts.push(l.text(Key::Rebalancing).to_string());
             }
             parts.join(" · ")

@@ -234,6 +234,7 @@ fn group_cause(facts: &Facts, service: usize, window: &GroupWindow) -> Option<Ca
     let (mechanism, root) = match state {
         GroupState::Down => (Mechanism::ConsumerDown, walk.state_of(service)),
         GroupState::Rebalancing => (Mechanism::Rebalance, (service, RootState::Itself)),
+        GroupState::SessionsPending => (Mechanism::SessionTimeout, (service, RootState::Itself)),
         GroupState::NoLeader => (
             Mechanism::LeaderElection,
             (usize::MAX, RootState::BrokerDown),

@@ -8,6 +8,8 @@
 pub enum GroupState {
     /// No instance alive.
     Down,
+    /// Restarted instances wait for the crashed members' sessions to time out.
+    SessionsPending,
     Rebalancing,
     /// A partition it is behind on has no leader.
     NoLeader,
@@ -25,11 +27,12 @@ impl GroupState {
     fn slot(self) -> usize {
         match self {
             GroupState::Down => 0,
-            GroupState::Rebalancing => 1,
-            GroupState::NoLeader => 2,
-            GroupState::Blocked { .. } => 3,
-            GroupState::AllBusy => 4,
-            GroupState::Flowing => 5,
+            GroupState::SessionsPending => 1,
+            GroupState::Rebalancing => 2,
+            GroupState::NoLeader => 3,
+            GroupState::Blocked { .. } => 4,
+            GroupState::AllBusy => 5,
+            GroupState::Flowing => 6,
         }
     }
 }
@@ -38,7 +41,7 @@ impl GroupState {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GroupWindow {
     /// Ticks per state, in [`GroupState`] order.
-    pub ticks: [u32; 6],
+    pub ticks: [u32; 7],
     /// The last poison event seen blocking a partition.
     pub blocked: Option<(u16, u64)>,
     /// Ticks when the oldest unread event was close to retention's deletion.
@@ -56,17 +59,18 @@ impl GroupWindow {
 
     /// The state the group spent most ticks in, other than flowing; worst first on ties.
     pub fn dominant(&self) -> Option<GroupState> {
-        let (slot, ticks) = (0..5)
+        let (slot, ticks) = (0..6)
             .map(|s| (s, self.ticks[s]))
-            .max_by_key(|&(s, t)| (t, 5 - s))?;
+            .max_by_key(|&(s, t)| (t, 6 - s))?;
         if ticks == 0 {
             return None;
         }
         Some(match slot {
             0 => GroupState::Down,
-            1 => GroupState::Rebalancing,
-            2 => GroupState::NoLeader,
-            3 => {
+            1 => GroupState::SessionsPending,
+            2 => GroupState::Rebalancing,
+            3 => GroupState::NoLeader,
+            4 => {
                 let (partition, offset) = self.blocked.unwrap_or_default();
                 GroupState::Blocked { partition, offset }
             }

@@ -59,6 +59,9 @@ pub enum Mechanism {
     BlockedPartition,
     /// The group was rebalancing.
     Rebalance,
+    /// The group's service had restarted, but its crashed members still held the
+    /// partitions until their sessions timed out.
+    SessionTimeout,
     /// Partitions the group reads had no leader.
     LeaderElection,
     /// Every instance was busy with its own work: too few for the arrival rate.
@@ -76,6 +79,7 @@ impl Mechanism {
                 | Mechanism::WaitingOnCallee
                 | Mechanism::BlockedPartition
                 | Mechanism::Rebalance
+                | Mechanism::SessionTimeout
                 | Mechanism::LeaderElection
                 | Mechanism::TooFewInstances
                 | Mechanism::Retention

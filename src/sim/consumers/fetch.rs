@@ -8,7 +8,7 @@ use crate::sim::scenario::CommitMode;
 use crate::sim::time::SimTime;
 use crate::sim::trace::{Reason, TraceKind, World};
 
-use super::{GroupNews, Groups, InFlight, Instance, trace_commit};
+use super::{Batch, GroupNews, Groups, InFlight, Instance, trace_commit};
 
 impl Groups {
     /// The instance, if it is alive and still the incarnation an event was meant for.
@@ -24,58 +24,103 @@ impl Groups {
             .filter(|instance| instance.alive && instance.incarnation == incarnation)
     }
 
-    /// An instance looks for its next event, round-robin over its partitions.
+    /// An instance goes on with its batch, or polls a new one: up to `max_poll_records`
+    /// events from the next of its partitions (round-robin) that has any.
     pub(in crate::sim) fn on_poll(&mut self, cx: &mut Cx, log: &Log, poll: Poll, killed: bool) {
         let (service, index) = (poll.service(), poll.index());
         if killed {
             return;
         }
-        let Some((slot, p, offset)) = self.next_fetch(log, poll) else {
+        let Some(instance) = self.live_instance(service, index, poll.incarnation) else {
             return;
         };
-        let entry = *log.partitions()[p]
-            .entry(offset)
-            .expect("offset inside the log");
+        if instance.busy.is_some() {
+            return;
+        }
+        if let Some(batch) = instance.batch.filter(|b| b.next < b.end) {
+            self.start_event(cx, log, service, index, batch);
+            return;
+        }
+        let Some((slot, p, from)) = self.next_fetch(log, poll) else {
+            return;
+        };
+        let wanted = u64::from(cx.scenario.event.max_poll_records.max(1));
+        let end = log.partitions()[p].high_watermark.min(from + wanted);
         let commit_first = cx.scenario.event.commit == CommitMode::BeforeProcessing;
         let group = self.group_mut(service).expect("checked above");
+        group.position[p] = end;
+        let commits = commit_first && group.committed[p] < end;
+        if commits {
+            group.committed[p] = end;
+        }
         let instance = &mut group.instances[index];
         instance.next = slot + 1;
-        instance.busy = Some(InFlight {
+        let batch = Batch {
             partition: p as u16,
+            from,
+            next: from,
+            end,
+        };
+        instance.batch = Some(batch);
+        if commits {
+            trace_commit(cx, service, p as u16, end);
+        }
+        self.start_event(cx, log, service, index, batch);
+    }
+
+    /// The instance starts on the next event of its batch. One that retention deleted
+    /// meanwhile was counted lost when it went, and is skipped.
+    fn start_event(&mut self, cx: &mut Cx, log: &Log, service: usize, index: usize, batch: Batch) {
+        let p = batch.partition as usize;
+        let offset = batch.next;
+        let entry = log.partitions()[p].entry(offset).copied();
+        let group = self.group_mut(service).expect("checked by the caller");
+        let instance = &mut group.instances[index];
+        let Some(entry) = entry else {
+            instance.batch = Some(Batch {
+                next: offset + 1,
+                ..batch
+            });
+            let incarnation = instance.incarnation;
+            let poll = Poll {
+                group: GroupId::of(service),
+                instance: index as u8,
+                incarnation,
+            };
+            cx.queue.push(cx.now, Event::Poll(poll));
+            return;
+        };
+        instance.busy = Some(InFlight {
+            partition: batch.partition,
             offset,
             request: entry.request(),
             attempts: 0,
         });
         let redelivery = offset < group.fetched_high[p];
         group.fetched_high[p] = group.fetched_high[p].max(offset + 1);
-        group.position[p] = offset + 1;
         if redelivery {
             group.redeliveries += 1;
-        }
-        if commit_first && group.committed[p] <= offset {
-            group.committed[p] = offset + 1;
         }
         let fetched = TraceKind::Fetched {
             request: entry.request(),
             group: service as u8,
             instance: index as u8,
-            partition: p as u16,
+            partition: batch.partition,
             offset,
             redelivery,
+            batch: batch.len().min(u64::from(u16::MAX)) as u16,
         };
         cx.record(World::Event, fetched);
-        if commit_first {
-            trace_commit(cx, service, p as u16, offset + 1);
-        }
         self.process_in_flight(cx, log, service, index);
     }
 
-    /// The instance's next event, round-robin over its partitions, if it may fetch now:
+    /// The instance's next poll, round-robin over its partitions, if it may poll now:
     /// (slot in its assignment, partition, offset).
     fn next_fetch(&self, log: &Log, poll: Poll) -> Option<(usize, usize, u64)> {
         let instance = self.live_instance(poll.service(), poll.index(), poll.incarnation)?;
         let group = self.group(poll.service())?;
-        if !group.subscribed || group.rebalancing || instance.busy.is_some() {
+        let stalled = group.rebalancing || group.sessions_expire_at.is_some();
+        if !group.subscribed || stalled || instance.busy.is_some() {
             return None;
         }
         let count = instance.partitions.len();
@@ -163,11 +208,19 @@ impl Groups {
         let Some(group) = self.group_mut(service) else {
             return;
         };
-        let Some(in_flight) = group.instances[index].busy.take() else {
+        let instance = &mut group.instances[index];
+        let Some(in_flight) = instance.busy.take() else {
             return;
         };
-        let p = in_flight.partition as usize;
         let next = in_flight.offset + 1;
+        let batch_end = match instance.batch.as_mut() {
+            Some(batch) => {
+                batch.next = next;
+                (next >= batch.end).then_some(batch.end)
+            }
+            None => Some(next),
+        };
+        let p = in_flight.partition as usize;
         group.completed[p] = group.completed[p].max(next);
         group.processed += 1;
         let published_at = log.partitions()[p]
@@ -182,9 +235,10 @@ impl Groups {
             }
             group.newest_processed_at = group.newest_processed_at.max(published_at);
         }
-        let committed = commit_after && group.committed[p] < next;
-        if committed {
-            group.committed[p] = next;
+        // After processing, the commit follows the whole batch, as a poll loop's does.
+        let commit_to = batch_end.filter(|&end| commit_after && group.committed[p] < end);
+        if let Some(end) = commit_to {
+            group.committed[p] = end;
         }
         let incarnation = group.instances[index].incarnation;
         let processed = TraceKind::Processed {
@@ -195,8 +249,8 @@ impl Groups {
             ok: true,
         };
         cx.record(World::Event, processed);
-        if committed {
-            trace_commit(cx, service, in_flight.partition, next);
+        if let Some(end) = commit_to {
+            trace_commit(cx, service, in_flight.partition, end);
         }
         cx.queue.push(
             cx.now,
@@ -206,6 +260,9 @@ impl Groups {
                 incarnation,
             }),
         );
+        if batch_end.is_some() {
+            self.batch_ended(cx, service);
+        }
     }
 
     /// Retry with backoff; after the last attempt, park in the DLQ if there is one,
@@ -276,6 +333,10 @@ impl Groups {
         else {
             return;
         };
+        let batch = self
+            .live_instance(service, index, incarnation)
+            .and_then(|i| i.batch)
+            .map_or(1, |b| b.len().min(u64::from(u16::MAX)) as u16);
         let redelivered = TraceKind::Fetched {
             request: in_flight.request,
             group: service as u8,
@@ -283,6 +344,7 @@ impl Groups {
             partition: in_flight.partition,
             offset: in_flight.offset,
             redelivery: true,
+            batch,
         };
         cx.record(World::Event, redelivered);
         self.process_in_flight(cx, log, service, index);

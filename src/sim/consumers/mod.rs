@@ -1,10 +1,11 @@
 //! Consumer groups: instances, partition assignment, fetching, commits, rebalances, retries and the dead-letter queue.
 //!
-//! Each direct child of the entry service is a group. An instance takes one event
-//! at a time from its partitions and runs the group's service on it (deeper
-//! services are called synchronously, as real consumers do). Where the offset is
-//! committed decides what a crash does: before processing loses the event, after
-//! processing (or by the auto-commit timer) replays it.
+//! Each direct child of the entry service is a group. An instance polls a batch of up to
+//! `max_poll_records` events from one of its partitions, then runs the group's service on
+//! each in order (deeper services are called synchronously, as real consumers do). Where
+//! the offset is committed decides what a crash does: before processing loses the rest of
+//! the batch, after processing (or by the auto-commit timer) replays it. A crashed
+//! instance keeps its partitions until its session times out; a graceful leave does not.
 
 use super::context::{Cx, Event, Outbox, Poll, Reply};
 use super::ids::{GroupId, PartitionId};
@@ -15,6 +16,10 @@ use super::trace::{Reason, TraceKind, World};
 
 mod fetch;
 
+/// Kafka's `max.poll.interval.ms` default: a member that has not polled again by then
+/// is dropped from the group.
+const MAX_POLL_INTERVAL_MS: u64 = 300_000;
+
 /// The event an instance is working on.
 #[derive(Clone, Copy, Debug)]
 pub struct InFlight {
@@ -22,6 +27,28 @@ pub struct InFlight {
     pub offset: u64,
     pub request: u64,
     pub attempts: u32,
+}
+
+/// What one poll returned, held in the instance's memory: offsets `next..end` of one
+/// partition are still to be processed. Kafka hands a poll's records over at once, so
+/// neither a rebalance nor retention takes them back; only a crash does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Batch {
+    pub partition: u16,
+    /// The first offset the poll returned.
+    pub from: u64,
+    pub next: u64,
+    pub end: u64,
+}
+
+impl Batch {
+    pub fn len(&self) -> u64 {
+        self.end - self.from
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.from
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -32,6 +59,7 @@ pub struct Instance {
     pub partitions: Vec<u16>,
     next: usize,
     pub busy: Option<InFlight>,
+    pub batch: Option<Batch>,
 }
 
 impl Instance {
@@ -42,6 +70,7 @@ impl Instance {
             partitions: Vec::new(),
             next: 0,
             busy: None,
+            batch: None,
         }
     }
 
@@ -50,7 +79,15 @@ impl Instance {
         self.alive = false;
         self.incarnation += 1;
         self.busy = None;
+        self.batch = None;
         self.partitions.clear();
+    }
+
+    /// The offsets of its batch it has not finished, the one in progress included.
+    fn unfinished(&self) -> Option<(usize, std::ops::Range<u64>)> {
+        let batch = self.batch.filter(|_| self.alive)?;
+        let from = self.busy.map_or(batch.next, |b| b.offset);
+        (from < batch.end).then_some((batch.partition as usize, from..batch.end))
     }
 }
 
@@ -80,6 +117,17 @@ pub struct Group {
     pub out_of_order: u64,
     /// An auto-commit tick is queued, so switching to auto-commit mid-run never queues two.
     pub auto_commit_armed: bool,
+    /// Crashed members still hold their partitions until then: nothing is fetched, and
+    /// members that restart in the meantime wait for the rebalance at expiry.
+    pub sessions_expire_at: Option<SimTime>,
+    /// Counts crashes, so an expiry meant for an earlier crash is ignored.
+    crashes: u32,
+    /// Events redelivered or lost because an instance died mid-batch.
+    pub lost_in_batches: u64,
+    /// A rebalance waiting for members to finish their batches gives up on them then.
+    rebalance_deadline: Option<SimTime>,
+    /// Versions this group can read (bit `v - 1` for version `v`): upgrades add to it.
+    pub reads: u64,
 }
 
 impl Group {
@@ -112,6 +160,11 @@ impl Group {
             newest_processed_at: SimTime::ZERO,
             out_of_order: 0,
             auto_commit_armed: false,
+            sessions_expire_at: None,
+            crashes: 0,
+            lost_in_batches: 0,
+            rebalance_deadline: None,
+            reads: 1,
         }
     }
 
@@ -272,10 +325,11 @@ impl Groups {
         )
     }
 
-    /// The subscribed groups that have not committed `offset` of `partition`.
+    /// The subscribed groups that have not committed `offset` of `partition`, or have
+    /// committed it unread (before processing): they will never see it once it is deleted.
     pub(super) fn behind_offset(&self, partition: PartitionId, offset: u64) -> Vec<usize> {
         let p = partition.index();
-        let behind = |g: &Group| g.subscribed && g.committed[p] <= offset;
+        let behind = |g: &Group| g.subscribed && g.committed[p].min(g.completed[p]) <= offset;
         (0..self.by_service.len())
             .filter(|&service| self.group(service).is_some_and(behind))
             .collect()
@@ -309,37 +363,89 @@ impl Groups {
         }
     }
 
-    /// Every instance of the group dies: an event committed before processing is lost,
-    /// and uncommitted progress is forgotten (so it will be processed again).
-    pub(super) fn crash(&mut self, cx: &mut Cx, group: GroupId) {
+    /// Every instance of the group dies. The rest of each batch committed before processing
+    /// is lost; uncommitted progress is forgotten (so it will be processed again). The
+    /// group notices only when the members' sessions time out: until then their partitions
+    /// stall, even if the service restarts.
+    pub(super) fn crash(&mut self, cx: &mut Cx, log: &Log, group: GroupId) {
         let service = group.index();
         let Some(group) = self.group(service) else {
             return;
         };
-        let mut lost = Vec::new();
-        for instance in &group.instances {
-            if let Some(in_flight) = instance.busy.filter(|_| instance.alive)
-                && group.committed[in_flight.partition as usize] > in_flight.offset
-            {
-                lost.push(in_flight.request);
-            }
+        if group.alive_instances() == 0 {
+            // Already down: a second crash must not restart the session clock.
+            return;
         }
-        for request in lost {
-            cx.mark_subtree_lost(
-                World::Event,
-                request,
-                service,
-                Reason::CommittedBeforeProcessing,
-            );
-        }
+        let abandoned: Vec<_> = group
+            .instances
+            .iter()
+            .filter_map(Instance::unfinished)
+            .collect();
+        self.abandon(cx, log, service, &abandoned);
+        let timeout = SimTime::from_ms_f64(cx.scenario.event.session_timeout_ms);
         let group = self.group_mut(service).expect("checked above");
         group.instances.iter_mut().for_each(Instance::stop);
         group.completed.clone_from(&group.committed);
         group.position.clone_from(&group.committed);
-        group.owner.iter_mut().for_each(|o| *o = None);
+        if group.sessions_expire_at.is_some() {
+            // Restarted members that die before the old sessions expire never held a
+            // partition; the rebalance at expiry simply finds them gone.
+            return;
+        }
+        group.crashes += 1;
+        group.sessions_expire_at = Some(cx.now + timeout);
+        let crashes = group.crashes;
+        let expiry = Event::SessionsExpired {
+            group: GroupId::of(service),
+            crashes,
+        };
+        cx.queue.push(cx.now + timeout, expiry);
     }
 
-    /// Instances come back after a crash and rejoin the group.
+    /// Batches their instances will never finish: offsets committed unread are lost for
+    /// good; the others are fetched again from the committed offset.
+    fn abandon(
+        &mut self,
+        cx: &mut Cx,
+        log: &Log,
+        service: usize,
+        batches: &[(usize, std::ops::Range<u64>)],
+    ) {
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        let mut lost = Vec::new();
+        for (p, range) in batches {
+            let committed = group.committed[*p];
+            group.lost_in_batches += range.end - range.start;
+            let unread = range.start..range.end.min(committed);
+            let entries = &log.partitions()[*p];
+            lost.extend(unread.filter_map(|o| entries.entry(o).map(|e| e.request())));
+        }
+        for request in lost {
+            let reason = Reason::CommittedBeforeProcessing;
+            cx.mark_subtree_lost(World::Event, request, service, reason);
+        }
+    }
+
+    /// The crashed members' sessions time out: the group rebalances over whoever is alive.
+    pub(super) fn on_sessions_expired(&mut self, cx: &mut Cx, group: GroupId, crashes: u32) {
+        let service = group.index();
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
+        if group.crashes != crashes || group.sessions_expire_at.is_none() {
+            return;
+        }
+        group.sessions_expire_at = None;
+        group.owner.iter_mut().for_each(|o| *o = None);
+        if group.subscribed {
+            self.begin_rebalance(cx, service);
+        }
+    }
+
+    /// Instances come back after a crash under new member ids. They join at once if the
+    /// old members' sessions have expired; otherwise they wait for that rebalance.
     pub(super) fn revive(&mut self, cx: &mut Cx, group: GroupId) {
         let service = group.index();
         let Some(group) = self.group_mut(service) else {
@@ -351,15 +457,34 @@ impl Groups {
         for instance in &mut group.instances {
             instance.alive = true;
         }
-        self.begin_rebalance(cx, service);
+        if group.sessions_expire_at.is_none() {
+            self.begin_rebalance(cx, service);
+        }
     }
 
-    pub(super) fn scale(&mut self, cx: &mut Cx, group: GroupId, instances: u32, alive: bool) {
+    /// A graceful change of size: instances that leave say so, and the group rebalances at
+    /// once. A leaving instance stops mid-batch, as a shutdown without a final commit does.
+    pub(super) fn scale(
+        &mut self,
+        cx: &mut Cx,
+        log: &Log,
+        group: GroupId,
+        instances: u32,
+        alive: bool,
+    ) {
         let service = group.index();
-        let Some(group) = self.group_mut(service) else {
+        let wanted = instances as usize;
+        let Some(group) = self.group(service) else {
             return;
         };
-        let wanted = instances as usize;
+        let leaving: Vec<_> = group
+            .instances
+            .iter()
+            .skip(wanted)
+            .filter_map(Instance::unfinished)
+            .collect();
+        self.abandon(cx, log, service, &leaving);
+        let group = self.group_mut(service).expect("checked above");
         while group.instances.len() > wanted {
             group.instances.pop();
         }
@@ -380,6 +505,7 @@ impl Groups {
         };
         group.generation += 1;
         group.rebalancing = true;
+        group.rebalance_deadline = None;
         if auto {
             group.committed.clone_from(&group.completed);
         }
@@ -393,22 +519,83 @@ impl Groups {
         );
     }
 
-    pub(super) fn on_rebalance_done(&mut self, cx: &mut Cx, group: GroupId, generation: u32) {
+    pub(super) fn on_rebalance_done(
+        &mut self,
+        cx: &mut Cx,
+        log: &Log,
+        group: GroupId,
+        generation: u32,
+    ) {
         let service = group.index();
-        let auto = cx.scenario.event.commit == CommitMode::Auto;
         let Some(group) = self.group_mut(service) else {
             return;
         };
         if group.generation != generation || !group.subscribed {
             return;
         }
+        if group.sessions_expire_at.is_some() {
+            // The coordinator still waits for the crashed members; expiry rebalances again.
+            return;
+        }
+        let unfinished: Vec<_> = group
+            .instances
+            .iter()
+            .filter_map(Instance::unfinished)
+            .collect();
+        if unfinished.is_empty() {
+            self.finish_rebalance(cx, service);
+            return;
+        }
+        match group.rebalance_deadline {
+            // Members rejoin from their next poll, so the rebalance waits for their batches;
+            // one still busy at `max.poll.interval.ms` is dropped with what it had left.
+            None => {
+                let deadline = cx.now + SimTime::from_ms(MAX_POLL_INTERVAL_MS);
+                group.rebalance_deadline = Some(deadline);
+                let done = Event::RebalanceDone {
+                    group: GroupId::of(service),
+                    generation,
+                };
+                cx.queue.push(deadline, done);
+            }
+            Some(deadline) if cx.now >= deadline => {
+                let group = self.group_mut(service).expect("checked above");
+                for instance in &mut group.instances {
+                    instance.busy = None;
+                    instance.batch = None;
+                }
+                self.abandon(cx, log, service, &unfinished);
+                self.finish_rebalance(cx, service);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Every member has rejoined: partitions are assigned anew.
+    fn finish_rebalance(&mut self, cx: &mut Cx, service: usize) {
+        let auto = cx.scenario.event.commit == CommitMode::Auto;
+        let Some(group) = self.group_mut(service) else {
+            return;
+        };
         group.rebalancing = false;
+        group.rebalance_deadline = None;
         if auto {
             for p in 0..group.committed.len() {
                 group.committed[p] = group.committed[p].max(group.completed[p]);
             }
         }
         self.assign(cx, service);
+    }
+
+    /// A batch ended: if a rebalance was waiting for it and was the last, it completes.
+    pub(super) fn batch_ended(&mut self, cx: &mut Cx, service: usize) {
+        let Some(group) = self.group(service) else {
+            return;
+        };
+        let waiting = group.rebalancing && group.rebalance_deadline.is_some();
+        if waiting && group.instances.iter().all(|i| i.unfinished().is_none()) {
+            self.finish_rebalance(cx, service);
+        }
     }
 
     /// Round-robin assignment of partitions to alive instances; extra instances sit idle.

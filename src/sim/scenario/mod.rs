@@ -39,6 +39,11 @@ pub mod limits {
     pub const MAX_FAULTS: usize = 10_000;
     pub const MAX_KINDS: usize = 16;
     pub const MAX_LOG_EVENTS: u32 = 2_000_000;
+    /// Kafka has no cap; past a few thousand a poll stops being a batch anyone reads.
+    pub const MAX_POLL_RECORDS: u32 = 10_000;
+    /// Event versions a run may deploy, the first included: a log entry keeps its version
+    /// in spare bits of its request id, and a group's readable versions in a 64-bit mask.
+    pub const MAX_EVENT_VERSIONS: u16 = 64;
 }
 
 /// A whole scenario: topology, workload, settings of both worlds and a fault timeline.
@@ -312,6 +317,19 @@ pub enum CommitMode {
     Auto,
 }
 
+/// How the event world's entry makes its own write and its event durable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishMode {
+    /// Commits its database write, then publishes: a crash in between loses the event
+    /// still in the producer's buffer, and the user may hear "failed" for work that exists.
+    #[default]
+    DualWrite,
+    /// Writes the event into an outbox table in the same transaction; a relay publishes it
+    /// after `outbox_poll_ms`. Never lost, a little later.
+    Outbox,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StartFrom {
@@ -392,6 +410,33 @@ pub struct EventSettings {
     /// A size cap on the log, like Kafka's retention.bytes: the oldest events go first.
     #[serde(default = "defaults::max_log_events")]
     pub max_log_events: u32,
+    /// Events one poll returns at most (Kafka's `max.poll.records`); an instance processes
+    /// them in order before it polls again, and commits around the whole batch.
+    #[serde(
+        default = "defaults::max_poll_records",
+        skip_serializing_if = "defaults::is_max_poll_records"
+    )]
+    pub max_poll_records: u32,
+    /// How long a crashed instance keeps its partitions before the group notices it
+    /// (Kafka's `session.timeout.ms`); a graceful leave rebalances at once.
+    #[serde(
+        default = "defaults::session_timeout_ms",
+        skip_serializing_if = "defaults::is_session_timeout_ms"
+    )]
+    pub session_timeout_ms: f64,
+    /// A schema registry checks each event version at the producer and refuses one that a
+    /// subscribed group cannot read.
+    #[serde(default, skip_serializing_if = "defaults::is_false")]
+    pub schema_registry: bool,
+    /// How the entry's own write and its event are made durable.
+    #[serde(default, skip_serializing_if = "defaults::is_dual_write")]
+    pub publish: PublishMode,
+    /// How often the outbox relay looks for new rows to publish.
+    #[serde(
+        default = "defaults::outbox_poll_ms",
+        skip_serializing_if = "defaults::is_outbox_poll_ms"
+    )]
+    pub outbox_poll_ms: f64,
 }
 
 impl Default for EventSettings {
@@ -503,6 +548,32 @@ mod defaults {
     }
     pub fn producer_timeout_ms() -> f64 {
         1_000.0
+    }
+    // Settings added after files were first shared are written only when they differ
+    // from their default, so a file from before reads back byte for byte.
+    pub fn max_poll_records() -> u32 {
+        500
+    }
+    pub fn is_max_poll_records(value: &u32) -> bool {
+        *value == max_poll_records()
+    }
+    pub fn is_session_timeout_ms(value: &f64) -> bool {
+        *value == session_timeout_ms()
+    }
+    pub fn is_outbox_poll_ms(value: &f64) -> bool {
+        *value == outbox_poll_ms()
+    }
+    pub fn is_false(value: &bool) -> bool {
+        !*value
+    }
+    pub fn is_dual_write(value: &super::PublishMode) -> bool {
+        *value == super::PublishMode::DualWrite
+    }
+    pub fn session_timeout_ms() -> f64 {
+        45_000.0
+    }
+    pub fn outbox_poll_ms() -> f64 {
+        100.0
     }
     pub fn max_log_events() -> u32 {
         200_000

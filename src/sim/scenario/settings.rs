@@ -7,7 +7,9 @@
 //! brokers, services) are not here; the engine reads these settings each time they
 //! matter, so a change takes effect at once.
 
-use super::{Acks, Arrivals, BreakerSettings, CommitMode, RetrySettings, Scenario, json_number};
+use super::{
+    Acks, Arrivals, BreakerSettings, CommitMode, PublishMode, RetrySettings, Scenario, json_number,
+};
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -89,6 +91,11 @@ live_settings! {
     Dlq(bool) = "event.dlq" => |s, v| { s.event.dlq = *v; true };
     MaxProcessingAttempts(u32) = "event.max_processing_attempts" => |s, v| { s.event.max_processing_attempts = *v; true };
     ProducerTimeoutMs(f64) = "event.producer_timeout_ms" => |s, v| { s.event.producer_timeout_ms = *v; true };
+    MaxPollRecords(u32) = "event.max_poll_records" => |s, v| { s.event.max_poll_records = *v; true };
+    SessionTimeoutMs(f64) = "event.session_timeout_ms" => |s, v| { s.event.session_timeout_ms = *v; true };
+    SchemaRegistry(bool) = "event.schema_registry" => |s, v| { s.event.schema_registry = *v; true };
+    Publish(PublishMode) = "event.publish" => |s, v| { s.event.publish = *v; true };
+    OutboxPollMs(f64) = "event.outbox_poll_ms" => |s, v| { s.event.outbox_poll_ms = *v; true };
     Arrivals(Arrivals) = "workload.arrivals" => |s, v| { s.workload.arrivals = v.clone(); true };
     RatePerS(f64) = "workload.arrivals.rate_per_s" => |s, v| { s.workload.arrivals.set_rate_per_s(*v); true };
     BurstRatePerS(f64) = "workload.arrivals.burst_rate_per_s" => |s, v| match &mut s.workload.arrivals {

@@ -190,6 +190,8 @@ impl Scenario {
                 0.0,
             ),
             ("event.failover_ms", event.failover_ms, 0.0),
+            ("event.session_timeout_ms", event.session_timeout_ms, 1.0),
+            ("event.outbox_poll_ms", event.outbox_poll_ms, 1.0),
             (
                 "event.producer_timeout_ms",
                 event.producer_timeout_ms,
@@ -199,6 +201,13 @@ impl Scenario {
         for (field, value, min) in delays {
             check_range(field, value, min, longest)?;
         }
+        let records = event.max_poll_records;
+        check_count(
+            "event.max_poll_records",
+            records,
+            1,
+            limits::MAX_POLL_RECORDS,
+        )?;
         let events = event.max_log_events;
         check_count("event.max_log_events", events, 1, limits::MAX_LOG_EVENTS)
     }
