@@ -64,6 +64,7 @@ catalog! {
     ExportScenario, ExportReport, ExportTrace, ExportExercise, ExportSettings, ExportChart,
     TimelineLabel, TimelineScrub, TimelineTime, TimelinePast, MarkAt, ActionKill, ActionHang,
     ActionSlow, ActionRestore, ActionAdd, ActionRemove, ActionScale, ActionConfigure,
+    ActionDeployCompatible, ActionDeployBreaking, ActionUpgrade,
     BranchesTitle, BranchesNote, BranchOriginal, BranchFrom, CompareWith, CompareNone,
     CompareBranch, CompareTitle, CompareMetric, CompareFaded, EditArchitecture, EditorTitle,
     EditorNote, EditorBlank, EditorUndo, EditorRedo, EditorUndoRestarts, EditorRedoRestarts,

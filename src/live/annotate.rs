@@ -10,7 +10,7 @@ use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::sim::Simulation;
 use crate::sim::causes::Cause;
 use crate::sim::episodes::Episode;
-use crate::sim::scenario::{Action, ActionKind, Setting, SettingsPatch, Target};
+use crate::sim::scenario::{Action, ActionKind, Compatibility, Setting, SettingsPatch, Target};
 use crate::sim::trace::World;
 
 use super::why;
@@ -37,6 +37,11 @@ pub fn action_text(locale: Locale, action: &Action) -> String {
         ActionKind::RemoveService => Key::ActionRemove,
         ActionKind::Scale => Key::ActionScale,
         ActionKind::Configure => Key::ActionConfigure,
+        ActionKind::DeployEventVersion => match action {
+            Action::DeployEventVersion(Compatibility::Breaking) => Key::ActionDeployBreaking,
+            _ => Key::ActionDeployCompatible,
+        },
+        ActionKind::Upgrade => Key::ActionUpgrade,
     };
     locale.fill(
         key,

@@ -11,6 +11,7 @@ use super::metrics::TimeSeries;
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::scenario::Scenario;
+use super::schema::Schemas;
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{Reason, Trace, TraceKind, World};
@@ -77,7 +78,11 @@ pub(super) enum Event {
         job: JobId,
         partition: PartitionId,
         request: u64,
+        /// The entry's life that sent it (see `Cx::producer_epoch`).
+        epoch: u32,
     },
+    /// The outbox relay looks for rows to publish.
+    OutboxPoll,
     ProduceAck {
         job: JobId,
         partition: PartitionId,
@@ -138,6 +143,11 @@ pub(super) struct Cx {
     pub(super) streams: Streams,
     /// What causes are computed from, kept as the run goes (see `causes`).
     pub(super) counters: CauseCounters,
+    /// The version the entry writes, and what each reader can read.
+    pub(super) schemas: Schemas,
+    /// The event world's entry process's life: bumped when it is killed or restarted, so
+    /// a send still in the dead process's producer buffer is known to be gone.
+    pub(super) producer_epoch: u32,
 }
 
 impl Cx {
@@ -153,7 +163,21 @@ impl Cx {
             series: self.series.clone(),
             streams: self.streams.clone(),
             counters: self.counters.clone(),
+            schemas: self.schemas.clone(),
+            producer_epoch: self.producer_epoch,
         }
+    }
+
+    /// With a schema registry, whether it refuses the version written now: some group
+    /// subscribed to the topic cannot read it.
+    pub(super) fn registry_refuses(&self) -> bool {
+        let version = self.schemas.version();
+        self.scenario.event.schema_registry
+            && (1..self.topology.len()).any(|s| {
+                self.topology.is_group(s)
+                    && self.topology.is_present(s)
+                    && !self.schemas.can_read(s, version)
+            })
     }
 
     #[inline]

@@ -94,6 +94,8 @@ impl Simulation {
                 series: TimeSeries::new(BUCKET_US, MAX_BUCKETS),
                 streams,
                 counters: Default::default(),
+                schemas: Default::default(),
+                producer_epoch: 0,
                 topology,
                 scenario,
             },
@@ -270,7 +272,7 @@ impl Simulation {
             Event::ProduceAck { .. } | Event::ProducerTimeout { .. } => {
                 self.in_world(World::Event, |w, cx| w.handle(cx, event));
             }
-            Event::ProduceArrives { .. } | Event::Replicate { .. } => {
+            Event::ProduceArrives { .. } | Event::Replicate { .. } | Event::OutboxPoll => {
                 self.log.handle(&mut self.cx, event);
                 self.hear_log();
             }

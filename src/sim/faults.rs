@@ -10,7 +10,9 @@ use super::context::Event;
 use super::engine::Simulation;
 use super::episodes::{Episode, Tally};
 use super::ids::{GroupId, ServiceId};
-use super::scenario::{Action, ActionKind, ServiceSpec, SettingsPatch, StartFrom, Target};
+use super::scenario::{
+    Action, ActionKind, Compatibility, ServiceSpec, SettingsPatch, StartFrom, Target,
+};
 use super::time::SimTime;
 use super::trace::{TraceKind, World};
 
@@ -61,6 +63,16 @@ impl Simulation {
             | Action::Hang(Target::Service(name))
             | Action::Restore(Target::Service(name)) => self.fault_on_service(&name, kind, 1.0),
             Action::Slow { service, factor } => self.fault_on_service(&service, kind, factor),
+            Action::DeployEventVersion(compatibility) => {
+                self.cx
+                    .schemas
+                    .deploy(compatibility == Compatibility::Breaking);
+            }
+            Action::Upgrade(name) => {
+                if let Some(service) = self.cx.topology.index_of(&name) {
+                    self.cx.schemas.upgrade(service);
+                }
+            }
         }
     }
 
@@ -184,6 +196,7 @@ impl Simulation {
         };
         let seed = self.cx.scenario.seed;
         let service = self.cx.topology.add_service(caller, spec);
+        self.cx.schemas.add_service(service);
         for world in World::BOTH {
             self.worlds[world.index()].add_service(&self.cx.topology, service, seed);
         }

@@ -96,6 +96,8 @@ pub struct Record {
     /// Bit `s` set: service `s` is expected to produce an effect for this request.
     pub expected: u16,
     pub kind: u8,
+    /// The version of the event the entry wrote for it (fits the record's padding).
+    pub version: u8,
     pub fates: [Fate; 2],
 }
 
@@ -316,6 +318,7 @@ impl Ledger {
             event_partition: 0,
             expected,
             kind,
+            version: 1,
             fates: Default::default(),
         });
         for totals in &mut self.totals {

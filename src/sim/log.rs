@@ -18,25 +18,35 @@ use std::collections::VecDeque;
 /// and time-travel snapshots share them chunk by chunk.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
-    /// The request id, with [`POISON_BIT`] set when no consumer can parse it.
+    /// The request id, with [`POISON_BIT`] set when no consumer can parse it and the event's
+    /// version in the 7 bits below it, so an entry stays 16 bytes.
     request_and_poison: u64,
     appended_at: SimTime,
 }
 
-/// Request ids count up from 0 and never reach the top bit, so it carries the poison flag.
+/// Request ids count up from 0 and never reach bit 56 (a run at the top rate for a whole
+/// day makes fewer than 2^33), so the top byte carries the poison flag and the version.
 const POISON_BIT: u64 = 1 << 63;
+const VERSION_SHIFT: u32 = 56;
+const REQUEST_MASK: u64 = (1 << VERSION_SHIFT) - 1;
 
 impl Entry {
-    fn new(request: u64, appended_at: SimTime, poison: bool) -> Entry {
+    fn new(request: u64, appended_at: SimTime, poison: bool, version: u8) -> Entry {
         let flag = if poison { POISON_BIT } else { 0 };
+        let version = u64::from(version & 0x7f) << VERSION_SHIFT;
         Entry {
-            request_and_poison: request | flag,
+            request_and_poison: (request & REQUEST_MASK) | version | flag,
             appended_at,
         }
     }
 
     pub fn request(&self) -> u64 {
-        self.request_and_poison & !POISON_BIT
+        self.request_and_poison & REQUEST_MASK
+    }
+
+    /// The version of the event, as the entry wrote it.
+    pub fn version(&self) -> u8 {
+        ((self.request_and_poison & !POISON_BIT) >> VERSION_SHIFT) as u8
     }
 
     pub fn appended_at(&self) -> SimTime {
@@ -105,7 +115,20 @@ pub struct Log {
     /// Events deleted because the log held `event.max_log_events` (Kafka's retention.bytes).
     deleted_by_size_cap: u64,
     news: Outbox<LogNews>,
+    /// Outbox rows the entry committed with its own write, not yet published: (request,
+    /// partition), oldest first. The relay polls them every `event.outbox_poll_ms`.
+    outbox: VecDeque<(u64, u16)>,
+    relay_armed: bool,
 }
+
+/// Outbox rows held at most, like the open requests; a write past it fails its transaction.
+pub const MAX_OUTBOX_ROWS: usize = 250_000;
+
+/// The relay has no producer job waiting: acks sent to it are ignored.
+const RELAY: JobId = JobId {
+    index: u32::MAX,
+    generation: u32::MAX,
+};
 
 /// Dead-letter entries kept for display.
 const DLQ_KEEP: usize = 1_024;
@@ -140,7 +163,48 @@ impl Log {
             published: 0,
             deleted_by_size_cap: 0,
             news: Outbox::default(),
+            outbox: VecDeque::new(),
+            relay_armed: false,
         }
+    }
+
+    /// The entry committed a row in its outbox table with its own write; false when the
+    /// table is full and the transaction fails.
+    pub(super) fn outbox_write(&mut self, cx: &mut Cx, request: u64, partition: u16) -> bool {
+        if self.outbox.len() >= MAX_OUTBOX_ROWS {
+            return false;
+        }
+        self.outbox.push_back((request, partition));
+        self.arm_relay(cx);
+        true
+    }
+
+    /// Rows not yet published.
+    pub fn outbox_rows(&self) -> usize {
+        self.outbox.len()
+    }
+
+    fn arm_relay(&mut self, cx: &mut Cx) {
+        if !self.relay_armed && !self.outbox.is_empty() {
+            self.relay_armed = true;
+            let poll = SimTime::from_ms_f64(cx.scenario.event.outbox_poll_ms);
+            cx.queue.push(cx.now + poll, Event::OutboxPoll);
+        }
+    }
+
+    /// The relay publishes every row whose partition has a leader; the rest wait for the
+    /// next poll, so a row is never dropped.
+    fn on_outbox_poll(&mut self, cx: &mut Cx) {
+        self.relay_armed = false;
+        let rows = std::mem::take(&mut self.outbox);
+        for (request, partition) in rows {
+            if self.leader_up(partition as usize) {
+                self.append(cx, partition, RELAY, request);
+            } else {
+                self.outbox.push_back((request, partition));
+            }
+        }
+        self.arm_relay(cx);
     }
 
     pub fn park(&mut self, request: u64, group: u8) {
@@ -162,7 +226,8 @@ impl Log {
                 + (p.awaiting_replication.capacity() + p.awaiting_leader.capacity()) * waiting
                 + p.replicas.capacity() * 11
         });
-        size_of::<Log>() + partitions.sum::<usize>() + self.dlq.capacity() * 16
+        let outbox = self.outbox.capacity() * 16;
+        size_of::<Log>() + partitions.sum::<usize>() + self.dlq.capacity() * 16 + outbox
     }
 
     pub fn for_each_chunk(&self, mut visit: impl FnMut(ChunkRef)) {
@@ -228,7 +293,9 @@ impl Log {
                 job,
                 partition,
                 request,
-            } => self.on_produce_arrives(cx, job, partition.0, request),
+                epoch,
+            } => self.on_produce_arrives(cx, job, partition.0, request, epoch),
+            Event::OutboxPoll => self.on_outbox_poll(cx),
             Event::Replicate { partition, upto } => self.on_replicate(cx, partition.0, upto),
             // Elections need the producers' state, so the engine calls them directly.
             _ => {}
@@ -244,8 +311,22 @@ impl Log {
         waiting.iter().map(|w| w.job)
     }
 
-    fn on_produce_arrives(&mut self, cx: &mut Cx, job: JobId, partition: u16, request: u64) {
+    /// `epoch` is the entry's life when it sent the event; the entry's current life is in
+    /// the context. A send from an earlier life was still in the dead process's buffer.
+    fn on_produce_arrives(
+        &mut self,
+        cx: &mut Cx,
+        job: JobId,
+        partition: u16,
+        request: u64,
+        epoch: u32,
+    ) {
         cx.ledger.job_ended(World::Event, request);
+        if epoch != cx.producer_epoch {
+            // Dual write: the entry's own write committed, its event never left.
+            cx.mark_subtree_lost(World::Event, request, 0, Reason::DualWrite);
+            return;
+        }
         let p = partition as usize;
         if !self.leader_up(p) {
             if cx.scenario.event.acks == Acks::Zero {
@@ -269,7 +350,9 @@ impl Log {
         let now = cx.now;
         let part = &mut self.partitions[p];
         let offset = part.end();
-        part.entries.push_back(Entry::new(request, now, poison));
+        let version = cx.ledger.record(request).map_or(1, |r| r.version);
+        part.entries
+            .push_back(Entry::new(request, now, poison, version));
         let leader = part.leader.and_then(|b| part.replica_index(b)).unwrap_or(0);
         part.replica_end[leader] = part.end();
         let (end, replicated) = (part.end(), part.replicas.len() > 1);

@@ -25,6 +25,7 @@ pub mod queue;
 mod report;
 pub mod rng;
 pub mod scenario;
+pub mod schema;
 mod services;
 mod time;
 mod topology;

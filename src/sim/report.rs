@@ -37,6 +37,11 @@ pub struct GroupReport {
     pub redeliveries: u64,
     /// Events processed after one published later (order holds only within a partition).
     pub out_of_order: u64,
+    /// Events of a version the group could not read: parked, or blocking their partition.
+    pub unreadable: u64,
+    /// Events left unfinished in a poll when an instance died or left: lost if they were
+    /// committed before processing, fetched again otherwise.
+    pub cut_from_polls: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -174,6 +179,8 @@ impl Simulation {
                     processed: group.processed,
                     redeliveries: group.redeliveries,
                     out_of_order: group.out_of_order,
+                    unreadable: group.unreadable,
+                    cut_from_polls: group.cut_from_polls,
                 },
             );
         }

@@ -110,6 +110,13 @@ impl Simulation {
         for news in heard.drain(..) {
             match news {
                 ServiceNews::ConsumerDone { poll, ok } => self.consumer_job_finished(poll, ok),
+                ServiceNews::Outboxed { request, partition } => {
+                    if !self.log.outbox_write(&mut self.cx, request, partition) {
+                        // The outbox table is full: the row, and the request's effects, are lost.
+                        let lost = Reason::Rejected;
+                        self.cx.mark_subtree_lost(World::Event, request, 0, lost);
+                    }
+                }
             }
         }
         self.worlds[world.index()].news().give_back(heard);
@@ -130,6 +137,10 @@ impl Simulation {
         if is_group && (kind == ActionKind::Kill || restarts) {
             self.groups
                 .crash(&mut self.cx, &self.log, GroupId::of(service));
+        }
+        let producer = world == World::Event && service == 0;
+        if producer && (kind == ActionKind::Kill || restarts) {
+            self.cx.producer_epoch += 1;
         }
         self.in_world(world, |w, cx| w.apply_fault(cx, service, kind, factor));
         if is_group && restarts {

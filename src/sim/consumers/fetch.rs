@@ -150,10 +150,16 @@ impl Groups {
         };
         let incarnation = instance.incarnation;
         let p = in_flight.partition as usize;
-        let poison = log.partitions()[p]
-            .entry(in_flight.offset)
-            .is_some_and(|e| e.poison());
-        if poison {
+        let entry = log.partitions()[p].entry(in_flight.offset);
+        let poison = entry.is_some_and(|e| e.poison());
+        let unreadable = entry.is_some_and(|e| !cx.schemas.can_read(service, e.version()));
+        if unreadable
+            && in_flight.attempts == 0
+            && let Some(group) = self.group_mut(service)
+        {
+            group.unreadable += 1;
+        }
+        if poison || unreadable {
             self.processing_failed(cx, log, service, index);
             return;
         }
@@ -275,6 +281,7 @@ impl Groups {
         index: usize,
     ) {
         let max_attempts = cx.scenario.event.max_processing_attempts;
+        let unreadable = self.in_flight_unreadable(cx, log, service, index);
         let dlq = cx.scenario.event.dlq;
         let retry = cx.scenario.sync.retry.clone();
         let Some(group) = self.group_mut(service) else {
@@ -307,7 +314,13 @@ impl Groups {
                 offset: in_flight.offset,
             };
             cx.record(World::Event, parked);
-            cx.mark_subtree_lost(World::Event, in_flight.request, service, Reason::DeadLetter);
+            // An event of a version the group cannot read is lost to the schema change.
+            let reason = if unreadable {
+                Reason::Schema
+            } else {
+                Reason::DeadLetter
+            };
+            cx.mark_subtree_lost(World::Event, in_flight.request, service, reason);
             self.processing_succeeded(cx, log, service, index);
             return;
         }
@@ -323,6 +336,16 @@ impl Groups {
                 incarnation,
             }),
         );
+    }
+
+    /// Whether the instance's current event is of a version its group cannot read.
+    fn in_flight_unreadable(&self, cx: &Cx, log: &Log, service: usize, index: usize) -> bool {
+        let Some(in_flight) = self.group(service).and_then(|g| g.instances[index].busy) else {
+            return false;
+        };
+        log.partitions()[in_flight.partition as usize]
+            .entry(in_flight.offset)
+            .is_some_and(|e| !cx.schemas.can_read(service, e.version()))
     }
 
     pub(in crate::sim) fn on_reprocess(&mut self, cx: &mut Cx, log: &Log, poll: Poll) {

@@ -123,11 +123,11 @@ pub struct Group {
     /// Counts crashes, so an expiry meant for an earlier crash is ignored.
     crashes: u32,
     /// Events redelivered or lost because an instance died mid-batch.
-    pub lost_in_batches: u64,
+    pub cut_from_polls: u64,
     /// A rebalance waiting for members to finish their batches gives up on them then.
     rebalance_deadline: Option<SimTime>,
-    /// Versions this group can read (bit `v - 1` for version `v`): upgrades add to it.
-    pub reads: u64,
+    /// Events it met of a version it could not read (each counted once).
+    pub unreadable: u64,
 }
 
 impl Group {
@@ -162,9 +162,9 @@ impl Group {
             auto_commit_armed: false,
             sessions_expire_at: None,
             crashes: 0,
-            lost_in_batches: 0,
+            cut_from_polls: 0,
             rebalance_deadline: None,
-            reads: 1,
+            unreadable: 0,
         }
     }
 
@@ -417,7 +417,7 @@ impl Groups {
         let mut lost = Vec::new();
         for (p, range) in batches {
             let committed = group.committed[*p];
-            group.lost_in_batches += range.end - range.start;
+            group.cut_from_polls += range.end - range.start;
             let unread = range.start..range.end.min(committed);
             let entries = &log.partitions()[*p];
             lost.extend(unread.filter_map(|o| entries.entry(o).map(|e| e.request())));

@@ -50,6 +50,20 @@ pub enum ActionKind {
     Scale,
     /// Changes live settings from now on: the "what if I had set acks=all here".
     Configure,
+    /// The entry starts writing the next version of its event (and of its requests).
+    DeployEventVersion,
+    /// A consumer group (and, in the sync world, the same callee) learns the version written now.
+    Upgrade,
+}
+
+/// What a new event version does to readers of the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compatibility {
+    /// An optional field added: every reader still reads it.
+    Compatible,
+    /// A field renamed or removed: readers of the old version cannot read it.
+    Breaking,
 }
 
 /// A fault or user action, applied to both worlds at once.
@@ -75,6 +89,9 @@ pub enum Action {
         instances: u32,
     },
     Configure(SettingsPatch),
+    DeployEventVersion(Compatibility),
+    /// Validation accepts only a consumer group: a direct child of the entry.
+    Upgrade(String),
 }
 
 impl Action {
@@ -88,18 +105,21 @@ impl Action {
             Action::RemoveService(_) => ActionKind::RemoveService,
             Action::Scale { .. } => ActionKind::Scale,
             Action::Configure(_) => ActionKind::Configure,
+            Action::DeployEventVersion(_) => ActionKind::DeployEventVersion,
+            Action::Upgrade(_) => ActionKind::Upgrade,
         }
     }
 
-    /// What the action aims at, as files write it; empty for `configure`.
+    /// What the action aims at, as files write it; empty for `configure` and a deploy.
     pub fn target_name(&self) -> String {
         match self {
             Action::Kill(t) | Action::Hang(t) | Action::Restore(t) => t.name(),
             Action::Slow { service: name, .. }
             | Action::AddService { caller: name, .. }
             | Action::RemoveService(name)
-            | Action::Scale { group: name, .. } => name.clone(),
-            Action::Configure(_) => String::new(),
+            | Action::Scale { group: name, .. }
+            | Action::Upgrade(name) => name.clone(),
+            Action::Configure(_) | Action::DeployEventVersion(_) => String::new(),
         }
     }
 
@@ -112,7 +132,8 @@ impl Action {
             | Action::Slow { service: name, .. }
             | Action::AddService { caller: name, .. }
             | Action::RemoveService(name)
-            | Action::Scale { group: name, .. } => name,
+            | Action::Scale { group: name, .. }
+            | Action::Upgrade(name) => name,
             _ => return,
         };
         if name == old {
@@ -156,6 +177,8 @@ struct FlatFault {
     start_from: Option<StartFrom>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     set: Option<SettingsPatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    compatibility: Option<Compatibility>,
 }
 
 /// The message serde gives a missing field, so a missing argument reads like any other.
@@ -187,6 +210,10 @@ impl TryFrom<FlatFault> for Fault {
                 instances: flat.instances.ok_or_else(|| missing("instances"))?,
             },
             ActionKind::Configure => Action::Configure(flat.set.ok_or_else(|| missing("set"))?),
+            ActionKind::DeployEventVersion => Action::DeployEventVersion(
+                flat.compatibility.ok_or_else(|| missing("compatibility"))?,
+            ),
+            ActionKind::Upgrade => Action::Upgrade(target),
         };
         Ok(action.at(flat.at_ms))
     }
@@ -203,6 +230,7 @@ impl From<Fault> for FlatFault {
             service: None,
             start_from: None,
             set: None,
+            compatibility: None,
         };
         match fault.action {
             Action::Slow { factor, .. } => flat.factor = Some(factor),
@@ -216,7 +244,12 @@ impl From<Fault> for FlatFault {
                 flat.start_from = start_from;
             }
             Action::Configure(set) => flat.set = Some(set),
-            Action::Kill(_) | Action::Hang(_) | Action::Restore(_) | Action::RemoveService(_) => {}
+            Action::DeployEventVersion(compatibility) => flat.compatibility = Some(compatibility),
+            Action::Kill(_)
+            | Action::Hang(_)
+            | Action::Restore(_)
+            | Action::RemoveService(_)
+            | Action::Upgrade(_) => {}
         }
         flat
     }

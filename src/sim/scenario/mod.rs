@@ -14,7 +14,7 @@ mod read;
 mod settings;
 mod validate;
 
-pub use action::{Action, ActionKind, BrokerId, Fault, Target};
+pub use action::{Action, ActionKind, BrokerId, Compatibility, Fault, Target};
 pub(crate) use read::error;
 pub use read::{ScenarioError, json_number, read_json, read_value, serde_name};
 pub use settings::{LIVE_SETTINGS, Setting, SettingsPatch};

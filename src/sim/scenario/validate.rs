@@ -292,6 +292,8 @@ impl Scenario {
                 check_range(&format!("{at}.factor"), *factor, 1.0, 1_000.0)
             }
             Action::Scale { group, instances } => self.validate_scale(at, group, *instances, tree),
+            Action::Upgrade(group) => self.validate_scale(at, group, 0, tree),
+            Action::DeployEventVersion(_) => tree.deploy(at),
             Action::AddService {
                 caller, service, ..
             } => tree.add(at, caller, service),
@@ -388,6 +390,8 @@ struct TreeSoFar {
     names: Vec<String>,
     levels: Vec<usize>,
     fan_out: Vec<usize>,
+    /// Event versions deployed so far, the first included.
+    versions: u16,
 }
 
 impl TreeSoFar {
@@ -396,7 +400,19 @@ impl TreeSoFar {
             names: services.iter().map(|s| s.name.clone()).collect(),
             levels: tree_levels(services),
             fan_out: services.iter().map(|s| s.calls.len()).collect(),
+            versions: 1,
         }
+    }
+
+    /// Counts a deploy of the next event version at `at`; refused past the limit.
+    fn deploy(&mut self, at: &str) -> Result<(), ScenarioError> {
+        self.versions += 1;
+        if self.versions > limits::MAX_EVENT_VERSIONS {
+            let limit = usize::from(limits::MAX_EVENT_VERSIONS);
+            let got = usize::from(self.versions);
+            return Err(error(format!("{at}.action"), Problem::too_many(limit, got)));
+        }
+        Ok(())
     }
 
     fn has(&self, name: &str) -> bool {

@@ -242,6 +242,11 @@ impl WorldState {
             self.call_failed(cx, parent, callee, attempt, Reason::CircuitOpen);
             return;
         }
+        if from == 0 && !cx.schemas.can_read(callee, cx.schemas.version()) {
+            // A breaking API change the callee was not upgraded for: it answers 400 at once.
+            self.call_failed(cx, parent, callee, attempt, Reason::Schema);
+            return;
+        }
         let counters = cx.counters.world(world).service(callee);
         counters.calls += 1;
         counters.retries += u64::from(attempt > 0);

@@ -188,6 +188,8 @@ pub(super) struct WorldState {
 pub(super) enum ServiceNews {
     /// A consumer instance's job tree has finished.
     ConsumerDone { poll: Poll, ok: bool },
+    /// The event world's entry committed an outbox row with its own write.
+    Outboxed { request: u64, partition: u16 },
 }
 
 impl WorldState {

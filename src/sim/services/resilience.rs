@@ -1,10 +1,10 @@
 //! Breakers, faults on services, and the producer: what stops calls, and what the event world's entry does with its work.
 
-use super::{BreakerState, Health, JobState, WorldState};
+use super::{BreakerState, Health, JobState, ServiceNews, WorldState};
 use crate::sim::context::{Cx, Event, JobId, Reply};
 use crate::sim::ids::PartitionId;
 use crate::sim::ledger::MAX_SERVICES;
-use crate::sim::scenario::{Acks, ActionKind};
+use crate::sim::scenario::{Acks, ActionKind, PublishMode};
 use crate::sim::time::SimTime;
 use crate::sim::trace::{Reason, TraceKind, World};
 
@@ -163,9 +163,28 @@ impl WorldState {
         let Some(request) = self.jobs.get(job).map(|j| j.request) else {
             return;
         };
-        let user = cx.ledger.record(request).map_or(0, |r| r.user);
+        if cx.registry_refuses() {
+            // The serializer asks the registry first: the user hears the failure at once.
+            self.finish_job(cx, job, false, Reason::Schema);
+            return;
+        }
+        let version = cx.schemas.version();
+        let user = match cx.ledger.record_mut(request) {
+            Some(record) => {
+                record.version = version;
+                record.user
+            }
+            None => 0,
+        };
         // The partition count is a shape fixed at the start, so the settings say it.
         let partition = (u64::from(user) % u64::from(cx.scenario.event.partitions)) as u16;
+        if cx.scenario.event.publish == PublishMode::Outbox {
+            // The row is committed with the entry's own write: the user hears "done" now,
+            // and the relay publishes it later.
+            self.news.push(ServiceNews::Outboxed { request, partition });
+            self.finish_job(cx, job, true, Reason::Error);
+            return;
+        }
         let latency = cx.latency();
         self.set_state(cx, job, JobState::Calling);
         cx.ledger.job_started(World::Event, request);
@@ -175,6 +194,7 @@ impl WorldState {
                 job,
                 partition: PartitionId(partition),
                 request,
+                epoch: cx.producer_epoch,
             },
         );
         if cx.scenario.event.acks == Acks::Zero {
