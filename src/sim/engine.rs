@@ -441,9 +441,12 @@ impl Simulation {
                 None => true,
                 Some((partition, offset)) => {
                     let subscribed = groups.services().filter_map(|s| groups.get(s));
+                    // Committed and processed: before processing, a poll commits ahead
+                    // of the work, which is still to come (or to be lost in a crash).
+                    let p = partition as usize;
                     subscribed.filter(|g| g.subscribed).all(|g| {
-                        g.committed[partition as usize] > offset
-                            || log.partitions()[partition as usize].start > offset
+                        g.committed[p].min(g.completed[p]) > offset
+                            || log.partitions()[p].start > offset
                     })
                 }
             }

@@ -542,6 +542,10 @@ impl Log {
             cx.ledger.job_ended(World::Event, waiting.request);
             if calling.contains(&waiting.job) || cx.scenario.event.acks == Acks::Zero {
                 self.append(cx, partition, waiting.job, waiting.request);
+            } else {
+                // Its producer gave up (already counted) or died with the event unsent.
+                let lost = Reason::DualWrite;
+                cx.mark_subtree_lost(World::Event, waiting.request, 0, lost);
             }
         }
         self.advance_high_watermark(cx, partition);

@@ -67,9 +67,13 @@ impl Schemas {
         true
     }
 
-    /// `service`'s code now also understands the version written now.
+    /// `service`'s code now also understands the version written now and the next one,
+    /// so readers can be upgraded ahead of a deploy, the safe order for a breaking change.
     pub fn upgrade(&mut self, service: usize) {
         self.knows[service] |= bit(self.version);
+        if u16::from(self.version) < MAX_EVENT_VERSIONS {
+            self.knows[service] |= bit(self.version + 1);
+        }
         self.refresh(service);
     }
 
@@ -116,8 +120,14 @@ mod tests {
             schemas.can_read(1, 3) && schemas.can_read(1, 1),
             "upgraded: reads both"
         );
+        schemas.upgrade(3);
+        assert!(schemas.deploy(true));
+        assert!(
+            schemas.can_read(3, 4) && !schemas.can_read(5, 4),
+            "an upgrade ahead of a deploy reads the version it brings"
+        );
         schemas.add_service(2);
-        assert!(schemas.can_read(2, 3));
+        assert!(schemas.can_read(2, 4));
         assert!(
             !schemas.can_read(2, 2) && !schemas.can_read(2, 1),
             "a new reader cannot read what came before the break"

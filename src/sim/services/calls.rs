@@ -438,7 +438,10 @@ impl WorldState {
         }
         match job.reply {
             Reply::User => {
-                if !ok {
+                // An event world entry that dies while publishing has committed its own
+                // write: whether the event got out is the log's to tell (the dual write).
+                let publishing = world == World::Event && job.state == JobState::Calling;
+                if !ok && !(publishing && reason == Reason::Crash) {
                     // The request failed at the entry: whatever it had not yet set off is lost.
                     cx.mark_subtree_lost(world, job.request, 0, reason);
                 }
