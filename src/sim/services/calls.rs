@@ -441,7 +441,8 @@ impl WorldState {
                 // An event world entry that dies while publishing has committed its own
                 // write: whether the event got out is the log's to tell (the dual write).
                 let publishing = world == World::Event && job.state == JobState::Calling;
-                if !ok && !(publishing && reason == Reason::Crash) {
+                let left_to_the_log = publishing && reason == Reason::Crash;
+                if !ok && !left_to_the_log {
                     // The request failed at the entry: whatever it had not yet set off is lost.
                     cx.mark_subtree_lost(world, job.request, 0, reason);
                 }
