@@ -14,10 +14,12 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
         prop::collection::vec(0usize..5, 5),
         prop::collection::vec((1u32..6, 0u32..20, 1.0f64..30.0, 0.0f64..0.1, any::<bool>()), 6),
         (0usize..3, 0usize..3, any::<bool>(), 1u32..5, 1u32..4, 0u32..3, any::<bool>(), 0.0f64..0.01),
-        prop::collection::vec((0.0f64..3000.0, 0usize..4, 0usize..8), 0..8),
+        prop::collection::vec((0.0f64..3000.0, 0usize..7, 0usize..8), 0..8),
         (10.0f64..300.0, 100.0f64..2000.0),
+        // Polls, sessions, the registry, the publish mode and the outbox relay's poll.
+        (1u32..600, 100.0f64..3000.0, any::<bool>(), any::<bool>(), 1.0f64..300.0),
     )
-        .prop_map(|(count, seed, parents, specs, event, faults, (rate, timeout))| {
+        .prop_map(|(count, seed, parents, specs, event, faults, (rate, timeout), costs)| {
             let names: Vec<String> = (0..count).map(|i| format!("s{i}")).collect();
             let mut calls: Vec<Vec<String>> = vec![Vec::new(); count];
             let mut level = vec![1usize; count];
@@ -40,15 +42,25 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                 })
                 .collect();
             let (acks, commit, idempotent, partitions, consumers, retries, dlq, poison) = event;
-            let actions = ["kill", "hang", "slow", "restore"];
+            let actions = ["kill", "hang", "slow", "restore", "deploy_event_version", "deploy_event_version", "upgrade"];
+            let groups: Vec<String> = calls[0].clone();
             let fault_list: Vec<Value> = faults
                 .iter()
-                .map(|&(at, action, target)| {
-                    let target = if target >= count { format!("broker-{}", target % 3) } else { names[target].clone() };
-                    let action = if target.starts_with("broker-") && actions[action] != "restore" { "kill" } else { actions[action] };
-                    json!({ "at_ms": at, "action": action, "target": target, "factor": 3.0 })
+                .map(|&(at, action, target)| match actions[action] {
+                    "deploy_event_version" => {
+                        let compatibility = if target % 2 == 0 { "breaking" } else { "compatible" };
+                        json!({ "at_ms": at, "action": "deploy_event_version", "compatibility": compatibility })
+                    }
+                    "upgrade" => json!({ "at_ms": at, "action": "upgrade", "target": groups[target % groups.len()] }),
+                    _ => {
+                        let target = if target >= count { format!("broker-{}", target % 3) } else { names[target].clone() };
+                        let action = if target.starts_with("broker-") && actions[action] != "restore" { "kill" } else { actions[action] };
+                        json!({ "at_ms": at, "action": action, "target": target, "factor": 3.0 })
+                    }
                 })
                 .collect();
+            let (max_poll_records, session_timeout_ms, schema_registry, outbox, outbox_poll_ms) = costs;
+            let publish = if outbox { "outbox" } else { "dual_write" };
             let acks = ["0", "1", "all"][acks];
             let commit = ["before_processing", "after_processing", "auto"][commit];
             let value = json!({
@@ -60,7 +72,9 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                 "event": {
                     "acks": acks, "commit": commit,
                     "idempotent": idempotent, "partitions": partitions, "consumers": consumers,
-                    "dlq": dlq, "poison_rate": poison, "retention_ms": 1500, "auto_commit_interval_ms": 500
+                    "dlq": dlq, "poison_rate": poison, "retention_ms": 1500, "auto_commit_interval_ms": 500,
+                    "max_poll_records": max_poll_records, "session_timeout_ms": session_timeout_ms,
+                    "schema_registry": schema_registry, "publish": publish, "outbox_poll_ms": outbox_poll_ms
                 },
                 "faults": fault_list
             });
