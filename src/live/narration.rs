@@ -295,6 +295,81 @@ pub const GUIDES: &[Guide] = &[
             ),
         ],
     },
+    Guide {
+        preset: "lost-batch",
+        title: t!("lost-batch.title"),
+        steps: &[
+            step(Start, "set-commit", t!("lost-batch.1")),
+            step(AtMs(25_000.0), "lag-analytics", t!("lost-batch.2")),
+            step(AtMs(31_000.0), "event-score-lost", t!("lost-batch.3")),
+            step(End, "set-commit", t!("lost-batch.4")),
+        ],
+    },
+    Guide {
+        preset: "breaking-change",
+        title: t!("breaking-change.title"),
+        steps: &[
+            step(Start, "event-panel", t!("breaking-change.1")),
+            step(AtMs(22_000.0), "sync-node-email", t!("breaking-change.2")),
+            step(AtMs(26_000.0), "lag-email", t!("breaking-change.3")),
+            step(
+                AtMs(42_000.0),
+                "event-score-inconsistent",
+                t!("breaking-change.4"),
+            ),
+            step(End, "event-score-lost", t!("breaking-change.5")),
+        ],
+    },
+    Guide {
+        preset: "schema-registry",
+        title: t!("schema-registry.title"),
+        steps: &[
+            step(Start, "event-panel", t!("schema-registry.1")),
+            step(
+                AtMs(22_000.0),
+                "event-score-success",
+                t!("schema-registry.2"),
+            ),
+            step(
+                AtMs(30_000.0),
+                "sync-score-success",
+                t!("schema-registry.3"),
+            ),
+            step(AtMs(42_000.0), "event-node-email", t!("schema-registry.4")),
+        ],
+    },
+    Guide {
+        preset: "dual-write",
+        title: t!("dual-write.title"),
+        steps: &[
+            step(Start, "event-node-signup", t!("dual-write.1")),
+            step(AtMs(16_500.0), "event-score-lost", t!("dual-write.2")),
+            step(
+                AtMs(31_000.0),
+                "event-score-inconsistent",
+                t!("dual-write.3"),
+            ),
+            step(End, "event-panel", t!("dual-write.4")),
+        ],
+    },
+    Guide {
+        preset: "consistency-under-load",
+        title: t!("consistency-under-load.title"),
+        steps: &[
+            step(Start, "event-panel", t!("consistency-under-load.1")),
+            step(
+                AtMs(8_000.0),
+                "sync-score-success",
+                t!("consistency-under-load.2"),
+            ),
+            step(
+                AtMs(12_000.0),
+                "event-score-consistency",
+                t!("consistency-under-load.3"),
+            ),
+            step(End, "charts", t!("consistency-under-load.4")),
+        ],
+    },
 ];
 
 /// The guide for a preset.
@@ -484,6 +559,7 @@ mod tests {
             "lost",
             "pending",
             "inconsistent",
+            "consistency",
             "lag",
         ];
         for guide in GUIDES {

@@ -173,7 +173,10 @@ impl Exercise {
         }
         let mut scenario_json = serde_json::to_value(&scenario).expect("scenarios serialise");
         for (index, path) in file.allowed.iter().enumerate() {
-            let settable = !path.starts_with("faults")
+            // A fault's time or a deploy's compatibility may be moved; the timeline's shape not.
+            let in_timeline = path.starts_with("faults");
+            let fault_field = path.ends_with(".at_ms") || path.ends_with(".compatibility");
+            let settable = (!in_timeline || fault_field && path.split('.').count() == 3)
                 && !matches!(path.as_str(), "name" | "seed" | "expect" | "description");
             if !settable || json_node_mut(&mut scenario_json, path).is_none() {
                 return Err(error(

@@ -31,6 +31,20 @@ pub const PRESETS: &[(&str, &str)] = &[
         include_str!("presets/rebuild-from-earliest.json"),
     ),
     ("quiet-system", include_str!("presets/quiet-system.json")),
+    ("lost-batch", include_str!("presets/lost-batch.json")),
+    (
+        "breaking-change",
+        include_str!("presets/breaking-change.json"),
+    ),
+    (
+        "schema-registry",
+        include_str!("presets/schema-registry.json"),
+    ),
+    ("dual-write", include_str!("presets/dual-write.json")),
+    (
+        "consistency-under-load",
+        include_str!("presets/consistency-under-load.json"),
+    ),
     ("signup", include_str!("presets/signup.json")),
 ];
 

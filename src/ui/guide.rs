@@ -146,6 +146,8 @@ fn choices(path: &str) -> Option<&'static [&'static str]> {
         "commit" => Some(&["before_processing", "after_processing", "auto"]),
         "start_from" => Some(&["earliest", "latest"]),
         "call_mode" => Some(&["sequential", "parallel"]),
+        "publish" => Some(&["dual_write", "outbox"]),
+        "compatibility" => Some(&["compatible", "breaking"]),
         _ => None,
     }
 }

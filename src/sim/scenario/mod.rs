@@ -446,7 +446,8 @@ impl Default for EventSettings {
     }
 }
 
-/// The JSON node at a dotted path; an array of named objects is indexed by name.
+/// The JSON node at a dotted path; an array of named objects is indexed by name, and the
+/// fault timeline (whose entries have no name) by position: `faults.2.at_ms`.
 pub fn json_node_mut<'v>(
     root: &'v mut serde_json::Value,
     path: &str,
@@ -456,9 +457,13 @@ pub fn json_node_mut<'v>(
     for step in path.split('.') {
         here = match here {
             Value::Object(map) => map.get_mut(step)?,
-            Value::Array(items) => items
-                .iter_mut()
-                .find(|item| item.get("name").and_then(Value::as_str) == Some(step))?,
+            Value::Array(items) => {
+                let named = items
+                    .iter()
+                    .position(|item| item.get("name").and_then(Value::as_str) == Some(step));
+                let index = named.or_else(|| step.parse::<usize>().ok())?;
+                items.get_mut(index)?
+            }
             _ => return None,
         };
     }
