@@ -8,7 +8,7 @@ use crate::live::Intent;
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
 use crate::sim::Action;
 use crate::sim::Problem;
-use crate::sim::scenario::{self, BrokerId, Setting, SettingsPatch};
+use crate::sim::scenario::{self, BrokerId, Compatibility, Setting, SettingsPatch};
 use crate::sim::trace::World;
 use leptos::prelude::*;
 
@@ -258,6 +258,32 @@ pub fn ActionMenu() -> impl IntoView {
                 </button>
             }
         });
+        // Schema changes: the entry deploys versions, each group upgrades to read them.
+        let deploy = move |compatibility: Compatibility| {
+            explainer.send(Intent::Act(Action::DeployEventVersion(compatibility)));
+        };
+        let upgrade_group = name.clone();
+        let upgrade = is_group.then(|| {
+            view! {
+                <button type="button" data-testid="action-upgrade"
+                    on:click=move |_| { explainer.send(Intent::Act(Action::Upgrade(upgrade_group.clone()))); }>
+                    {move || locale.get().text(Key::Upgrade)}
+                </button>
+            }
+        });
+        let is_entry = target == Target::Service(0);
+        let deploys = is_entry.then(|| {
+            view! {
+                <button type="button" data-testid="action-deploy-compatible"
+                    on:click=move |_| deploy(Compatibility::Compatible)>
+                    {move || locale.get().text(Key::DeployCompatible)}
+                </button>
+                <button type="button" data-testid="action-deploy-breaking"
+                    on:click=move |_| deploy(Compatibility::Breaking)>
+                    {move || locale.get().text(Key::DeployBreaking)}
+                </button>
+            }
+        });
         let title = name.clone();
         Some(view! {
             <div
@@ -287,6 +313,8 @@ pub fn ActionMenu() -> impl IntoView {
                     {move || locale.get().text(Key::Restore)}
                 </button>
                 {scale_controls}
+                {upgrade}
+                {deploys}
                 <Show when=move || removable>
                     <button type="button" data-testid="action-remove" on:click=move |_| {
                         remove();

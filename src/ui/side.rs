@@ -182,6 +182,39 @@ pub fn Settings() -> impl IntoView {
                         on:change=toggle(Setting::Dlq) />
                     <span>{move || locale.get().text(Key::DlqSetting)}</span>
                 </label>
+                <label>
+                    <span>{move || locale.get().text(Key::MaxPollRecords)}</span>
+                    <input type="number" min="1" step="1" class="narrow" data-testid="set-max-poll-records"
+                        prop:value=base(|s| s.event.max_poll_records.to_string())
+                        on:change=whole(Setting::MaxPollRecords) />
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::SessionTimeoutS)}</span>
+                    <input type="number" min="0.001" step="any" class="narrow" data-testid="set-session-timeout"
+                        prop:value=base(|s| (s.event.session_timeout_ms / 1_000.0).to_string())
+                        on:change=number(Setting::SessionTimeoutMs, 1_000.0) />
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="set-schema-registry"
+                        prop:checked=flag(|s| s.event.schema_registry)
+                        on:change=toggle(Setting::SchemaRegistry) />
+                    <span>{move || locale.get().text(Key::SchemaRegistry)}</span>
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::PublishMode)}</span>
+                    <select data-testid="set-publish"
+                        prop:value=base(|s| serde_name(&s.event.publish))
+                        on:change=choice(|name| named(name).map(Setting::Publish))>
+                        <option value="dual_write">{move || locale.get().text(Key::PublishDualWrite)}</option>
+                        <option value="outbox">{move || locale.get().text(Key::PublishOutbox)}</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{move || locale.get().text(Key::OutboxPollMs)}</span>
+                    <input type="number" min="1" step="any" class="narrow" data-testid="set-outbox-poll"
+                        prop:value=base(|s| s.event.outbox_poll_ms.to_string())
+                        on:change=number(Setting::OutboxPollMs, 1.0) />
+                </label>
             </fieldset>
         </form>
     }
