@@ -171,7 +171,7 @@ impl Exercise {
                 Problem::too_many(MAX_HINTS, file.hints.len()),
             ));
         }
-        let mut scenario_json = serde_json::to_value(&scenario).expect("scenarios serialise");
+        let mut scenario_json = scenario.settings_json();
         for (index, path) in file.allowed.iter().enumerate() {
             // A fault's time or a deploy's compatibility may be moved; the timeline's shape not.
             let in_timeline = path.starts_with("faults");
@@ -239,7 +239,7 @@ impl Exercise {
 
     /// The starting value of each allowed setting, for the UI's controls.
     pub fn current_values(&self, settings: &Settings) -> Vec<(String, Value)> {
-        let mut json = serde_json::to_value(&self.scenario).expect("scenarios serialise");
+        let mut json = self.scenario.settings_json();
         self.allowed
             .iter()
             .map(|path| {

@@ -28,6 +28,14 @@ pub const EXERCISES: &[(&str, &str)] = &[
         "p99-under-hung-leaf",
         include_str!("exercises/p99-under-hung-leaf.json"),
     ),
+    (
+        "consistency-under-bound",
+        include_str!("exercises/consistency-under-bound.json"),
+    ),
+    (
+        "ship-a-breaking-change",
+        include_str!("exercises/ship-a-breaking-change.json"),
+    ),
 ];
 
 /// The JSON text of the shipped exercise called `name`.

@@ -605,7 +605,7 @@ impl Scenario {
         set: &BTreeMap<String, serde_json::Value>,
         may_change: impl Fn(&str) -> Result<(), Problem>,
     ) -> Result<Scenario, ScenarioError> {
-        let mut json = serde_json::to_value(self).expect("scenarios always serialise");
+        let mut json = self.settings_json();
         for (path, value) in set {
             may_change(path).map_err(|reason| error(path.clone(), reason))?;
             let slot = json_node_mut(&mut json, path)
@@ -615,6 +615,35 @@ impl Scenario {
         let patched: Scenario = read_value(json)?;
         patched.validate()?;
         Ok(patched)
+    }
+
+    /// The scenario as JSON with every setting written, defaults included: what settings
+    /// paths (exercises, patches) address. Files leave out the newer defaults.
+    pub fn settings_json(&self) -> serde_json::Value {
+        let mut json = serde_json::to_value(self).expect("scenarios always serialise");
+        let event = &self.event;
+        let newer = [
+            (
+                "max_poll_records",
+                serde_json::json!(event.max_poll_records),
+            ),
+            (
+                "session_timeout_ms",
+                serde_json::json!(event.session_timeout_ms),
+            ),
+            ("schema_registry", serde_json::json!(event.schema_registry)),
+            (
+                "publish",
+                serde_json::to_value(event.publish).unwrap_or_default(),
+            ),
+            ("outbox_poll_ms", serde_json::json!(event.outbox_poll_ms)),
+        ];
+        if let Some(map) = json.get_mut("event").and_then(|e| e.as_object_mut()) {
+            for (key, value) in newer {
+                map.entry(key).or_insert(value);
+            }
+        }
+        json
     }
 
     /// Fault indices in firing order: by time, ties in file order.
