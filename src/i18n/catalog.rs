@@ -57,7 +57,7 @@ catalog! {
     JourneyCallFailed, JourneyWork, JourneyLost, JourneyResponded, JourneyAppended,
     JourneyFetched, JourneyRefetched, JourneyProcessed, JourneyDeadLettered, ResultOk,
     ResultFailed, EpisodeKill, EpisodeHang, EpisodeSlow, EpisodeBroker, LagDrained, LagNotDrained,
-    LagNormal, RunEnded, RunEndedConsistency, AnnotationsTitle, GuideLabel, GuideStepOf, GuideNext, GuideWaiting,
+    LagNormal, RunEnded, RunEndedConsistency, RunEndedSchema, AnnotationsTitle, GuideLabel, GuideStepOf, GuideNext, GuideWaiting,
     GuidePressPlay, GuideDone, WorkshopTitle, WorkshopChoose, WorkshopNone, WorkshopGoal,
     WorkshopSettings, WorkshopCheck, WorkshopReset, WorkshopHint, WorkshopPassed, WorkshopFailed,
     ConditionHolds, ConditionFails, ConditionValue, SettingOn, CopyLink, ShareLinkLabel,

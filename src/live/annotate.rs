@@ -11,7 +11,7 @@ use crate::sim::Simulation;
 use crate::sim::causes::Cause;
 use crate::sim::episodes::Episode;
 use crate::sim::scenario::{Action, ActionKind, Compatibility, Setting, SettingsPatch, Target};
-use crate::sim::trace::World;
+use crate::sim::trace::{Reason, World};
 
 use super::why;
 
@@ -81,6 +81,10 @@ pub struct RunSummary {
     pub consistency_p99_ms: [f64; 2],
     pub consistency_max_ms: [f64; 2],
     pub consistency_pending: [u64; 2],
+    /// Effects lost to a version a reader could not read, per world, and the events groups
+    /// met that they could not read (parked or blocking, or still waiting).
+    pub schema_lost: [u64; 2],
+    pub unreadable: u64,
 }
 
 /// One annotation, as data; [`Annotation::sentence`] words it.
@@ -145,7 +149,20 @@ fn run_ended_sentence(locale: Locale, summary: &RunSummary) -> String {
             ("max_lag", &count(locale, summary.max_lag)),
         ],
     );
-    format!("{ended}{gap}{consistency}")
+    let schema = (summary.schema_lost != [0, 0] || summary.unreadable > 0).then(|| {
+        locale.fill(
+            Key::RunEndedSchema,
+            &[
+                ("sync", &count(locale, summary.schema_lost[0])),
+                ("event", &count(locale, summary.schema_lost[1])),
+                ("unreadable", &count(locale, summary.unreadable)),
+            ],
+        )
+    });
+    match schema {
+        Some(schema) => format!("{ended}{gap}{consistency}{gap}{schema}"),
+        None => format!("{ended}{gap}{consistency}"),
+    }
 }
 
 impl Annotation {
@@ -283,6 +300,11 @@ impl Annotations {
                         report.sync.time_to_consistency_ms.pending,
                         report.event.world.time_to_consistency_ms.pending,
                     ],
+                    schema_lost: [
+                        report.sync.effects.lost_by_reason[Reason::Schema as usize],
+                        report.event.world.effects.lost_by_reason[Reason::Schema as usize],
+                    ],
+                    unreadable: report.event.groups.values().map(|g| g.unreadable).sum(),
                 },
                 causes,
             ));
@@ -409,6 +431,43 @@ mod tests {
                 "a placeholder was left: {sentence}"
             );
         }
+    }
+
+    #[test]
+    fn the_end_of_a_run_counts_what_a_breaking_version_cost_in_each_language() {
+        let mut annotations = Annotations::default();
+        let sim = run_until("breaking-change", 60_000);
+        annotations.update(&sim);
+        let Some(end) = annotations.shown().last() else {
+            panic!("the run's end is told")
+        };
+        let report = sim.report();
+        let lost = |effects: &crate::sim::ledger::EffectCounts| {
+            format_number(
+                Locale::En,
+                effects.lost_by_reason[Reason::Schema as usize] as f64,
+                0,
+            )
+        };
+        let unreadable: u64 = report.event.groups.values().map(|g| g.unreadable).sum();
+        let en = end.sentence(Locale::En);
+        let told = format!(
+            "Schema changes cost {} effects in the sync world, where readers refused the new version at once, and {} in the event world, where groups met {} events",
+            lost(&report.sync.effects),
+            lost(&report.event.world.effects),
+            unreadable
+        );
+        assert!(en.contains(&told), "{en}\nvs {told}");
+        assert!(end.sentence(Locale::Ja).contains("スキーマ変更"));
+        assert!(end.sentence(Locale::ZhHant).contains("結構描述變更"));
+        let quiet = run_until("killed-consumer", 90_000);
+        let mut annotations = Annotations::default();
+        annotations.update(&quiet);
+        let end = annotations.shown().last().unwrap().sentence(Locale::En);
+        assert!(
+            !end.contains("Schema"),
+            "no schema change, no sentence: {end}"
+        );
     }
 
     #[test]
