@@ -46,7 +46,7 @@ catalog! {
     WorkersShort, QueueShort, DoneShort, LagShort, InstancesShort, Rebalancing, SessionsPending, StateUp,
     StateKilled, StateHung, StateSlow, BreakerOpen, BreakerHalfOpen, Redeploying, CodeDiff,
     NodeAria, GroupAria, ActionsFor, Kill, Hang, Slow, Restore, RemoveConsumer, Instances,
-    ScaleUp, ScaleDown, Upgrade, DeployCompatible, DeployBreaking, MaxPollRecords, SessionTimeoutS,
+    ScaleUp, ScaleDown, Upgrade, ProducerVersion, CannotRead, DeployCompatible, DeployBreaking, MaxPollRecords, SessionTimeoutS,
     SchemaRegistry, PublishMode, PublishDualWrite, PublishOutbox, OutboxPollMs, CloseMenu, BothWorldsNote, AddConsumerTitle, ConsumerName, ProcessingTime,
     StartFromLabel, Earliest, Latest, AddButton, AddConsumerNote, SettingsTitle, SettingsNote,
     SyncSettings, EventSettings, TimeoutMs, Retries, Breaker, Acks, CommitMode, CommitBefore,

@@ -95,6 +95,8 @@ pub struct GroupView {
     pub rebalancing: bool,
     /// Time until crashed members' sessions expire, while restarted members wait on them.
     pub sessions_expire_in_ms: Option<f64>,
+    /// The version the entry writes now, when this group cannot read it.
+    pub cannot_read: Option<u8>,
     pub redeliveries: u64,
 }
 
@@ -122,6 +124,8 @@ pub struct Scoreboard {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     pub now_ms: f64,
+    /// The version of the event the entry writes now (1 until a deploy).
+    pub event_version: u8,
     pub end_ms: f64,
     pub nodes: [Vec<NodeView>; 2],
     pub partitions: Vec<PartitionView>,
@@ -143,6 +147,7 @@ impl Frame {
         let lag_now = groups.iter().map(|g| g.lag).sum();
         Frame {
             now_ms: sim.now().as_ms_f64(),
+            event_version: sim.schemas().version(),
             end_ms: sim.end().as_ms_f64(),
             nodes: [
                 node_views(sim, &report, World::Sync),
@@ -276,6 +281,8 @@ fn group_views(sim: &Simulation) -> Vec<GroupView> {
                 idle: group.alive_instances() - group.active_instances(),
                 lag: sim.group_lag(s).unwrap_or(0),
                 rebalancing: group.rebalancing,
+                cannot_read: Some(sim.schemas().version())
+                    .filter(|&v| !sim.schemas().can_read(s, v)),
                 sessions_expire_in_ms: group
                     .sessions_expire_at
                     .map(|at| at.saturating_since(sim.now()).as_ms_f64()),

@@ -201,6 +201,11 @@ impl Simulation {
         self.groups.get(service)
     }
 
+    /// Event versions: what the entry writes and what each reader reads.
+    pub fn schemas(&self) -> &super::schema::Schemas {
+        &self.cx.schemas
+    }
+
     pub fn log_state(&self) -> &Log {
         &self.log
     }

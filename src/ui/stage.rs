@@ -611,7 +611,13 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
             <rect class="svc-box" width=PRODUCER_WIDTH height=PRODUCER_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, PRODUCER_WIDTH - 4.0, PRODUCER_HEIGHT - 4.0)}
             {name_text(&name, PRODUCER_WIDTH / 2.0, 18.0, 8, "middle")}
-            <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
+            <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || {
+                let l = locale.get();
+                match frame.with(|f| f.event_version) {
+                    1 => l.text(Key::Producer).to_string(),
+                    v => l.fill(Key::ProducerVersion, &[("v", &v.to_string())]),
+                }
+            }}</text>
         },
     )
 }
@@ -769,6 +775,9 @@ fn group_node(
             ];
             if n.state() != NodeState::Up {
                 parts.insert(0, state_text(l, n));
+            }
+            if let Some(version) = g.cannot_read {
+                parts.push(l.fill(Key::CannotRead, &[("v", &version.to_string())]));
             }
             if let Some(left_ms) = g.sessions_expire_in_ms {
                 let left = format_duration_ms(l, left_ms);
