@@ -258,3 +258,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_breaking_version_is_blamed_on_the_reader_that_was_not_upgraded() {
+    let sim = run("breaking-change");
+    let sync = top_cause(&sim, World::Sync);
+    assert_eq!(sync.mechanism, Mechanism::SchemaMismatch, "{sync:?}");
+    assert_eq!(sync.chain, names(&["signup", "email"]));
+    assert_eq!((sync.at, sync.end_ms()), (20_000.0, 40_000.0), "{sync:?}");
+    assert_eq!(sync.count, sim.report().sync.failed);
+    let event = top_cause(&sim, World::Event);
+    assert_eq!(event.mechanism, Mechanism::BlockedPartition, "{event:?}");
+    assert_eq!(event.chain, names(&["email"]));
+
+    let registry = run("schema-registry");
+    let refused = top_cause(&registry, World::Event);
+    assert_eq!(refused.mechanism, Mechanism::SchemaRefused, "{refused:?}");
+    assert_eq!(refused.count, registry.report().event.world.failed);
+}

@@ -33,6 +33,8 @@ pub const KEYS: &[&str] = &[
     "blocked_partition",
     "rebalance",
     "session_timeout",
+    "edge_schema",
+    "schema_refused",
     "leader_election",
     "too_few_instances",
     "retention",
@@ -97,6 +99,8 @@ fn head_key(cause: &Cause) -> &'static str {
         (Mechanism::LeaderElection, _) => "leader_election",
         (Mechanism::TooFewInstances, _) => "too_few_instances",
         (Mechanism::Retention, _) => "retention",
+        (Mechanism::SchemaMismatch, _) => "edge_schema",
+        (Mechanism::SchemaRefused, _) => "schema_refused",
     }
 }
 

@@ -47,10 +47,11 @@ impl Simulation {
         let blocked = group.instances.iter().filter(|i| i.alive).find_map(|i| {
             let in_flight = i.busy.filter(|f| f.attempts > 0)?;
             let partition = &partitions[usize::from(in_flight.partition)];
-            let poison = partition
+            // A poison event, or one of a version the group cannot read.
+            let stuck = partition
                 .entry(in_flight.offset)
-                .is_some_and(|e| e.poison());
-            poison.then_some((in_flight.partition, in_flight.offset))
+                .is_some_and(|e| e.poison() || !self.cx.schemas.can_read(service, e.version()));
+            stuck.then_some((in_flight.partition, in_flight.offset))
         });
         let active = group.active_instances();
         let busy = group

@@ -130,11 +130,12 @@ fn mechanism_of(failure: Failure) -> Mechanism {
         Failure::Error => Mechanism::ErrorRate,
         Failure::Crash => Mechanism::Crash,
         Failure::CircuitOpen => Mechanism::CircuitOpen,
+        Failure::Schema => Mechanism::SchemaMismatch,
     }
 }
 
 /// The failure with the largest count; the first in [`Failure::ALL`] order on ties.
-fn dominant_failure(counts: &[u64; 6]) -> Failure {
+fn dominant_failure(counts: &[u64; 7]) -> Failure {
     Failure::ALL
         .into_iter()
         .rev()
@@ -184,6 +185,11 @@ fn depth(facts: &Facts, mut service: usize) -> usize {
 /// The event world's log: requests the producer gave up on, events a crashed leader lost.
 fn broker_causes(facts: &Facts) -> Vec<Cause> {
     let mut causes = Vec::new();
+    if facts.delta.schema_refused > 0 {
+        let walk = Walk::new(facts, 0);
+        let refused = facts.delta.schema_refused;
+        causes.push(walk.cause(Mechanism::SchemaRefused, refused, (0, RootState::Itself)));
+    }
     for (count, mechanism) in [
         (facts.delta.producer_failed, Mechanism::NoLeader),
         (facts.delta.lost_on_broker, Mechanism::LostOnBrokerCrash),
@@ -313,6 +319,8 @@ impl<'a> Walk<'a> {
         let t = self.totals(service);
         match failure {
             Failure::Refused | Failure::Crash => self.state_of(service),
+            // The callee was not upgraded for the version its caller now writes.
+            Failure::Schema => (service, RootState::Itself),
             Failure::Rejected | Failure::Timeout => self.busy(service),
             Failure::CircuitOpen => {
                 let mut tried = t.attempts_failed;

@@ -16,16 +16,19 @@ pub enum Failure {
     Error,
     Crash,
     CircuitOpen,
+    /// The callee could not read the version of the request (a breaking change).
+    Schema,
 }
 
 impl Failure {
-    pub const ALL: [Failure; 6] = [
+    pub const ALL: [Failure; 7] = [
         Failure::Refused,
         Failure::Rejected,
         Failure::Timeout,
         Failure::Error,
         Failure::Crash,
         Failure::CircuitOpen,
+        Failure::Schema,
     ];
 
     /// The failure a call's reason counts as; reasons that never end a call count as errors.
@@ -37,6 +40,7 @@ impl Failure {
             Reason::Timeout => Failure::Timeout,
             Reason::Crash => Failure::Crash,
             Reason::CircuitOpen => Failure::CircuitOpen,
+            Reason::Schema => Failure::Schema,
             _ => Failure::Error,
         }
     }
@@ -98,9 +102,9 @@ pub struct ServiceCounters {
     pub errors: u64,
     pub crashed: u64,
     /// Attempts into this service that failed, by failure.
-    pub attempts_failed: [u64; 6],
+    pub attempts_failed: [u64; 7],
     /// Calls into this service that failed for good (retries spent), by failure.
-    pub gave_up: [u64; 6],
+    pub gave_up: [u64; 7],
 }
 
 /// Plain totals of one service's counters at one moment, so two moments can be subtracted.
@@ -116,8 +120,8 @@ pub struct ServiceTotals {
     pub rejected: u64,
     pub errors: u64,
     pub crashed: u64,
-    pub attempts_failed: [u64; 6],
-    pub gave_up: [u64; 6],
+    pub attempts_failed: [u64; 7],
+    pub gave_up: [u64; 7],
 }
 
 impl ServiceCounters {
@@ -139,7 +143,7 @@ impl ServiceCounters {
     }
 }
 
-fn minus(a: [u64; 6], b: [u64; 6]) -> [u64; 6] {
+fn minus(a: [u64; 7], b: [u64; 7]) -> [u64; 7] {
     std::array::from_fn(|i| a[i].saturating_sub(b[i]))
 }
 
@@ -187,6 +191,8 @@ pub struct WorldCounters {
     pub lost_to_retention: u64,
     /// Requests the event world's producer gave up on (no acknowledgement in time).
     pub producer_failed: u64,
+    /// Requests whose event a schema registry refused at the producer.
+    pub schema_refused: u64,
 }
 
 /// One world's totals at one moment.
@@ -197,6 +203,7 @@ pub struct WorldTotals {
     pub lost_on_broker: u64,
     pub lost_to_retention: u64,
     pub producer_failed: u64,
+    pub schema_refused: u64,
 }
 
 impl WorldTotals {
@@ -217,6 +224,7 @@ impl WorldTotals {
                 .lost_to_retention
                 .saturating_sub(start.lost_to_retention),
             producer_failed: self.producer_failed.saturating_sub(start.producer_failed),
+            schema_refused: self.schema_refused.saturating_sub(start.schema_refused),
         }
     }
 
@@ -244,6 +252,7 @@ impl WorldCounters {
             lost_on_broker: self.lost_on_broker,
             lost_to_retention: self.lost_to_retention,
             producer_failed: self.producer_failed,
+            schema_refused: self.schema_refused,
         }
     }
 

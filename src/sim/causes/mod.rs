@@ -68,6 +68,11 @@ pub enum Mechanism {
     TooFewInstances,
     /// Retention deletes (or is about to delete) events the group has not read.
     Retention,
+    /// The next service could not read the version of the request: a breaking change it was
+    /// not upgraded for.
+    SchemaMismatch,
+    /// A schema registry refused the version the event world's producer writes.
+    SchemaRefused,
 }
 
 impl Mechanism {

@@ -81,7 +81,7 @@ fn an_error_is_followed_to_the_callee_that_failed_not_blamed_on_the_messenger() 
     assert_eq!(causes[0].chain, ["entry", "mid", "leaf"]);
     assert_eq!(causes[0].root_state, RootState::Killed);
     // Without the callee's failures, the errors are mid's own.
-    delta.services[2].gave_up = [0; 6];
+    delta.services[2].gave_up = [0; 7];
     delta.services[1].errors = 30;
     let causes = analyze(&facts(&delta, &services));
     assert_eq!(causes[0].chain, ["entry", "mid"]);

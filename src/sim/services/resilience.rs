@@ -165,6 +165,7 @@ impl WorldState {
         };
         if cx.registry_refuses() {
             // The serializer asks the registry first: the user hears the failure at once.
+            cx.counters.world(World::Event).schema_refused += 1;
             self.finish_job(cx, job, false, Reason::Schema);
             return;
         }
