@@ -74,6 +74,8 @@ pub struct PartitionView {
     pub cells: Vec<CellView>,
     /// Each subscribed group's committed offset here, by group service index.
     pub committed: Vec<(usize, u64)>,
+    /// What instances polled here and have not finished: (group, next offset, end of the poll).
+    pub polls: Vec<(usize, u64, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -247,7 +249,18 @@ fn partition_views(sim: &Simulation) -> Vec<PartitionView> {
                     Some((s, group.committed.get(p).copied().unwrap_or(0)))
                 })
                 .collect();
+            let polls = (0..topology.len())
+                .filter_map(|s| sim.group_state(s).filter(|g| g.subscribed).map(|g| (s, g)))
+                .flat_map(|(s, g)| {
+                    g.instances.iter().filter(|i| i.alive).filter_map(move |i| {
+                        let batch = i.batch.filter(|b| usize::from(b.partition) == p)?;
+                        let next = i.busy.map_or(batch.next, |b| b.offset);
+                        (next < batch.end).then_some((s, next, batch.end))
+                    })
+                })
+                .collect();
             PartitionView {
+                polls,
                 start: partition.start,
                 end: partition.end(),
                 high_watermark: partition.high_watermark,
@@ -359,6 +372,30 @@ mod tests {
         assert!(
             frame.group(3).unwrap().lag > 0,
             "analytics' group lags while it is down"
+        );
+    }
+
+    #[test]
+    fn a_lagging_group_shows_the_poll_it_has_in_hand_and_commits_ahead_of_it() {
+        let mut sim = Simulation::new(preset("lost-batch").unwrap()).unwrap();
+        sim.run_until(SimTime::from_ms(25_000));
+        let frame = Frame::of(&sim);
+        let analytics = sim.topology().index_of("analytics").unwrap();
+        let polls: Vec<_> = frame
+            .partitions
+            .iter()
+            .flat_map(|p| p.polls.iter().map(move |poll| (p, *poll)))
+            .filter(|(_, (group, _, _))| *group == analytics)
+            .collect();
+        let [(partition, (_, next, end))] = polls.as_slice() else {
+            panic!("one instance, one poll in hand: {polls:?}")
+        };
+        assert!(end - next > 5, "a batch, not one event: {next}..{end}");
+        let committed = partition.committed.iter().find(|(g, _)| *g == analytics);
+        assert_eq!(
+            committed,
+            Some(&(analytics, *end)),
+            "committed before processing"
         );
     }
 

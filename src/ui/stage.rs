@@ -631,6 +631,7 @@ fn partition_strip(
     let UiLocale(locale) = expect_context::<UiLocale>();
     let frame = explainer.frame;
     let cell_width = PARTITION_WIDTH / CELLS_SHOWN as f32;
+    let poll_groups = groups.clone();
     let cells = move || {
         frame.with(|f| {
             let Some(partition) = f.partitions.get(p) else {
@@ -674,6 +675,30 @@ fn partition_strip(
                 .collect::<Vec<_>>()
         })
     };
+    // What each group has polled and not yet processed: a bar under the cells, in its colour.
+    let polls = move || {
+        frame.with(|f| {
+            let Some(partition) = f.partitions.get(p) else {
+                return Vec::new();
+            };
+            let x_of = |offset: u64| {
+                let from_end = partition.end.saturating_sub(offset).min(CELLS_SHOWN) as f32;
+                PARTITION_WIDTH - from_end * cell_width
+            };
+            partition
+                .polls
+                .iter()
+                .map(|&(group, next, end)| {
+                    let slot = poll_groups.iter().position(|&g| g == group).unwrap_or(0);
+                    let (x0, x1) = (x_of(next), x_of(end));
+                    view! {
+                        <rect class=format!("poll g{}", slot % 6) x=x0 y=PARTITION_HEIGHT - 2.5
+                            width=(x1 - x0).max(1.0) height=2.5 />
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let label = move || {
         frame.with(|f| {
             let l = locale.get();
@@ -709,6 +734,7 @@ fn partition_strip(
             <text class="p-label" x=-6 y=PARTITION_HEIGHT / 2.0 + 4.0 text-anchor="end">{format!("P{p}")}</text>
             <rect class="strip" width=PARTITION_WIDTH height=PARTITION_HEIGHT rx=3 />
             {cells}
+            {polls}
             {markers}
             <text class="p-leader" x=PARTITION_WIDTH + 6.0 y=10>{leader_text}</text>
             <text class="p-end" x=PARTITION_WIDTH + 6.0 y=PARTITION_HEIGHT - 1.0>{end_text}</text>
