@@ -611,10 +611,12 @@ fn producer_node(explainer: Explainer, at: Point, order: Vec<Target>) -> impl In
             <rect class="svc-box" width=PRODUCER_WIDTH height=PRODUCER_HEIGHT rx=8 />
             {killed_cross(4.0, 4.0, PRODUCER_WIDTH - 4.0, PRODUCER_HEIGHT - 4.0)}
             {name_text(&name, PRODUCER_WIDTH / 2.0, 18.0, 8, "middle")}
-            <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || {
+            <text class="svc-load" x=PRODUCER_WIDTH / 2.0 y=34 text-anchor="middle">{move || locale.get().text(Key::Producer)}</text>
+            // The event version it writes, once a deploy has changed it.
+            <text class="version-badge" x=PRODUCER_WIDTH - 4.0 y=46 text-anchor="end">{move || {
                 let l = locale.get();
                 match frame.with(|f| f.event_version) {
-                    1 => l.text(Key::Producer).to_string(),
+                    1 => String::new(),
                     v => l.fill(Key::ProducerVersion, &[("v", &v.to_string())]),
                 }
             }}</text>
@@ -792,25 +794,29 @@ fn group_node(
     let status = move || {
         let l = locale.get();
         with_group(frame, service, |n, g| {
-            let mut parts = vec![
-                l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))]),
-                l.fill(
-                    Key::DoneShort,
-                    &[("n", &format_number(l, n.executions as f64, 0))],
-                ),
-            ];
+            let mut parts =
+                vec![l.fill(Key::LagShort, &[("n", &format_number(l, g.lag as f64, 0))])];
             if n.state() != NodeState::Up {
                 parts.insert(0, state_text(l, n));
             }
-            if let Some(version) = g.cannot_read {
-                parts.push(l.fill(Key::CannotRead, &[("v", &version.to_string())]));
-            }
-            if let Some(left_ms) = g.sessions_expire_in_ms {
+            // What holds the group back takes the place of its done count, so the line stays
+            // within the node's column.
+            let held = if let Some(version) = g.cannot_read {
+                Some(l.fill(Key::CannotRead, &[("v", &version.to_string())]))
+            } else if let Some(left_ms) = g.sessions_expire_in_ms {
                 let left = format_duration_ms(l, left_ms);
-                parts.push(l.fill(Key::SessionsPending, &[("t", &left)]));
+                Some(l.fill(Key::SessionsPending, &[("t", &left)]))
             } else if g.rebalancing {
-                parts.push(l.text(Key::Rebalancing).to_string());
-            }
+                Some(l.text(Key::Rebalancing).to_string())
+            } else {
+                None
+            };
+            parts.push(held.unwrap_or_else(|| {
+                l.fill(
+                    Key::DoneShort,
+                    &[("n", &format_number(l, n.executions as f64, 0))],
+                )
+            }));
             parts.join(" · ")
         })
         .unwrap_or_default()
