@@ -268,3 +268,24 @@ fn the_dual_write_loses_or_contradicts_under_an_entry_crash_and_the_outbox_does_
     // The sync world calls after its own write: a crash mid-way leaves partial work too.
     assert!(dual.inconsistent_requests.sync > 0 || dual.sync.effects.lost > 0);
 }
+
+#[test]
+fn a_rebalance_waits_for_polls_in_hand_and_happens_once() {
+    // One slow instance, far behind, holds big polls; a second joins at 5 s. The rebalance
+    // waits for the poll in hand, which is committed when done: nothing is read twice, even
+    // long after the rebalance's deadline (Kafka's max.poll.interval.ms, 5 min) has passed.
+    let report = run(one_group(json!({
+        "duration_ms": 400_000,
+        "workload": { "arrivals": { "kind": "poisson", "rate_per_s": 20 } },
+        "services": [
+            { "name": "orders", "workers": 32, "service_time_ms": { "kind": "exponential", "mean": 2 }, "calls": ["email"] },
+            { "name": "email", "workers": 32, "service_time_ms": { "kind": "constant", "value": 60 } }
+        ],
+        "event": { "partitions": 2, "consumers": 1, "commit": "after_processing" },
+        "faults": [{ "at_ms": 5000, "action": "scale", "target": "email", "instances": 2 }]
+    })));
+    let email = &report.event.groups["email"];
+    assert_eq!(email.redeliveries, 0, "{email:?}");
+    assert_eq!(report.event.world.effects.duplicated, 0);
+    assert_eq!(email.active, 2);
+}

@@ -530,7 +530,8 @@ impl Groups {
         let Some(group) = self.group_mut(service) else {
             return;
         };
-        if group.generation != generation || !group.subscribed {
+        // Also stale once the rebalance finished early, when the last poll in hand ended.
+        if group.generation != generation || !group.subscribed || !group.rebalancing {
             return;
         }
         if group.sessions_expire_at.is_some() {
