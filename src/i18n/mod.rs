@@ -197,6 +197,8 @@ mod tests {
             Key::NotYet,
             Key::PartitionShort,
             Key::BrokerShort,
+            // An event version is written "v2" in every language.
+            Key::ProducerVersion,
         ];
         for key in Key::ALL {
             if same_everywhere.contains(key) {
