@@ -252,10 +252,9 @@ fn partition_views(sim: &Simulation) -> Vec<PartitionView> {
             let polls = (0..topology.len())
                 .filter_map(|s| sim.group_state(s).filter(|g| g.subscribed).map(|g| (s, g)))
                 .flat_map(|(s, g)| {
-                    g.instances.iter().filter(|i| i.alive).filter_map(move |i| {
-                        let batch = i.batch.filter(|b| usize::from(b.partition) == p)?;
-                        let next = i.busy.map_or(batch.next, |b| b.offset);
-                        (next < batch.end).then_some((s, next, batch.end))
+                    g.instances.iter().filter_map(move |i| {
+                        let (partition, left) = i.unfinished()?;
+                        (partition == p).then_some((s, left.start, left.end))
                     })
                 })
                 .collect();

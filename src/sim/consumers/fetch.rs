@@ -150,9 +150,10 @@ impl Groups {
         };
         let incarnation = instance.incarnation;
         let p = in_flight.partition as usize;
-        let entry = log.partitions()[p].entry(in_flight.offset);
-        let poison = entry.is_some_and(|e| e.poison());
-        let unreadable = entry.is_some_and(|e| !cx.schemas.can_read(service, e.version()));
+        let poison = log.partitions()[p]
+            .entry(in_flight.offset)
+            .is_some_and(|e| e.poison());
+        let unreadable = self.in_flight_unreadable(cx, log, service, index);
         if unreadable
             && in_flight.attempts == 0
             && let Some(group) = self.group_mut(service)

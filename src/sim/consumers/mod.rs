@@ -84,7 +84,7 @@ impl Instance {
     }
 
     /// The offsets of its batch it has not finished, the one in progress included.
-    fn unfinished(&self) -> Option<(usize, std::ops::Range<u64>)> {
+    pub fn unfinished(&self) -> Option<(usize, std::ops::Range<u64>)> {
         let batch = self.batch.filter(|_| self.alive)?;
         let from = self.busy.map_or(batch.next, |b| b.offset);
         (from < batch.end).then_some((batch.partition as usize, from..batch.end))
