@@ -31,13 +31,16 @@ test('a breaking deploy from the entry fails sync calls at once; upgrading email
   assert.doesNotMatch(await page.getByTestId('lag-analytics').textContent(), /cannot read/, 'upgraded ahead');
   const emailLag = await numberIn(page, 'lag-email');
   assert.ok(emailLag > 20, `email cannot read the new version: its partitions are stuck (lag ${emailLag})`);
+  // Its work done, not its lag, tells the upgrade apart: auto-commit moves the lag in 5 s steps.
 
   await page.getByTestId('event-node-email').click();
   await page.getByTestId('action-upgrade').click();
   await page.getByTestId('play').click();
   await waitForSimSeconds(page, 14);
   await page.getByTestId('play').click();
-  assert.ok((await numberIn(page, 'lag-email')) < emailLag, 'upgraded, email reads the stuck events and catches up');
+  const status = await page.getByTestId('lag-email').textContent();
+  const done = Number((status.match(/([\d,]+) done/) ?? ['', '0'])[1].replace(/,/g, ''));
+  assert.ok(done > 20, `upgraded, email reads the stuck events: ${status}`);
   assert.doesNotMatch(await page.getByTestId('lag-email').textContent(), /cannot read/);
   await page.screenshot({ path: await screenshotPath('costs-breaking-en.png'), fullPage: false });
   assertCleanRun(record, server.origin);
