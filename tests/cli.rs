@@ -178,3 +178,94 @@ fn why_prints_the_causes_as_sentences_in_the_language_asked() {
     assert_eq!(first["mechanism"], "queue_full");
     assert_eq!(first["root"], "template");
 }
+
+#[test]
+fn a_sweep_prints_the_library_table_as_json_and_csv() {
+    use ripple::sim::presets::preset;
+    use ripple::sim::sweep::{Sweep, SweepSpec, SweepTable};
+    let args = [
+        "--sweep",
+        "sync.timeout_ms=100..900",
+        "--points",
+        "3",
+        "--preset",
+        "signup",
+        "--duration-ms",
+        "8000",
+    ];
+    let output = ripple_sim(&args);
+    assert!(output.status.success(), "{}", stderr_line(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON table");
+    let mut base = preset("signup").unwrap();
+    base.duration_ms = 8_000;
+    let spec = SweepSpec::parse("sync.timeout_ms=100..900", 3).unwrap();
+    let sweep = Sweep::new(&base, spec).unwrap();
+    let table = SweepTable::new(&sweep, &base, sweep.run_all());
+    assert_eq!(printed, serde_json::to_value(&table).unwrap());
+    assert_eq!(printed["points"].as_array().map(Vec::len), Some(3));
+    let csv = ripple_sim(&[&args[..], &["--csv"]].concat());
+    assert!(csv.status.success(), "{}", stderr_line(&csv));
+    assert_eq!(String::from_utf8_lossy(&csv.stdout), table.to_csv());
+}
+
+#[test]
+fn bad_sweeps_exit_2_naming_the_field() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--sweep",
+                "sync.nope=1..2",
+                "--points",
+                "3",
+                "--preset",
+                "signup",
+            ],
+            "sweep.path: `sync.nope` is not one of",
+        ),
+        (
+            &[
+                "--sweep",
+                "sync.timeout_ms=1..2",
+                "--points",
+                "99",
+                "--preset",
+                "signup",
+            ],
+            "sweep.points:",
+        ),
+        (
+            &[
+                "--sweep",
+                "sync.timeout_ms=0..2",
+                "--points",
+                "3",
+                "--preset",
+                "signup",
+            ],
+            "sweep.from: sync.timeout_ms:",
+        ),
+        (
+            &[
+                "--sweep",
+                "sync.timeout_ms",
+                "--points",
+                "3",
+                "--preset",
+                "signup",
+            ],
+            "is not a sweep: write PATH=FROM..TO",
+        ),
+        (
+            &["--sweep", "sync.timeout_ms=1..2", "--preset", "signup"],
+            "--sweep and --points go together",
+        ),
+        (&["--preset", "signup", "--csv"], "--csv goes with --sweep"),
+    ];
+    for (args, expected) in cases {
+        let output = ripple_sim(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let line = stderr_line(&output);
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert_eq!(line.lines().count(), 1, "{line}");
+    }
+}

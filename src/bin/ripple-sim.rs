@@ -6,6 +6,9 @@
 //! `ripple-sim --list-exercises`.
 //! A check prints the verdict and exits 0 on pass, 1 on fail; `--lang zh-Hant` or `ja`
 //! words the verdict and any refusal of the files for a workshop in that language.
+//! `ripple-sim --sweep PATH=FROM..TO --points N (FILE.json | --preset NAME) [--csv]` runs the
+//! scenario at N values of one parameter, in both worlds, and prints the table with its
+//! knees as JSON (or the table as CSV): the same numbers the page's sweep panel shows.
 //! `--why` prints the run's causes (why it failed, per world) as sentences instead of the
 //! report, in English or the `--lang` given.
 //! Bad input of any kind exits with code 2 and one line naming what is wrong.
@@ -13,12 +16,13 @@
 use ripple::i18n::{Locale, condition_line, unknown_language, verdict_headline};
 use ripple::live::why;
 use ripple::sim::exercise::{Exercise, Settings, Verdict};
+use ripple::sim::sweep::{Sweep, SweepSpec, SweepTable};
 use ripple::sim::trace::World;
 use ripple::sim::{Scenario, ScenarioError, SimTime, Simulation, exercises, presets};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
+const USAGE: &str = "usage: ripple-sim FILE.json [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --preset NAME [--seed N] [--duration-ms N] [--trace FILE] [--why [--lang en|zh-Hant|ja]]\n       ripple-sim --sweep PATH=FROM..TO --points N (FILE.json | --preset NAME) [--seed N] [--duration-ms N] [--csv]\n       ripple-sim --list-presets\n       ripple-sim --check EXERCISE.json|NAME [--solution SETTINGS.json] [--seed N] [--lang en|zh-Hant|ja]\n       ripple-sim --list-exercises";
 
 /// What one run of the command does.
 #[derive(Debug)]
@@ -31,6 +35,15 @@ enum Mode {
         trace: Option<String>,
         /// Prints why it failed, in this language, instead of the JSON report.
         why: Option<Locale>,
+    },
+    /// Runs a scenario at each point of a sweep and prints the table.
+    Sweep {
+        source: Source,
+        seed: Option<u64>,
+        duration_ms: Option<u64>,
+        range: String,
+        points: u32,
+        csv: bool,
     },
     ListPresets,
     /// Judges an exercise (a file or a shipped name), with the learner's settings if given.
@@ -65,6 +78,9 @@ struct Flags {
     trace: Option<String>,
     lang: Option<Locale>,
     why: bool,
+    sweep: Option<String>,
+    points: Option<u32>,
+    csv: bool,
 }
 
 fn parse_number(flag: &str, value: &str) -> Result<u64, String> {
@@ -96,6 +112,21 @@ fn parse_flags(args: impl IntoIterator<Item = String>) -> Result<Flags, String> 
             Long("list-presets") => flags.list_presets = true,
             Long("list-exercises") => flags.list_exercises = true,
             Long("why") => flags.why = true,
+            Long("csv") => flags.csv = true,
+            Long("sweep") => {
+                let missing =
+                    "--sweep needs PATH=FROM..TO, as in workload.arrivals.rate_per_s=10..200";
+                flags.sweep = Some(value(&mut parser, "--sweep", missing)?);
+            }
+            Long("points") => {
+                let text = value(
+                    &mut parser,
+                    "--points",
+                    "--points needs a number from 2 to 50",
+                )?;
+                let points = parse_number("--points", &text)?;
+                flags.points = Some(u32::try_from(points).unwrap_or(u32::MAX));
+            }
             Long("check") => {
                 let missing = "--check needs an exercise file or name (see --list-exercises)";
                 flags.check = Some(value(&mut parser, "--check", missing)?);
@@ -157,6 +188,20 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, String> {
     if flags.why && (flags.check.is_some() || flags.list_presets || flags.list_exercises) {
         return Err("--why goes with a run: FILE.json or --preset NAME".to_string());
     }
+    if flags.sweep.is_some() != flags.points.is_some() {
+        return Err(
+            "--sweep and --points go together: --sweep PATH=FROM..TO --points N".to_string(),
+        );
+    }
+    if flags.csv && flags.sweep.is_none() {
+        return Err("--csv goes with --sweep".to_string());
+    }
+    let runs = flags.file.is_some() || flags.preset.is_some();
+    if flags.sweep.is_some() && (!runs || flags.why || flags.trace.is_some()) {
+        return Err(
+            "--sweep runs FILE.json or --preset NAME; --why and --trace do not apply".to_string(),
+        );
+    }
     if flags.lang.is_some() && flags.check.is_none() && !flags.why {
         // Reports are JSON for programs; only a verdict and the causes are read by people.
         return Err("--lang goes with --check or --why".to_string());
@@ -190,6 +235,16 @@ fn mode_of(flags: Flags) -> Mode {
         (Some(name), _) => Source::Preset(name),
         (None, file) => Source::File(file.unwrap_or_default()),
     };
+    if let (Some(range), Some(points)) = (flags.sweep, flags.points) {
+        return Mode::Sweep {
+            source,
+            seed: flags.seed,
+            duration_ms: flags.duration_ms,
+            range,
+            points,
+            csv: flags.csv,
+        };
+    }
     Mode::Run {
         source,
         seed: flags.seed,
@@ -392,6 +447,40 @@ fn main() -> ExitCode {
             trace,
             why,
         } => report(&source, seed, duration_ms, trace.as_deref(), why),
+        Mode::Sweep {
+            source,
+            seed,
+            duration_ms,
+            range,
+            points,
+            csv,
+        } => sweep(&source, seed, duration_ms, (&range, points), csv),
+    }
+}
+
+/// Runs a sweep and prints its table: 0 on success, 2 on bad input.
+fn sweep(
+    source: &Source,
+    seed: Option<u64>,
+    duration_ms: Option<u64>,
+    (range, points): (&str, u32),
+    csv: bool,
+) -> ExitCode {
+    let table = load_scenario(source, seed, duration_ms).and_then(|base| {
+        let spec = SweepSpec::parse(range, points).map_err(|e| e.to_string())?;
+        let sweep = Sweep::new(&base, spec).map_err(|e| e.to_string())?;
+        Ok(SweepTable::new(&sweep, &base, sweep.run_all()))
+    });
+    match table {
+        Ok(table) if csv => print_stdout(&table.to_csv()),
+        Ok(table) => {
+            let json = serde_json::to_string_pretty(&table).expect("tables always serialise");
+            print_stdout(&format!("{json}\n"))
+        }
+        Err(message) => {
+            eprintln!("ripple-sim: {}", message.lines().next().unwrap_or_default());
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -108,6 +108,27 @@ impl DurationDist {
         }
     }
 
+    /// The same shape stretched so its mean is `mean_ms` (a sweep of service time).
+    pub fn with_mean_ms(&self, mean_ms: f64) -> DurationDist {
+        let factor = mean_ms / self.mean_ms().max(1e-9);
+        match *self {
+            DurationDist::Constant { value } => DurationDist::Constant {
+                value: value * factor,
+            },
+            DurationDist::Uniform { min, max } => DurationDist::Uniform {
+                min: min * factor,
+                max: max * factor,
+            },
+            DurationDist::Exponential { mean } => DurationDist::Exponential {
+                mean: mean * factor,
+            },
+            DurationDist::Lognormal { median, p99 } => DurationDist::Lognormal {
+                median: median * factor,
+                p99: p99 * factor,
+            },
+        }
+    }
+
     /// Prepares a sampler; call only on a validated distribution.
     pub fn sampler(&self) -> Sampler {
         match *self {

@@ -44,6 +44,8 @@ pub struct Simulation {
     /// Fault indices in firing order.
     pub(super) fault_order: Vec<usize>,
     pub(super) max_lag: u64,
+    /// Each group's highest lag so far, by service index: where a sweep's lag knee is read.
+    pub(super) max_lag_by_service: Vec<u64>,
     pub(super) episodes: Episodes,
     /// Causes and what they are computed from between windows (`why.rs`).
     pub(super) why: WhyState,
@@ -84,6 +86,7 @@ impl Simulation {
             groups: Groups::default(),
             fault_order,
             max_lag: 0,
+            max_lag_by_service: Vec::new(),
             episodes: Episodes::default(),
             why: WhyState::default(),
             cx: Cx {
@@ -133,6 +136,7 @@ impl Simulation {
             groups: self.groups.clone(),
             fault_order: self.fault_order.clone(),
             max_lag: self.max_lag,
+            max_lag_by_service: self.max_lag_by_service.clone(),
             episodes: self.episodes.clone(),
             why: self.why.clone(),
         }
@@ -426,6 +430,10 @@ impl Simulation {
             }
             bucket.lag_max[group] = bucket.lag_max[group].max(lag);
             self.max_lag = self.max_lag.max(lag);
+            if self.max_lag_by_service.len() <= group {
+                self.max_lag_by_service.resize(group + 1, 0);
+            }
+            self.max_lag_by_service[group] = self.max_lag_by_service[group].max(lag);
         }
     }
 

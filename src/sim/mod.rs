@@ -27,6 +27,7 @@ pub mod rng;
 pub mod scenario;
 pub mod schema;
 mod services;
+pub mod sweep;
 mod time;
 mod topology;
 pub mod trace;

@@ -129,6 +129,7 @@ problems! {
     NotAnOrigin { got },
     ActionMissing {},
     NotACommand { got },
+    NotASweepRange { got },
     // Files in the browser.
     NotText {},
     NotSaved {},

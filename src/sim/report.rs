@@ -31,6 +31,8 @@ pub struct GroupReport {
     pub idle: usize,
     /// Kafka's lag: visible events past the committed offset.
     pub lag: u64,
+    /// The highest lag the run saw, sampled as the charts sample it.
+    pub max_lag: u64,
     /// Visible events not yet processed (processed but uncommitted ones excluded).
     pub unprocessed: u64,
     pub processed: u64,
@@ -175,6 +177,7 @@ impl Simulation {
                     active,
                     idle: alive - active,
                     lag: self.group_lag(service).unwrap_or(0),
+                    max_lag: self.max_lag_by_service.get(service).copied().unwrap_or(0),
                     unprocessed: self.group_unprocessed(service).unwrap_or(0),
                     processed: group.processed,
                     redeliveries: group.redeliveries,
