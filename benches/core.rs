@@ -19,6 +19,82 @@ fn mm1(duration_ms: u64) -> Scenario {
     Scenario::from_json(&json).expect("valid M/M/1 scenario")
 }
 
+/// The limit to measure against: M/M/1 with the same λ and μ as [`mm1`], on nothing but a
+/// binary heap of `(time, seq)` events, one RNG and a FIFO count. Returns events and seconds.
+fn heap_mm1(duration_us: u64) -> (u64, f64) {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Exp};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    const ARRIVAL: u8 = 0;
+    const DEPARTURE: u8 = 1;
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+    let arrivals = Exp::new(50.0 / 1e6).expect("rate");
+    let services = Exp::new(100.0 / 1e6).expect("rate");
+    let started = Instant::now();
+    let mut heap: BinaryHeap<Reverse<(u64, u64, u8)>> = BinaryHeap::new();
+    let (mut seq, mut events, mut waiting, mut busy) = (0u64, 0u64, 0u64, false);
+    heap.push(Reverse((arrivals.sample(&mut rng) as u64, seq, ARRIVAL)));
+    while let Some(Reverse((now, _, kind))) = heap.pop() {
+        if now > duration_us {
+            break;
+        }
+        events += 1;
+        seq += 1;
+        if kind == ARRIVAL {
+            heap.push(Reverse((
+                now + arrivals.sample(&mut rng) as u64,
+                seq,
+                ARRIVAL,
+            )));
+            if busy {
+                waiting += 1;
+                continue;
+            }
+            busy = true;
+        } else if waiting > 0 {
+            waiting -= 1;
+        } else {
+            busy = false;
+            continue;
+        }
+        seq += 1;
+        heap.push(Reverse((
+            now + services.sample(&mut rng) as u64,
+            seq,
+            DEPARTURE,
+        )));
+    }
+    (events, started.elapsed().as_secs_f64())
+}
+
+/// The sweep `make bench` also times in the browser (tests/e2e/bench-sweep.mjs): the page's
+/// default scenario, 10 simulated minutes a point, the arrival rate over 20 points.
+const SWEEP_RANGE: &str = "workload.arrivals.rate_per_s=10..200";
+
+fn sweep_figure() {
+    use ripple::sim::sweep::{Sweep, SweepSpec};
+    let mut base = presets::preset("happy-path").expect("default preset");
+    base.duration_ms = 600_000;
+    let spec = SweepSpec::parse(SWEEP_RANGE, 20).expect("valid range");
+    let sweep = Sweep::new(&base, spec).expect("valid sweep");
+    let best = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let points = sweep.run_all();
+            (started.elapsed().as_secs_f64(), points)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("three runs");
+    let events: u64 = best.1.iter().map(|p| p.events_simulated).sum();
+    println!(
+        "sweep of `happy-path`, {SWEEP_RANGE} over 20 points of 10 simulated minutes: {:.2} s natively, {} events ({}; the browser's goal is <= 1 s)",
+        best.0,
+        events,
+        per_second(events, best.0)
+    );
+}
+
 /// Times `count` seeks across the first 10 minutes of `live`, sorted; the targets are a fixed
 /// spread (a multiplicative hash of the index), so runs compare.
 fn time_seeks(live: &mut ripple::live::Live, count: u64) -> Vec<f64> {
@@ -181,6 +257,16 @@ fn main() {
         per_second(mm1_run.events, mm1_run.seconds),
         per_second(mm1_run.customers, mm1_run.seconds)
     );
+    let limit = (0..10)
+        .map(|_| heap_mm1(2_000_000_000))
+        .map(|(events, seconds)| events as f64 / seconds)
+        .fold(0.0, f64::max);
+    let ripple = mm1_run.events as f64 / mm1_run.seconds;
+    println!(
+        "minimal binary-heap M/M/1, same λ and μ: {} events; Ripple is {:.2} of it (goal >= 0.5)",
+        per_second(limit as u64, 1.0),
+        ripple / limit
+    );
     let mut default = presets::preset("signup").expect("default preset");
     default.duration_ms = 600_000;
     let default_run = time_run(&default, 10);
@@ -189,6 +275,7 @@ fn main() {
         default_run.events,
         per_second(default_run.events, default_run.seconds)
     );
+    sweep_figure();
     let mut running = presets::preset("signup").expect("default preset");
     running.duration_ms = 600_000;
     let mut sim = Simulation::new(running).expect("valid");

@@ -78,4 +78,5 @@ catalog! {
     FieldWeight, FieldTouches, FieldPattern, PatternPoisson, PatternConstant, PatternBursty,
     FieldBurstRate, FieldEveryMs, FieldBurstMs, FieldUsers, FieldBrokers, FieldPartitions,
     FieldReplication, FieldInstances, OwnScenario,
+    UnitPerSecond, UnitTimes, SweepOpen, SweepTitle, SweepLede, SweepParam, SweepFrom, SweepTo, SweepPoints, SweepRun, SweepCancel, SweepProgress, SweepStarting, SweepFinished, SweepCancelled, SweepFailed, SweepKnees, SweepChartsLabel, SweepChartP99, SweepChartWrong, SweepChartLag, SweepChartConsistency, SweepPointsLabel, SweepOpenPoint, SweepExport, ParamArrivalRate, ParamServiceTime, ParamSlowFactor, ParamFaultLength, ParamTimeout, ParamRetries, ParamBreaker, ParamPartitions, ParamInstances, ParamAutoCommit, ParamRetention, KneeSuccessFalls, KneeSuccessHolds, KneeSlowFrom, KneeWrongFrom, KneeLagFrom,
 }

@@ -17,6 +17,7 @@ pub mod narration;
 pub mod particles;
 pub mod player;
 pub mod share;
+pub mod sweep;
 pub mod timeline;
 pub mod why;
 pub mod workshop;

@@ -12,8 +12,9 @@ use std::fmt;
 
 macro_rules! problems {
     ($($code:ident { $($arg:ident),* },)*) => {
-        /// One refusal: a code and the values its message needs.
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        /// One refusal: a code and the values its message needs. It crosses to the page
+        /// from the sweep worker as JSON, so it is translated where it is shown.
+        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum Problem {
             $($code { $($arg: String),* },)*
         }

@@ -252,7 +252,7 @@ fn set_instances(scenario: &mut Scenario, group: &str, count: u32) {
 }
 
 /// One world's figures at one point: what the capacity curves plot.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorldPoint {
     pub requests: u64,
     pub success_rate: f64,
@@ -282,7 +282,7 @@ impl WorldPoint {
 }
 
 /// One point of a sweep: both worlds at one value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
     pub value: f64,
     pub sync: WorldPoint,
