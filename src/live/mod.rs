@@ -101,6 +101,15 @@ pub enum Intent {
 }
 
 impl Live {
+    /// The scenario of the branch on show: the base's own faults, then every action on
+    /// this branch, including those after the playhead. Exports and sweeps run this.
+    pub fn branch_scenario(&self) -> Scenario {
+        let mut scenario = self.player.sim().scenario().clone();
+        scenario.faults.truncate(self.timeline.base_faults());
+        (scenario.faults).extend(self.timeline.current().actions.iter().cloned());
+        scenario
+    }
+
     /// Carries out one intent. A refused one names its field and leaves everything as it was.
     pub fn apply(&mut self, intent: Intent) -> Result<(), ScenarioError> {
         match intent {

@@ -29,6 +29,8 @@ pub struct SweepJob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerReply {
+    /// The worker's handler is set: it can take a job now.
+    Ready,
     Point {
         job: u32,
         index: u32,

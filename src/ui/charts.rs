@@ -11,10 +11,11 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-const SYNC: RGBColor = RGBColor(0xb4, 0x53, 0x09);
-const EVENT: RGBColor = RGBColor(0x0f, 0x76, 0x6e);
+pub(super) const SYNC: RGBColor = RGBColor(0xb4, 0x53, 0x09);
+pub(super) const EVENT: RGBColor = RGBColor(0x0f, 0x76, 0x6e);
 const MARK: RGBColor = RGBColor(0x64, 0x74, 0x8b);
-const FONT: &str = "system-ui, 'Noto Sans', 'Noto Sans CJK TC', 'Noto Sans CJK JP', sans-serif";
+pub(super) const FONT: &str =
+    "system-ui, 'Noto Sans', 'Noto Sans CJK TC', 'Noto Sans CJK JP', sans-serif";
 
 /// How a chart is drawn: its scale, and whether it carries its own legend (an exported
 /// chart stands alone; on screen the page's legend serves all four).
@@ -94,11 +95,11 @@ fn panels(data: &ChartData) -> [Panel<'_>; 4] {
 }
 
 /// A detached canvas's 2D context: measures text for charts drawn elsewhere.
-fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+pub(super) fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
-fn new_canvas(width: u32, height: u32) -> Option<HtmlCanvasElement> {
+pub(super) fn new_canvas(width: u32, height: u32) -> Option<HtmlCanvasElement> {
     let canvas: HtmlCanvasElement = web_sys::window()?
         .document()?
         .create_element("canvas")

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Offers `text` as a file download named `name`.
-fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+pub(super) fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -26,7 +26,7 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
 }
 
 /// Offers the resource at `url` (a `data:` URL) as a download named `name`.
-fn download_url(name: &str, url: &str) -> Result<(), JsValue> {
+pub(super) fn download_url(name: &str, url: &str) -> Result<(), JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -55,11 +55,7 @@ impl Export {
             Export::Scenario => {
                 // The whole branch: the base's own faults, then every user action on it,
                 // including those after the playhead.
-                let mut scenario = sim.scenario().clone();
-                scenario.faults.truncate(live.timeline.base_faults());
-                scenario
-                    .faults
-                    .extend(live.timeline.current().actions.iter().cloned());
+                let scenario = live.branch_scenario();
                 (
                     format!("{name}.json"),
                     "application/json",
@@ -294,6 +290,6 @@ pub fn ChartExport() -> impl IntoView {
 }
 
 /// The browser's own reason a save failed, for a developer's console; the reader gets a notice.
-fn log_js_error(error: &JsValue) {
+pub(super) fn log_js_error(error: &JsValue) {
     web_sys::console::error_1(error);
 }

@@ -20,6 +20,8 @@ mod scoreboard;
 mod side;
 mod stage;
 mod state;
+mod sweep;
+mod sweep_charts;
 mod timeline;
 mod why;
 
@@ -52,6 +54,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
     provide_context(explainer);
+    let sweeper = sweep::Sweeper::new();
+    provide_context(sweeper);
     let options = embed::options_from_url(explainer);
     if options.embed {
         // A docs page has no reader at the guide's elbow to press "Next".
@@ -128,6 +132,7 @@ pub fn App() -> impl IntoView {
                 <files::Files />
             </div>
         </section>
+        <sweep::SweepPanel />
         <controls::AboutRun />
         <footer class="app-footer">
             <p>{tr(Key::FooterDeterminism)}</p>
