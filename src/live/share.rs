@@ -7,9 +7,29 @@
 //! hash, same scoreboards. Decoding never panics; every error names the parameter.
 
 use crate::sim::scenario::{Fault, read_json};
+use crate::sim::sweep::{MAX_POINTS, MIN_POINTS, SweepSpec};
 use crate::sim::{Problem, Scenario, presets};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// A sweep's range and points; points alone are ignored, a range alone runs 10.
+fn read_sweep(
+    range: Option<String>,
+    points: Option<String>,
+) -> Result<Option<SweepSpec>, ShareError> {
+    let Some(range) = range else {
+        return Ok(None);
+    };
+    let points = match points {
+        None => 10,
+        Some(text) => text.trim().parse::<u32>().map_err(|_| {
+            let problem = Problem::range(MIN_POINTS, MAX_POINTS, &text);
+            error("points", problem)
+        })?,
+    };
+    let spec = SweepSpec::parse(&range, points).map_err(|e| error("sweep", e.problem))?;
+    Ok(Some(spec))
+}
 
 /// Longest query read, so a pasted URL cannot make the page work without bound.
 pub const MAX_QUERY_CHARS: usize = 200_000;
@@ -29,6 +49,8 @@ pub struct SharedView {
     /// The user's actions, in the order they were applied.
     pub actions: Vec<Fault>,
     pub lang: Option<String>,
+    /// A sweep to run over this view's scenario: `sweep=PATH=FROM..TO&points=N`.
+    pub sweep: Option<SweepSpec>,
 }
 
 /// A parameter that could not be read.
@@ -171,6 +193,7 @@ impl SharedView {
     /// Unknown parameters are ignored, as links travel through other tools that add theirs.
     pub fn decode(query: &str) -> Result<SharedView, ShareError> {
         let mut view = SharedView::default();
+        let (mut sweep, mut points) = (None, None);
         for (key, value) in query_pairs(query)? {
             match key.as_str() {
                 "preset" => {
@@ -217,9 +240,12 @@ impl SharedView {
                     view.actions = actions;
                 }
                 "lang" => view.lang = Some(value),
+                "sweep" => sweep = Some(value),
+                "points" => points = Some(value),
                 _ => {}
             }
         }
+        view.sweep = read_sweep(sweep, points)?;
         Ok(view)
     }
 
@@ -242,6 +268,10 @@ impl SharedView {
         }
         if let Some(t_us) = self.t_us {
             pairs.push(format!("t={}", seconds_text(t_us)));
+        }
+        if let Some(sweep) = &self.sweep {
+            pairs.push(format!("sweep={}", percent_encode(&sweep.range_text())));
+            pairs.push(format!("points={}", sweep.points));
         }
         if let Some(lang) = &self.lang {
             pairs.push(format!("lang={}", percent_encode(lang)));
@@ -358,5 +388,26 @@ mod tests {
         for t_us in [0, 1, 999_999, 1_000_000, 12_500_000, 600_000_001] {
             assert_eq!(parse_seconds(&seconds_text(t_us)), Some(t_us));
         }
+    }
+
+    #[test]
+    fn a_sweep_travels_in_the_link() {
+        let view = SharedView {
+            preset: Some("signup".into()),
+            sweep: Some(SweepSpec::parse("sync.timeout_ms=100..2000", 12).unwrap()),
+            ..SharedView::default()
+        };
+        let query = view.encode();
+        assert!(
+            query.contains("sweep=sync.timeout_ms%3D100..2000&points=12"),
+            "{query}"
+        );
+        assert_eq!(SharedView::decode(&query).unwrap(), view);
+        let alone = SharedView::decode("?sweep=event.partitions%3D1..6").unwrap();
+        assert_eq!(alone.sweep.map(|s| s.points), Some(10));
+        let bad = SharedView::decode("?sweep=event.partitions").unwrap_err();
+        assert_eq!(bad.param, "sweep");
+        let bad = SharedView::decode("?sweep=event.partitions%3D1..6&points=many").unwrap_err();
+        assert_eq!(bad.param, "points");
     }
 }

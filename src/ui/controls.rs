@@ -448,7 +448,10 @@ fn ShareLink() -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
     let shown = RwSignal::new(None::<(Key, String)>);
     let copy = move |what: Key| {
-        let url = page_url(&explainer.share_query(locale.get_untracked()));
+        let sweep = expect_context::<super::sweep::Sweeper>()
+            .spec
+            .get_untracked();
+        let url = page_url(&explainer.share_query(locale.get_untracked(), sweep));
         let text = if what == Key::CopyEmbed {
             embed_snippet(&url, locale.get_untracked().text(Key::AppName))
         } else {

@@ -65,6 +65,9 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
         }
     });
     let single = parts.sync != parts.event;
+    // A link that carries a sweep shows its curves here too.
+    let sweeper = expect_context::<super::sweep::Sweeper>();
+    let has_sweep = move || sweeper.spec.get().is_some();
     view! {
         <div class="embed" data-testid="embed" aria-label=tr(Key::EmbedLabel)>
             <div class="embed-bar" data-testid="embed-bar">
@@ -82,6 +85,9 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
                 {event}
             </main>
             {charts}
+            <Show when=has_sweep>
+                <super::sweep::SweepResults />
+            </Show>
             <p class="embed-run">
                 <code data-testid="trace-hash">{move || explainer.frame.with(|f| f.trace_hash.clone())}</code>
             </p>

@@ -189,7 +189,14 @@ pub(crate) fn location_search() -> String {
 /// Opens the view a share link describes; a bad parameter is named and the default view kept.
 fn open_link(explainer: Explainer) {
     match crate::live::share::SharedView::decode(&location_search()) {
-        Ok(view) => explainer.open_shared(&view),
+        Ok(view) => {
+            explainer.open_shared(&view);
+            if let Some(spec) = view.sweep {
+                let sweeper = expect_context::<sweep::Sweeper>();
+                sweeper.open.set(true);
+                sweeper.start(explainer, spec);
+            }
+        }
         Err(error) => explainer.notice.set(Some(state::Notice::not_applied(
             &error.param,
             error.problem,

@@ -542,7 +542,11 @@ impl Explainer {
     }
 
     /// The query string that reopens this exact view (`?preset=…&t=…&lang=…`).
-    pub fn share_query(&self, locale: crate::i18n::Locale) -> String {
+    pub fn share_query(
+        &self,
+        locale: crate::i18n::Locale,
+        sweep: Option<crate::sim::sweep::SweepSpec>,
+    ) -> String {
         let base = self.base.get_untracked();
         let preset = self.preset_name.get_untracked();
         self.live.with_value(|live| {
@@ -553,6 +557,7 @@ impl Explainer {
                 live.player.sim().now().as_us(),
             );
             view.lang = Some(locale.tag().to_string());
+            view.sweep = sweep;
             view.encode()
         })
     }

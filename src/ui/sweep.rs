@@ -298,8 +298,7 @@ pub fn SweepPanel() -> impl IntoView {
                 <h3 id="sweep-title">{move || locale.get().text(Key::SweepTitle)}</h3>
                 <p class="note">{move || locale.get().text(Key::SweepLede)}</p>
                 {sweep_form(explainer, sweeper, form, locale)}
-                {progress(sweeper, locale)}
-                {results(explainer, sweeper, locale)}
+                <SweepResults />
             </section>
         </Show>
     }
@@ -416,6 +415,19 @@ fn progress(sweeper: Sweeper, locale: ReadSignal<Locale>) -> impl IntoView {
                 </button>
             </Show>
         </div>
+    }
+}
+
+/// Progress, knees, curves, point buttons and exports: the panel's lower half, which an
+/// embed shows alone when its link carries a sweep.
+#[component]
+pub fn SweepResults() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let sweeper = expect_context::<Sweeper>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        {progress(sweeper, locale)}
+        {results(explainer, sweeper, locale)}
     }
 }
 
