@@ -87,6 +87,34 @@ async function loadedLink(rate, workers) {
 }
 
 /**
+ * A 20-point sweep of the default scenario's arrival rate at 10 simulated minutes a point, as the
+ * page runs it in its worker(s); the page times it from start to last point. Best of three.
+ */
+async function measureSweep() {
+  const scenario = JSON.parse(await readFile(path.join(repoRoot, 'src/sim/presets/happy-path.json'), 'utf8'));
+  scenario.duration_ms = 600_000;
+  const range = encodeURIComponent('workload.arrivals.rate_per_s=10..200');
+  const link = `/?lang=en&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}&sweep=${range}&points=20`;
+  const seconds = [];
+  for (let run = 0; run < 3; run += 1) {
+    const { page, context } = await openPage(browser, server.origin + link);
+    const status = page.getByTestId('sweep-status').getByText(/points in/);
+    await status.waitFor({ timeout: 600_000 });
+    const text = (await status.textContent()).replace(/,/g, '');
+    const value = Number(text.match(/in (\d+(\.\d+)?)/)[1]);
+    seconds.push(text.includes(' ms') ? value / 1000 : text.includes(' min') ? value * 60 : value);
+    await context.close();
+  }
+  const workers = await (async () => {
+    const { page, context } = await openPage(browser, server.origin + '/');
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await context.close();
+    return Math.min(4, Math.max(1, cores - 1));
+  })();
+  console.log(`sweep of happy-path, arrival rate 10..200 over 20 points of 10 simulated minutes: best ${Math.min(...seconds).toFixed(2)} s in ${workers} worker(s) (goal <= 1 s)`);
+}
+
+/**
  * Wasm memory (`memory.buffer.byteLength`) while the page plays at top speed for `wallS` seconds,
  * after `branches` branches made by acting in the past; peak, and growth over the last minute.
  */
@@ -159,6 +187,7 @@ try {
     await measureFrames(position, label);
   }
   await measureSeeks();
+  await measureSweep();
   await measureMemory('24 h default topology at 40 req/s, 2 min at top speed', await loadedLink(40), 120, 0, '<= 64 MB, flat');
   await measureMemory('5,000 req/s, pools of 64, 2 min at top speed', await loadedLink(5000, 64), 120, 0, '<= 160 MB, flat');
   await measureMemory('5,000 req/s, pools of 64, after 8 branches', await loadedLink(5000, 64), 120, 8, '<= 160 MB');
