@@ -244,6 +244,13 @@ pub fn knee_text(locale: Locale, param: &Param, knee: &Knee) -> String {
                 ("value", &value(*at)),
             ],
         ),
+        Knee::SuccessBelow { world, from } => locale.fill(
+            Key::KneeSuccessBelow,
+            &[
+                ("world", world_name(locale, *world)),
+                ("value", &value(*from)),
+            ],
+        ),
         Knee::SuccessHolds { world, up_to } => locale.fill(
             Key::KneeSuccessHolds,
             &[

@@ -426,6 +426,8 @@ fn tidy(value: f64) -> f64 {
 pub enum Knee {
     /// Success fell below [`SUCCESS_KNEE`] at `at` (interpolated between points).
     SuccessFalls { world: World, at: f64 },
+    /// Success was below [`SUCCESS_KNEE`] already at the first point, `from`.
+    SuccessBelow { world: World, from: f64 },
     /// Success stayed at or above [`SUCCESS_KNEE`] over the whole range.
     SuccessHolds { world: World, up_to: f64 },
     /// p99 latency passed [`P99_KNEE_MS`] at `at`.
@@ -445,6 +447,10 @@ pub fn knees(param: &Param, points: &[SweepPoint]) -> Vec<Knee> {
     for world in World::BOTH {
         let success: Vec<f64> = points.iter().map(|p| p.world(world).success_rate).collect();
         match crossing(param, points, &success, |y| y < SUCCESS_KNEE) {
+            Some(_) if success[0] < SUCCESS_KNEE => out.push(Knee::SuccessBelow {
+                world,
+                from: points[0].value,
+            }),
             Some(at) => out.push(Knee::SuccessFalls { world, at }),
             None => out.push(Knee::SuccessHolds {
                 world,

@@ -165,6 +165,15 @@ fn knees_are_read_from_hand_made_series() {
             at: 30.0
         }
     );
+    let mut low = points.clone();
+    low[0].sync.success_rate = 0.5;
+    assert_eq!(
+        super::knees(&Param::ArrivalRate, &low)[0],
+        Knee::SuccessBelow {
+            world: World::Sync,
+            from: 10.0
+        }
+    );
     let mut wrong = points.clone();
     wrong[0].event.duplicated = 2;
     let found = super::knees(&Param::ArrivalRate, &wrong);
