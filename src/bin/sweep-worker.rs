@@ -9,7 +9,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use ripple::live::sweep::{SweepJob, WorkerReply};
-    use ripple::sim::Problem;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::{Closure, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -32,9 +31,7 @@ fn main() {
                 Err(e) => post(&WorkerReply::Refused {
                     job: 0,
                     field: "job".into(),
-                    problem: Problem::Unexplained {
-                        detail: e.to_string(),
-                    },
+                    message: e.to_string(),
                 }),
             }
         })

@@ -6,10 +6,10 @@
 //! workers are started or how charts are drawn.
 
 use crate::i18n::{Key, Locale, format_duration_ms, format_number};
+use crate::sim::ScenarioError;
 use crate::sim::scenario::Scenario;
 use crate::sim::sweep::{Knee, Param, Sweep, SweepPoint, SweepSpec, SweepTable};
 use crate::sim::trace::World;
-use crate::sim::{Problem, ScenarioError};
 use serde::{Deserialize, Serialize};
 
 /// Most workers a sweep uses: past four, a laptop's stage animation starts to stutter.
@@ -36,11 +36,13 @@ pub enum WorkerReply {
         index: u32,
         point: SweepPoint,
     },
-    /// The job could not be read or checked (a worker from another build, say).
+    /// The job could not be read or checked. The page checks every job with the same code
+    /// before sending it, so only a worker from another build refuses one; its English
+    /// message is enough, and keeps `Problem`'s large deserializer out of the page.
     Refused {
         job: u32,
         field: String,
-        problem: Problem,
+        message: String,
     },
 }
 
@@ -49,8 +51,8 @@ impl WorkerReply {
     pub fn answer(job: &SweepJob, mut send: impl FnMut(WorkerReply)) {
         let refused = |e: ScenarioError| WorkerReply::Refused {
             job: job.job,
-            field: e.field,
-            problem: e.problem,
+            field: e.field.clone(),
+            message: e.message(),
         };
         let sweep = match Sweep::new(&job.scenario, job.sweep.clone()) {
             Ok(sweep) => sweep,

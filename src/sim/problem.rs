@@ -12,9 +12,8 @@ use std::fmt;
 
 macro_rules! problems {
     ($($code:ident { $($arg:ident),* },)*) => {
-        /// One refusal: a code and the values its message needs. It crosses to the page
-        /// from the sweep worker as JSON, so it is translated where it is shown.
-        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        /// One refusal: a code and the values its message needs.
+        #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Problem {
             $($code { $($arg: String),* },)*
         }

@@ -140,8 +140,8 @@ impl Sweeper {
                     finished = run.finished();
                 }
             }),
-            WorkerReply::Refused { field, problem, .. } => {
-                let notice = Notice::not_applied(&field, problem);
+            WorkerReply::Refused { field, message, .. } => {
+                let notice = Notice::not_applied(&field, Problem::Unexplained { detail: message });
                 self.stop_workers();
                 self.status.set(Status::Failed(notice));
             }
