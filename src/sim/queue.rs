@@ -2,7 +2,7 @@
 
 use super::time::SimTime;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Bits of a key's second word that hold the event's slot; the sequence number sits above
 /// them, so `(time, word)` orders exactly as `(time, sequence)` does.
@@ -22,6 +22,10 @@ pub struct EventQueue<E> {
     /// the most events pending at once.
     slots: Vec<Option<E>>,
     free: Vec<u32>,
+    /// Events pushed in time order (`push_in_order`): call timeouts, whose length is one
+    /// setting, so each expires after the one before. A deque takes them without sifting;
+    /// pops merge both by `(time, sequence)`, so the order is the heap's own.
+    fifo: VecDeque<(u64, u64, E)>,
     next_seq: u64,
 }
 
@@ -31,6 +35,7 @@ impl<E> Default for EventQueue<E> {
             heap: BinaryHeap::new(),
             slots: Vec::new(),
             free: Vec::new(),
+            fifo: VecDeque::new(),
             next_seq: 0,
         }
     }
@@ -62,12 +67,44 @@ impl<E> EventQueue<E> {
             .push(Reverse((time.0, (seq << SLOT_BITS) | u64::from(slot))));
     }
 
+    /// Like `push`, for an event no earlier than the last one pushed this way; an earlier
+    /// one (the timeout was shortened mid-run) goes to the heap, so order never suffers.
+    #[inline]
+    pub fn push_in_order(&mut self, time: SimTime, event: E) {
+        if self.fifo.back().is_some_and(|&(last, _, _)| time.0 < last) {
+            return self.push(time, event);
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.fifo.push_back((time.0, seq, event));
+    }
+
+    /// The heap's next `(time, sequence)`, if any.
+    fn heap_next(&self) -> Option<(u64, u64)> {
+        self.heap
+            .peek()
+            .map(|Reverse((time, word))| (*time, word >> SLOT_BITS))
+    }
+
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse((time, _))| SimTime(*time))
+        let fifo = self.fifo.front().map(|&(time, _, _)| time);
+        let heap = self.heap_next().map(|(time, _)| time);
+        match (heap, fifo) {
+            (Some(h), Some(f)) => Some(SimTime(h.min(f))),
+            (h, f) => h.or(f).map(SimTime),
+        }
     }
 
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        let fifo_first = match (self.fifo.front(), self.heap_next()) {
+            (Some(&(time, seq, _)), Some(heap)) => (time, seq) < heap,
+            (front, _) => front.is_some(),
+        };
+        if fifo_first {
+            let (time, _, event) = self.fifo.pop_front()?;
+            return Some((SimTime(time), event));
+        }
         let Reverse((time, word)) = self.heap.pop()?;
         let slot = (word & ((1 << SLOT_BITS) - 1)) as u32;
         let event = (self.slots[slot as usize].take()).expect("a key's slot holds its event");
@@ -76,7 +113,7 @@ impl<E> EventQueue<E> {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.fifo.len()
     }
 
     pub fn approx_bytes(&self) -> usize {
@@ -84,10 +121,11 @@ impl<E> EventQueue<E> {
             + self.heap.capacity() * size_of::<Key>()
             + self.slots.capacity() * size_of::<Option<E>>()
             + self.free.capacity() * size_of::<u32>()
+            + self.fifo.capacity() * size_of::<(u64, u64, E)>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.is_empty() && self.fifo.is_empty()
     }
 }
 
@@ -105,5 +143,25 @@ mod tests {
         queue.push(SimTime(3), "tie-c");
         let order: Vec<_> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["first", "tie-a", "tie-b", "tie-c", "late"]);
+    }
+
+    #[test]
+    fn events_pushed_in_order_merge_with_the_heap_by_time_then_push_order() {
+        let mut queue = EventQueue::default();
+        queue.push_in_order(SimTime(4), "fifo-4");
+        queue.push(SimTime(4), "heap-4");
+        queue.push_in_order(SimTime(9), "fifo-9");
+        queue.push(SimTime(2), "heap-2");
+        // Earlier than the last one in order: it goes to the heap and still fires first.
+        queue.push_in_order(SimTime(1), "late-1");
+        queue.push(SimTime(9), "heap-9");
+        assert_eq!(queue.peek_time(), Some(SimTime(1)));
+        assert_eq!(queue.len(), 6);
+        let order: Vec<_> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
+        assert_eq!(
+            order,
+            ["late-1", "heap-2", "fifo-4", "heap-4", "fifo-9", "heap-9"]
+        );
+        assert!(queue.is_empty());
     }
 }

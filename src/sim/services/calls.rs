@@ -273,7 +273,8 @@ impl WorldState {
         cx.queue
             .push(cx.now + latency, Event::CallArrives { world, job: child });
         let timeout = SimTime::from_ms_f64(cx.scenario.sync.timeout_ms);
-        cx.queue.push(
+        // One timeout length for every call: each expires after the one before.
+        cx.queue.push_in_order(
             cx.now + timeout,
             Event::CallTimeout {
                 world,
