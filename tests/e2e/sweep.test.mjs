@@ -129,6 +129,12 @@ test('the share link reopens the sweep and runs it again, with the same knees', 
   await finished(reopened.page);
   assert.equal(await reopened.page.getByTestId('sweep-param').inputValue(), 'sync.timeout_ms');
   assert.equal(await reopened.page.getByTestId('sweep-knees').textContent(), knees);
+  // The embed code carries it too: the embedded view shows the curves and knees under its stages.
+  const embedded = await openPage(browser, `${url.replace(/^https?:\/\/[^/]+/, server.origin)}&embed=1`);
+  await embedded.page.getByTestId('embed').waitFor();
+  await finished(embedded.page);
+  assert.equal(await embedded.page.getByTestId('sweep-knees').textContent(), knees);
+  assertCleanRun(embedded.record, server.origin);
   const bad = await openPage(browser, `${server.origin}/?lang=en&preset=signup&sweep=sync.nope%3D1..2`);
   await bad.page.getByTestId('notice').getByText(/sweep\.path/).waitFor();
   assertCleanRun(record, server.origin);
