@@ -9,7 +9,7 @@ use super::UiLocale;
 use super::files::{download, download_url, log_js_error};
 use super::state::{Explainer, Notice};
 use super::sweep_charts;
-use crate::i18n::{Key, Locale, format_duration_ms};
+use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::live::sweep::{
     MAX_WORKERS, SWEEP_CHARTS, SweepRun, WorkerReply, knee_text, param_label, short_number,
     value_text,
@@ -455,6 +455,7 @@ fn results(explainer: Explainer, sweeper: Sweeper, locale: ReadSignal<Locale>) -
             <h4>{move || locale.get().text(Key::SweepKnees)}</h4>
             <ul class="knees" data-testid="sweep-knees">{knees}</ul>
             {charts(explainer, sweeper, locale)}
+            {data_table(sweeper, locale)}
             {point_buttons(explainer, sweeper, locale)}
             {exports(explainer, sweeper, locale)}
         </Show>
@@ -536,6 +537,65 @@ fn open_point(explainer: Explainer, sweeper: Sweeper, index: usize) {
     });
     if let Some(scenario) = scenario {
         explainer.open_scenario(scenario);
+    }
+}
+
+/// The curves' numbers as a table, for anyone who reads numbers rather than lines.
+fn data_table(sweeper: Sweeper, locale: ReadSignal<Locale>) -> impl IntoView {
+    let rows = move || {
+        let l = locale.get();
+        sweeper.run.with(|run| {
+            let Some(run) = run.as_ref() else {
+                return Vec::new();
+            };
+            let param = run.sweep.param.clone();
+            let percent = |x: f64| format!("{}%", short_number(l, x * 100.0));
+            let count = |n: u64| format_number(l, n as f64, 0);
+            (run.arrived().into_iter())
+                .map(|p| {
+                    view! {
+                        <tr>
+                            <th scope="row">{value_text(l, &param, p.value)}</th>
+                            <td>{percent(p.sync.success_rate)}</td>
+                            <td>{percent(p.event.success_rate)}</td>
+                            <td>{short_number(l, p.sync.p99_ms)}</td>
+                            <td>{short_number(l, p.event.p99_ms)}</td>
+                            <td>{count(p.sync.wrong_effects())}</td>
+                            <td>{count(p.event.wrong_effects())}</td>
+                            <td>{count(p.max_lag)}</td>
+                            <td>{short_number(l, p.event.consistency_p99_ms)}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let head = move |key: Key, world: Key| {
+        view! { <th scope="col">{move || locale.get().text(key)}" · "{move || locale.get().text(world)}</th> }
+    };
+    let t = move |key: Key| move || locale.get().text(key);
+    view! {
+        <details class="sweep-table">
+            <summary data-testid="sweep-table-open">{t(Key::SweepTable)}</summary>
+            <div class="table-scroll">
+                <table data-testid="sweep-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(Key::SweepParam)}</th>
+                            {head(Key::ChartSuccess, Key::LegendSync)}
+                            {head(Key::ChartSuccess, Key::LegendEvent)}
+                            {head(Key::SweepChartP99, Key::LegendSync)}
+                            {head(Key::SweepChartP99, Key::LegendEvent)}
+                            {head(Key::SweepChartWrong, Key::LegendSync)}
+                            {head(Key::SweepChartWrong, Key::LegendEvent)}
+                            <th scope="col">{t(Key::SweepMaxLag)}</th>
+                            {head(Key::SweepChartConsistency, Key::LegendEvent)}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 

@@ -53,6 +53,11 @@ test('sweeping the default scenario\'s arrival rate: the sync curve falls below 
     return coloured;
   });
   assert.ok(inked > 100, 'the success chart has coloured curves');
+  // The same numbers as a table, a row a point.
+  await page.getByTestId('sweep-table-open').click();
+  const rows = page.getByTestId('sweep-table').locator('tbody tr');
+  assert.equal(await rows.count(), 10);
+  assert.equal((await rows.first().locator('th').textContent()).trim(), '10 req/s');
   await page.getByTestId('sweep').screenshot({ path: await screenshotPath('sweep-arrival-rate.png') });
   await page.getByTestId('sweep-point-9').click();
   assert.equal(await page.getByTestId('rate').inputValue(), '1000', 'the main view runs at the point\'s rate');
