@@ -118,7 +118,7 @@ impl SweepRun {
             .collect()
     }
 
-    /// Takes a point; false for a reply from another sweep or an index out of range.
+    /// Takes a point; false for an index out of range (the caller drops other sweeps' replies).
     pub fn receive(&mut self, index: u32, point: SweepPoint, now_ms: f64) -> bool {
         let Some(slot) = self.points.get_mut(index as usize) else {
             return false;

@@ -446,7 +446,7 @@ pub fn knees(param: &Param, points: &[SweepPoint]) -> Vec<Knee> {
     let mut out = Vec::new();
     for world in World::BOTH {
         let success: Vec<f64> = points.iter().map(|p| p.world(world).success_rate).collect();
-        match crossing(param, points, &success, |y| y < SUCCESS_KNEE) {
+        match crossing(param, points, &success, SUCCESS_KNEE, false) {
             Some(_) if success[0] < SUCCESS_KNEE => out.push(Knee::SuccessBelow {
                 world,
                 from: points[0].value,
@@ -458,7 +458,7 @@ pub fn knees(param: &Param, points: &[SweepPoint]) -> Vec<Knee> {
             }),
         }
         let p99: Vec<f64> = points.iter().map(|p| p.world(world).p99_ms).collect();
-        if let Some(at) = crossing(param, points, &p99, |y| y > P99_KNEE_MS) {
+        if let Some(at) = crossing(param, points, &p99, P99_KNEE_MS, true) {
             out.push(Knee::SlowFrom { world, at });
         }
         let wrong: Vec<f64> = points
@@ -476,7 +476,7 @@ pub fn knees(param: &Param, points: &[SweepPoint]) -> Vec<Knee> {
         let lag: Vec<f64> = (points.iter())
             .map(|p| p.max_lag_by_group.get(group).copied().unwrap_or(0) as f64)
             .collect();
-        if let Some(at) = crossing(param, points, &lag, |y| y > LAG_KNEE as f64) {
+        if let Some(at) = crossing(param, points, &lag, LAG_KNEE as f64, true) {
             out.push(Knee::LagFrom {
                 group: group.clone(),
                 at,
@@ -486,32 +486,27 @@ pub fn knees(param: &Param, points: &[SweepPoint]) -> Vec<Knee> {
     out
 }
 
-/// Where `past` first holds: the first point's value if it holds there, else the value
-/// interpolated between the last point before and the first point past the threshold
-/// (counts take the first point past it, since between two counts there is none).
+/// Where a series first passes `threshold` (upwards if `rising`, else downwards): the first
+/// point's value if it is past there, else where the straight line between the last point
+/// before and the first point past it meets the threshold (counts take the first point past
+/// it, since between two counts there is none).
 fn crossing(
     param: &Param,
     points: &[SweepPoint],
     ys: &[f64],
-    past: impl Fn(f64) -> bool,
+    threshold: f64,
+    rising: bool,
 ) -> Option<f64> {
+    let past = |y: f64| if rising { y > threshold } else { y < threshold };
     let i = ys.iter().position(|&y| past(y))?;
     if i == 0 || param.is_whole() {
         return Some(points[i].value);
     }
     let (x0, x1) = (points[i - 1].value, points[i].value);
     let (y0, y1) = (ys[i - 1], ys[i]);
-    // Bisect the straight line for the threshold: `past` is all we know of it.
-    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    for _ in 0..40 {
-        let mid = (lo + hi) / 2.0;
-        if past(y0 + (y1 - y0) * mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Some(tidy(x0 + (x1 - x0) * hi))
+    // y0 is not past the threshold and y1 is, so they differ and the share lies in (0, 1].
+    let share = (threshold - y0) / (y1 - y0);
+    Some(tidy(x0 + (x1 - x0) * share))
 }
 
 /// The whole result: what the CLI prints and the page exports as JSON.
