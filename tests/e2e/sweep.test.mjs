@@ -105,6 +105,9 @@ test('the stage keeps its frame rate while a sweep runs', async () => {
   const { page, record } = await openPage(browser, `${server.origin}/?lang=en&preset=signup`);
   await page.getByTestId('sync-node-signup').waitFor();
   await page.getByTestId('play').click();
+  // The first seconds after play include the page settling (a clean-clone run once measured
+  // 33 ms frames there), so the quiet baseline is taken after a warm-up.
+  await page.waitForTimeout(3000);
   const quiet = await medianFrameMs(page, 2000);
   await fillSweep(page, 500, 3000, 50);
   await page.getByTestId('sweep-run').click();
@@ -112,7 +115,8 @@ test('the stage keeps its frame rate while a sweep runs', async () => {
   const sweeping = await medianFrameMs(page, 2000);
   assert.equal(await page.getByTestId('sweep-cancel').isVisible(), true, 'the sweep was still running while measured');
   await page.getByTestId('sweep-cancel').click();
-  assert.ok(Math.abs(sweeping - quiet) <= 2, `median frame interval ${sweeping.toFixed(2)} ms while sweeping, ${quiet.toFixed(2)} ms before`);
+  // Within 2 ms of the quiet interval; a sweep never makes frames come faster, so only slower counts.
+  assert.ok(sweeping - quiet <= 2, `median frame interval ${sweeping.toFixed(2)} ms while sweeping, ${quiet.toFixed(2)} ms before`);
   assertCleanRun(record, server.origin);
 });
 
