@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 TOOLS := .ci/tools.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve test lint test-native test-wasm test-e2e screenshots dist-debug dist-release bench clean
+.PHONY: serve test lint test-native test-wasm test-e2e screenshots dist dist-debug dist-release bench clean
 
 ## Build the app in release mode and serve it at http://127.0.0.1:8080.
 serve:
@@ -45,8 +45,14 @@ screenshots: dist-debug
 dist-debug:
 	trunk build --dist dist
 
+## Build the static release into dist-release/: relative paths, .br and .gz beside each file.
+dist:
+	@$(TOOLS) build
+	@$(MAKE) --no-print-directory dist-release
+
 dist-release:
 	trunk build --release --dist dist-release
+	node .ci/precompress.mjs dist-release
 
 ## Print the benchmark figures.
 bench:

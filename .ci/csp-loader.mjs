@@ -18,7 +18,25 @@ if (!match) {
   console.error('csp-loader: no inline wasm loader found in index.html');
   process.exit(2);
 }
-const code = match[1].trim() + '\n';
+// Starts fetching the reader's text file while the wasm downloads. It mirrors
+// `Locale::choose` (an exact ?lang= tag, else zh* -> zh-Hant, ja* -> ja, else en); Rust
+// checks the tag and fetches its own choice if they differ, so this is only a head start
+// (the end-to-end suite fails if a page fetches two languages). It never rejects: an
+// unawaited rejection would be logged as an error before Rust reads it.
+const prefetch = `const rippleTags = ['en', 'zh-Hant', 'ja'];
+const rippleParam = new URLSearchParams(location.search).get('lang')?.trim().toLowerCase();
+const rippleBrowser = (navigator.language || '').toLowerCase().split(/[-_]/)[0];
+const rippleTag = rippleTags.find((t) => t.toLowerCase() === rippleParam)
+  ?? (rippleBrowser === 'zh' ? 'zh-Hant' : rippleBrowser === 'ja' ? 'ja' : 'en');
+window.rippleText = {
+  tag: rippleTag,
+  body: fetch(\`text/\${rippleTag}.json\`).then(
+    async (r) => ({ status: r.status, text: r.ok ? await r.text() : null }),
+    () => ({ status: 0, text: null }),
+  ),
+};
+`;
+const code = prefetch + match[1].trim() + '\n';
 const name = `boot-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`;
 await writeFile(path.join(staging, name), code);
-await writeFile(indexPath, html.replace(inline, `<script type="module" src="/${name}"></script>`));
+await writeFile(indexPath, html.replace(inline, `<script type="module" src="./${name}"></script>`));

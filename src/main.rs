@@ -1,9 +1,9 @@
-//! Entry point of the browser app: it mounts the UI and nothing else.
+//! Entry point of the browser app: it starts the UI (which mounts once its words arrive) and nothing else.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(ripple::ui::App);
+    ripple::ui::start();
 }
 
 // Cargo builds every binary for native tests too; natively this one only points

@@ -8,7 +8,9 @@
 //! placeholders, and that every key the code asks for exists.
 //!
 //! This module sits beside `template.rs`, below every layer: the core's English refusals
-//! and the browser's translations read the same files.
+//! and the browser's translations read the same files. Native binaries carry all three;
+//! the browser's binary carries none and fetches its reader's language (`ui::texts`), so
+//! the words never weigh on the first download.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -39,7 +41,15 @@ impl Lang {
         self as usize
     }
 
-    /// The file as shipped in the binary.
+    /// The data file's path beside `index.html`, which the browser fetches (relative, so a
+    /// build served under a sub-path finds it).
+    pub fn file(self) -> String {
+        format!("text/{}.json", self.tag())
+    }
+
+    /// The file as built into native binaries (the CLI and tests). The browser's binary
+    /// carries no text: it fetches only its reader's language, which [`install`] keeps.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn source(self) -> &'static str {
         match self {
             Lang::En => include_str!("text/en.json"),
@@ -66,16 +76,37 @@ pub fn parse(source: &str) -> Result<Texts, String> {
     serde_json::from_str(source).map_err(|e| e.to_string())
 }
 
-/// The parsed texts of `lang`, read once on first use.
-pub fn texts(lang: Lang) -> &'static Texts {
-    static TABLES: [OnceLock<Texts>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+/// Each language's parsed texts, set once: natively on first use, in the browser when its
+/// file arrives. Three tables at most, kept for the page's life, so lookups lend `'static`.
+static TABLES: [OnceLock<Texts>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+/// Keeps `source` as `lang`'s texts; a broken file is refused with the parser's reason and
+/// leaves nothing installed. Installing a language twice keeps the first.
+pub fn install(lang: Lang, source: &str) -> Result<(), String> {
+    let texts = parse(source)?;
+    let _ = TABLES[lang.index()].set(texts);
+    Ok(())
+}
+
+/// Whether `lang`'s texts can be looked up now.
+pub fn is_loaded(lang: Lang) -> bool {
+    texts(lang).is_some()
+}
+
+/// The parsed texts of `lang`: natively read once on first use; in the browser, once installed.
+fn texts(lang: Lang) -> Option<&'static Texts> {
+    let table = &TABLES[lang.index()];
+    #[cfg(not(target_arch = "wasm32"))]
     // The shipped files are checked by tests, so a broken one shows keys, never a panic.
-    TABLES[lang.index()].get_or_init(|| parse(lang.source()).unwrap_or_default())
+    let table = Some(table.get_or_init(|| parse(lang.source()).unwrap_or_default()));
+    #[cfg(target_arch = "wasm32")]
+    let table = table.get();
+    table
 }
 
 /// The template for `key` in `section`, in `lang` if it has one.
 pub fn lookup(lang: Lang, section: &str, key: &str) -> Option<&'static str> {
-    texts(lang)
+    texts(lang)?
         .get(section)
         .and_then(|s| s.get(key))
         .map(String::as_str)

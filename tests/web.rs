@@ -15,11 +15,24 @@ fn document() -> Document {
         .expect("a document")
 }
 
+/// The page fetches its words; these tests hand the app all three files up front.
+fn install_texts() {
+    use ripple::text::{Lang, install};
+    for (lang, source) in [
+        (Lang::En, include_str!("../src/text/en.json")),
+        (Lang::ZhHant, include_str!("../src/text/zh-Hant.json")),
+        (Lang::Ja, include_str!("../src/text/ja.json")),
+    ] {
+        install(lang, source).expect("the shipped text files parse");
+    }
+}
+
 /// Mounts the app into a fresh container, so tests do not see each other's DOM.
 fn mount_app() -> HtmlElement {
+    install_texts();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
-    let handle = leptos::mount::mount_to(container.clone(), App);
+    let handle = leptos::mount::mount_to(container.clone(), || leptos::view! { <App /> });
     // The test owns the page for its whole life; unmounting is not part of what it checks.
     std::mem::forget(handle);
     container

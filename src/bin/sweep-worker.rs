@@ -13,6 +13,9 @@ fn main() {
     use wasm_bindgen::prelude::{Closure, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+    // A refusal travels as English text, so the worker carries the English file (the page's
+    // binary carries none; the worker loads only when a sweep starts).
+    let _ = ripple::text::install(ripple::text::Lang::En, include_str!("../text/en.json"));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post = {
         let scope = scope.clone();

@@ -133,6 +133,8 @@ problems! {
     // Files in the browser.
     NotText {},
     NotSaved {},
+    TextNotLoaded { language, reason },
+    TextNotSwitched { language, reason },
     // JSON as serde reads it.
     JsonSyntax { line, column },
     JsonEndsEarly { line, column },

@@ -22,6 +22,7 @@ mod stage;
 mod state;
 mod sweep;
 mod sweep_charts;
+mod texts;
 mod timeline;
 mod why;
 
@@ -45,11 +46,36 @@ pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
     move || locale.get().text(key)
 }
 
-/// The whole app: header, controls, the two world panels, charts and tools.
+/// Starts the page: fetches the reader's words, then puts the app where the static first
+/// paint was. `main.rs` calls only this.
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        let start = texts::start(initial_locale().locale).await;
+        remove_first_paint();
+        mount_to_body(move || view! { <App start=start /> });
+    });
+}
+
+/// The id of `index.html`'s still picture, drawn at build time (`live::first_paint`).
+pub const FIRST_PAINT_ID: &str = "first-paint";
+
+/// The still picture goes when the app draws, so the page never shows both.
+fn remove_first_paint() {
+    let still = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(FIRST_PAINT_ID));
+    if let Some(still) = still {
+        still.remove();
+    }
+}
+
+/// The whole app: header, controls, the two world panels, charts and tools. `start` is what
+/// [`start`] loaded; without it (component tests install their texts) the page's choice holds.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
     let choice = initial_locale();
-    let (locale, set_locale) = signal(choice.locale);
+    let start_locale = start.as_ref().map_or(choice.locale, |s| s.locale);
+    let (locale, set_locale) = signal(start_locale);
     provide_context(UiLocale(locale));
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
@@ -69,6 +95,11 @@ pub fn App() -> impl IntoView {
                 "lang",
                 crate::i18n::unknown_language(&rejected),
             ));
+        });
+    }
+    if let Some((file, problem)) = start.and_then(|s| s.failed) {
+        explainer.notice.update(|notice| {
+            notice.get_or_insert(state::Notice::not_applied(&file, problem));
         });
     }
     embed::listen(explainer, options.clone());

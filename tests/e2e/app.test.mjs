@@ -9,7 +9,7 @@ before(async () => ({ server, browser } = await startApp()));
 after(() => stopApp({ server, browser }));
 
 test('the first screen shows both labelled world panels and no console error', async () => {
-  const { page, context, record } = await openPage(browser, server.origin + '/');
+  const { page, context, record } = await openPage(browser, server.app + '/');
   const sync = page.getByTestId('sync-panel');
   const event = page.getByTestId('event-panel');
   await sync.waitFor({ state: 'visible' });
@@ -25,7 +25,7 @@ test('the first screen shows both labelled world panels and no console error', a
 });
 
 test('the language switch retranslates live, and ?lang= picks the starting language', async () => {
-  const { page, context, record } = await openPage(browser, server.origin + '/');
+  const { page, context, record } = await openPage(browser, server.app + '/');
   await page.getByTestId('sync-panel').waitFor();
   await page.getByTestId('lang-zh-Hant').click();
   await page.getByText('事件驅動日誌').waitFor();
@@ -37,7 +37,7 @@ test('the language switch retranslates live, and ?lang= picks the starting langu
   assertCleanRun(record, server.origin);
   await context.close();
 
-  const opened = await openPage(browser, server.origin + '/?lang=ja');
+  const opened = await openPage(browser, server.app + '/?lang=ja');
   await opened.page.getByText('イベント駆動ログ').waitFor();
   await opened.page.screenshot({ path: await screenshotPath('screenshot-ja.png') });
   assertCleanRun(opened.record, server.origin);
@@ -45,14 +45,14 @@ test('the language switch retranslates live, and ?lang= picks the starting langu
 });
 
 test('the browser language decides when there is no ?lang=', async () => {
-  const { page, context, record } = await openPage(browser, server.origin + '/', { locale: 'zh-TW' });
+  const { page, context, record } = await openPage(browser, server.app + '/', { locale: 'zh-TW' });
   await page.getByText('同步呼叫樹').waitFor();
   assertCleanRun(record, server.origin);
   await context.close();
 });
 
 test('under 900 px the panels stack vertically', async () => {
-  const { page, context, record } = await openPage(browser, server.origin + '/', { viewport: { width: 700, height: 1000 } });
+  const { page, context, record } = await openPage(browser, server.app + '/', { viewport: { width: 700, height: 1000 } });
   const sync = page.getByTestId('sync-panel');
   const event = page.getByTestId('event-panel');
   await event.waitFor();
@@ -70,7 +70,7 @@ test('the page runs under a Content-Security-Policy of self and wasm-unsafe-eval
     window.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.goto(server.origin + '/');
+  await page.goto(server.app + '/');
   await page.getByTestId('sync-node-analytics').waitFor();
   await page.getByTestId('step').click();
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

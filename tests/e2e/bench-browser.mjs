@@ -10,7 +10,7 @@ const quantile = (values, q) => {
 };
 
 async function measureFrames(position, label) {
-  const { page, context } = await openPage(browser, server.origin + '/');
+  const { page, context } = await openPage(browser, server.app + '/');
   await page.getByTestId('sync-node-signup').waitFor();
   // Skip the guide to its last step, so it never pauses the run for the reader.
   const next = page.getByTestId('narration-next');
@@ -56,7 +56,7 @@ async function measureSeeks() {
   scenario.duration_ms = 600_000;
   const encoded = Buffer.from(JSON.stringify(scenario)).toString('base64url');
   // A link to t = 600 s plays the whole run on open, snapshotting as it goes.
-  const { page, context } = await openPage(browser, `${server.origin}/?s=${encoded}&t=600`);
+  const { page, context } = await openPage(browser, `${server.app}/?s=${encoded}&t=600`);
   await page.waitForFunction(() => document.querySelector('[data-testid=timeline-scrub]')?.value === '600000', null, { timeout: 120_000 });
   const times = await page.getByTestId('timeline-scrub').evaluate((input) => {
     const times = [];
@@ -97,7 +97,7 @@ async function measureSweep() {
   const link = `/?lang=en&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}&sweep=${range}&points=20`;
   const seconds = [];
   for (let run = 0; run < 3; run += 1) {
-    const { page, context } = await openPage(browser, server.origin + link);
+    const { page, context } = await openPage(browser, server.app + link);
     const status = page.getByTestId('sweep-status').getByText(/points in/);
     await status.waitFor({ timeout: 600_000 });
     const text = (await status.textContent()).replace(/,/g, '');
@@ -106,7 +106,7 @@ async function measureSweep() {
     await context.close();
   }
   const workers = await (async () => {
-    const { page, context } = await openPage(browser, server.origin + '/');
+    const { page, context } = await openPage(browser, server.app + '/');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     await context.close();
     return Math.min(4, Math.max(1, cores - 1));
@@ -122,7 +122,7 @@ async function measureMemory(label, link, wallS, branches, goal) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await watchWasmMemory(context);
   const page = await context.newPage();
-  await page.goto(server.origin + link);
+  await page.goto(server.app + link);
   await page.getByTestId('play').waitFor();
   const next = page.getByTestId('narration-next');
   for (let i = 0; i < 10 && (await next.isVisible()) && (await next.isEnabled()); i += 1) await next.click();
@@ -169,7 +169,7 @@ const browser = await launchBrowser();
 try {
   const firstFrames = [];
   for (let run = 0; run < 5; run += 1) {
-    const { page, context } = await openPage(browser, server.origin + '/');
+    const { page, context } = await openPage(browser, server.app + '/');
     // Measured inside the page, on the animation frame where the call tree first exists.
     const handle = await page.waitForFunction(
       () => document.querySelector('[data-testid=sync-node-signup]') && performance.now(),

@@ -10,7 +10,7 @@ after(() => stopApp({ server, browser }));
 
 test('a breaking deploy from the entry fails sync calls at once; upgrading email from its menu ends it', async () => {
   // The sign-up preset: its guide never pauses for the reader, and analytics dies only at 20 s.
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en&preset=signup`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en&preset=signup`);
   await page.getByTestId('sync-node-signup').waitFor();
   // Upgrade analytics and cache ahead of the deploy, the safe order; leave email behind.
   for (const group of ['analytics', 'cache']) {
@@ -48,7 +48,7 @@ test('a breaking deploy from the entry fails sync calls at once; upgrading email
 });
 
 test('a consumer restarted within its session timeout says it waits, and the lag grows until the sessions expire', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en&preset=killed-consumer`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en&preset=killed-consumer`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await setSpeed(page, 80);
   await page.getByTestId('play').click();
@@ -70,7 +70,7 @@ test('a consumer restarted within its session timeout says it waits, and the lag
 });
 
 test('the new settings are edited live and travel as configure actions', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-signup').waitFor();
   await page.getByTestId('set-publish').selectOption('outbox');
   await page.getByTestId('set-max-poll-records').fill('50');

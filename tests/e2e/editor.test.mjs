@@ -14,7 +14,7 @@ after(() => stopApp({ server, browser }));
 const hashOf = async (page) => (await page.getByTestId('trace-hash').textContent()).trim();
 
 test('a system built from blank runs in both worlds, and travels by link and by file with the same trace hash', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await buildShop(page);
   assert.equal(await page.getByTestId('preset').inputValue(), 'my-system');
@@ -68,7 +68,7 @@ test('a system built from blank runs in both worlds, and travels by link and by 
 });
 
 test('invalid edits are named beside their field and change nothing that runs; undo and redo cross an Apply', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-analytics').waitFor();
   for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
   const hash = await hashOf(page);
@@ -135,7 +135,7 @@ CHECKOUT.services[2].calls = ['risk-model-with-a-long-name'];
 const overlap = (a, b) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
 
 test('a 12-service tree draws in both worlds without overlapping boxes, names shortened with the whole name kept', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`, { viewport: { width: 1400, height: 1300 } });
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`, { viewport: { width: 1400, height: 1300 } });
   await page.getByTestId('sync-node-analytics').waitFor();
   await page.getByTestId('import-file').setInputFiles({ name: 'checkout.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(CHECKOUT)) });
   await page.getByTestId('sync-node-risk-model-with-a-long-name').waitFor();

@@ -35,7 +35,7 @@ async function waitForState(page, predicate, what) {
 }
 
 test('a docs page on another origin plays, seeks and injects through postMessage', async () => {
-  const docs = await serveHostFor((origin) => `${app.origin}/?preset=happy-path&lang=en&embed=1&panels=sync,event&controls=play,timeline&allow=${origin}`);
+  const docs = await serveHostFor((origin) => `${app.app}/?preset=happy-path&lang=en&embed=1&panels=sync,event&controls=play,timeline&allow=${origin}`);
   const { page, context, record } = await openPage(browser, `${docs.origin}/`);
   const frame = page.frameLocator('#ripple');
   await frame.getByTestId('embed').waitFor();
@@ -44,7 +44,7 @@ test('a docs page on another origin plays, seeks and injects through postMessage
   assert.equal(await frame.getByTestId('app-header').count(), 0);
   assert.equal(await frame.getByTestId('settings').count(), 0);
   const full = await frame.getByTestId('open-full-app').getAttribute('href');
-  assert.ok(full.startsWith(`${app.origin}/?preset=happy-path`) && !full.includes('embed'), full);
+  assert.ok(full.startsWith(`${app.app}/?preset=happy-path`) && !full.includes('embed'), full);
 
   await page.evaluate(() => window.send({ type: 'ripple:play' }));
   await waitForState(page, (s) => s.playing && s.t > 0.5, 'a playing state');
@@ -75,7 +75,7 @@ test('a docs page on another origin plays, seeks and injects through postMessage
 
 test('a page on an origin that is not allowed cannot drive the embed', async () => {
   const allowedOnly = 'http://127.0.0.1:1';
-  const stranger = await serveHostFor(() => `${app.origin}/?preset=happy-path&lang=en&embed=1&allow=${allowedOnly}`);
+  const stranger = await serveHostFor(() => `${app.app}/?preset=happy-path&lang=en&embed=1&allow=${allowedOnly}`);
   const { page, context, record } = await openPage(browser, `${stranger.origin}/`);
   const frame = page.frameLocator('#ripple');
   await frame.getByTestId('sync-node-analytics').waitFor();

@@ -10,7 +10,7 @@ before(async () => ({ server, browser } = await startApp()));
 after(() => stopApp({ server, browser }));
 
 async function openApp(url = '/', options) {
-  const opened = await openPage(browser, server.origin + url, options);
+  const opened = await openPage(browser, server.app + url, options);
   await opened.page.getByTestId('sync-node-analytics').waitFor();
   return opened;
 }

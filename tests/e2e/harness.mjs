@@ -31,22 +31,46 @@ const contentTypes = {
   '.json': 'application/json',
 };
 
-/** Serves the built app from dist/ on an ephemeral loopback port. */
+/**
+ * The path the app is served under: a sub-path, as internal docs host it, so an absolute
+ * asset path fails every test (requests outside it get 404).
+ */
+export const basePath = process.env.RIPPLE_BASE ?? '/tools/ripple/';
+
+/**
+ * Serves the built app from dist/ under `basePath` on an ephemeral loopback port. Like a
+ * static host with precompressed files, it answers with `name.br` when the browser accepts
+ * brotli and the file exists, so the build's precompressed files are what tests load.
+ */
 export async function serveDist() {
   await stat(path.join(distDir, 'index.html')).catch(() => {
     throw new Error(`no built app in ${distDir}: run \`trunk build\` (make test does) first`);
   });
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://127.0.0.1');
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(distDir, '.' + relative);
+    if (url.pathname + '/' === basePath) {
+      response.writeHead(301, { location: basePath + url.search }).end();
+      return;
+    }
+    if (!url.pathname.startsWith(basePath)) {
+      response.writeHead(404).end('outside the app\'s path');
+      return;
+    }
+    const inside = url.pathname.slice(basePath.length);
+    const relative = decodeURIComponent(inside === '' ? 'index.html' : inside);
+    const file = path.resolve(distDir, relative);
     if (!file.startsWith(distDir)) {
       response.writeHead(403).end();
       return;
     }
+    const headers = { 'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream' };
+    const brotli = /\bbr\b/.test(request.headers['accept-encoding'] ?? '');
     try {
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream' });
+      let body;
+      if (brotli) body = await readFile(file + '.br').catch(() => null);
+      if (body) headers['content-encoding'] = 'br';
+      else body = await readFile(file);
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');
@@ -54,7 +78,13 @@ export async function serveDist() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    // The app's own address without its trailing slash, so tests write `${server.app}/?lang=en`.
+    app: origin + basePath.replace(/\/$/, ''),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** Debian's Chromium, headless; flags keep it from calling home on this offline machine. */

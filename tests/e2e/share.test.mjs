@@ -26,7 +26,7 @@ async function snapshot(page) {
 }
 
 test('a copied link reopens the same moment in a fresh browser: same trace hash, same scoreboards', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await page.getByTestId('seed').fill('42');
   await page.getByTestId('seed').dispatchEvent('change');
@@ -55,7 +55,7 @@ test('a copied link reopens the same moment in a fresh browser: same trace hash,
 });
 
 test('a readable preset link opens that preset at that time, paused', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=25`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?preset=killed-consumer&t=25`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await page.locator('[data-testid=clock]', { hasText: '25.0 s' }).waitFor();
   assert.equal(await simSeconds(page), 25);
@@ -69,7 +69,7 @@ test('a readable preset link opens that preset at that time, paused', async () =
 });
 
 test('a bad link names the parameter and opens the default view', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=soon`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?preset=killed-consumer&t=soon`);
   await page.getByTestId('sync-node-analytics').waitFor();
   assert.match(await page.getByTestId('notice').textContent(), /^Not applied: t: `soon` is not a time in seconds/);
   assert.equal(await page.getByTestId('preset').inputValue(), 'happy-path');
@@ -79,7 +79,7 @@ test('a bad link names the parameter and opens the default view', async () => {
 });
 
 test('a refusal reads in the reader\'s language, and is re-worded when the language changes', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=soon&lang=zh-Hant`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?preset=killed-consumer&t=soon&lang=zh-Hant`);
   await page.getByTestId('sync-node-analytics').waitFor();
   const notice = page.getByTestId('notice');
   assert.equal(await notice.textContent(), '未套用：t：`soon` 不是以秒為單位的時間，例如 12.5');
@@ -104,7 +104,7 @@ test('a refusal reads in the reader\'s language, and is re-worded when the langu
   assertCleanRun(record, server.origin);
   await context.close();
 
-  const unknown = await openPage(browser, `${server.origin}/?lang=fr`);
+  const unknown = await openPage(browser, `${server.app}/?lang=fr`);
   await unknown.page.getByTestId('sync-node-analytics').waitFor();
   assert.equal(await unknown.page.getByTestId('notice').textContent(), 'Not applied: lang: `fr` is not one of en, zh-Hant, ja');
   assertCleanRun(unknown.record, server.origin);
@@ -112,7 +112,7 @@ test('a refusal reads in the reader\'s language, and is re-worded when the langu
 });
 
 test('an exported scenario runs in ripple-sim to the same trace hash; a malformed import is named and changes nothing', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/`);
+  const { page, context, record } = await openPage(browser, `${server.app}/`);
   await page.getByTestId('sync-node-analytics').waitFor();
   for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
   await page.getByTestId('sync-node-analytics').click();
@@ -150,7 +150,7 @@ test('an exported scenario runs in ripple-sim to the same trace hash; a malforme
 });
 
 test('each chart exports as SVG and PNG; an exercise and its settings export in the format ripple-sim reads', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?preset=killed-consumer&t=30&lang=ja`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?preset=killed-consumer&t=30&lang=ja`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await page.waitForTimeout(700);
   await page.getByTestId('export-chart').selectOption('3');
@@ -181,7 +181,7 @@ test('each chart exports as SVG and PNG; an exercise and its settings export in 
 });
 
 test('names and texts from an imported file are shown as text, never run as HTML', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-analytics').waitFor();
   const markup = '<img src="x" onerror="window.pwned = 1"><b>bold</b>';
   const exercise = {

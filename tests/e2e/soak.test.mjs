@@ -35,7 +35,7 @@ async function openWatched(url) {
   page.on('crash', () => {
     record.crashed = true;
   });
-  await page.goto(server.origin + url);
+  await page.goto(server.app + url);
   await page.getByTestId('play').waitFor();
   return { page, context, record };
 }

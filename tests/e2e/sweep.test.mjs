@@ -29,7 +29,7 @@ async function exportedTable(page) {
 }
 
 test('sweeping the default scenario\'s arrival rate: the sync curve falls below the event curve, and a knee says where', async () => {
-  const { page, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-signup').waitFor();
   await fillSweep(page, 10, 1000, 10);
   await page.getByTestId('sweep-run').click();
@@ -65,7 +65,7 @@ test('sweeping the default scenario\'s arrival rate: the sync curve falls below 
 });
 
 test('cancelling stops the workers and leaves the page working', async () => {
-  const { page, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-signup').waitFor();
   await fillSweep(page, 500, 3000, 50);
   await page.getByTestId('sweep-run').click();
@@ -102,7 +102,7 @@ async function medianFrameMs(page, ms) {
 }
 
 test('the stage keeps its frame rate while a sweep runs', async () => {
-  const { page, record } = await openPage(browser, `${server.origin}/?lang=en&preset=signup`);
+  const { page, record } = await openPage(browser, `${server.app}/?lang=en&preset=signup`);
   await page.getByTestId('sync-node-signup').waitFor();
   await page.getByTestId('play').click();
   // The first seconds after play include the page settling (a clean-clone run once measured
@@ -121,7 +121,7 @@ test('the stage keeps its frame rate while a sweep runs', async () => {
 });
 
 test('the share link reopens the sweep and runs it again, with the same knees', async () => {
-  const { page, record } = await openPage(browser, `${server.origin}/?lang=en&preset=signup`);
+  const { page, record } = await openPage(browser, `${server.app}/?lang=en&preset=signup`);
   await page.getByTestId('sync-node-signup').waitFor();
   await page.getByTestId('open-sweep').click();
   await page.getByTestId('sweep-param').selectOption('sync.timeout_ms');
@@ -144,7 +144,7 @@ test('the share link reopens the sweep and runs it again, with the same knees', 
   await finished(embedded.page);
   assert.equal(await embedded.page.getByTestId('sweep-knees').textContent(), knees);
   assertCleanRun(embedded.record, server.origin);
-  const bad = await openPage(browser, `${server.origin}/?lang=en&preset=signup&sweep=sync.nope%3D1..2`);
+  const bad = await openPage(browser, `${server.app}/?lang=en&preset=signup&sweep=sync.nope%3D1..2`);
   await bad.page.getByTestId('notice').getByText(/sweep\.path/).waitFor();
   assertCleanRun(record, server.origin);
   assertCleanRun(reopened.record, server.origin);

@@ -40,7 +40,7 @@ async function seek(page, ms) {
 
 /** Opens killed-consumer (analytics dies at 10 s by script) and plays it past `seconds`, then pauses. */
 async function playKilledConsumer(seconds) {
-  const opened = await openPage(browser, `${server.origin}/?preset=killed-consumer&lang=en`);
+  const opened = await openPage(browser, `${server.app}/?preset=killed-consumer&lang=en`);
   const { page } = opened;
   await page.getByTestId('sync-node-analytics').waitFor();
   await setSpeed(page, 100);

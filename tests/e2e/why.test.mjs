@@ -10,7 +10,7 @@ before(async () => ({ server, browser } = await startApp()));
 after(() => stopApp({ server, browser }));
 
 test('a hung leaf in a tree built in the editor is explained as a chain, on the stage and in words', async () => {
-  const { page, context, record } = await openPage(browser, `${server.origin}/?lang=en`);
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
   await page.getByTestId('sync-node-analytics').waitFor();
   await buildShop(page);
   await page.getByTestId('ed-close').click();
