@@ -94,7 +94,7 @@ pub fn is_loaded(lang: Lang) -> bool {
 }
 
 /// The parsed texts of `lang`: natively read once on first use; in the browser, once installed.
-fn texts(lang: Lang) -> Option<&'static Texts> {
+pub fn texts(lang: Lang) -> Option<&'static Texts> {
     let table = &TABLES[lang.index()];
     #[cfg(not(target_arch = "wasm32"))]
     // The shipped files are checked by tests, so a broken one shows keys, never a panic.

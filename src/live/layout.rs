@@ -76,6 +76,22 @@ pub fn short_name(name: &str, max_chars: usize) -> String {
     format!("{kept}…")
 }
 
+/// An SVG path's `d` through `points`, as straight segments.
+pub fn svg_path(points: &[Point]) -> String {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}{} {}", if i == 0 { "M" } else { "L" }, p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An SVG path's `d` from `from` to `to` that turns twice, halfway across.
+pub fn elbow_path(from: Point, to: Point) -> String {
+    let mid = (from.x + to.x) / 2.0;
+    format!("M{} {} H{} V{} H{}", from.x, from.y, mid, to.y, to.x)
+}
+
 /// The synchronous panel: the user, then the call tree left to right.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyncLayout {

@@ -10,6 +10,7 @@ pub mod caps;
 pub mod charts;
 pub mod editor;
 pub mod embed;
+pub mod first_paint;
 pub mod frame;
 pub mod journey;
 pub mod layout;
@@ -21,6 +22,9 @@ pub mod sweep;
 pub mod timeline;
 pub mod why;
 pub mod workshop;
+
+/// The preset a page opens when its link names none (and the one `index.html` pictures).
+pub const DEFAULT_PRESET: &str = "happy-path";
 
 use crate::sim::dist::DurationDist;
 use crate::sim::scenario::{ActionKind, Fault, ServiceSpec, StartFrom};

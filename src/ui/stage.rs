@@ -10,7 +10,7 @@ use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::live::frame::{Frame, GroupView, NodeState, NodeView};
 use crate::live::layout::{
     CELLS_SHOWN, NAME_CHARS, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT,
-    PARTITION_WIDTH, PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, short_name,
+    PARTITION_WIDTH, PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, elbow_path, short_name, svg_path,
 };
 use crate::sim::trace::{BreakerPosition, World};
 use leptos::ev::KeyboardEvent;
@@ -275,16 +275,6 @@ fn state_badge(node: &NodeView) -> String {
     }
 }
 
-/// An SVG path along `points`.
-fn polyline(points: &[Point]) -> String {
-    points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{}{} {}", if i == 0 { "M" } else { "L" }, p.x, p.y))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A service's name as its box shows it, with the whole name as the box's tooltip.
 fn name_text(name: &str, x: f32, y: f32, max_chars: usize, anchor: &'static str) -> impl IntoView {
     view! {
@@ -293,11 +283,6 @@ fn name_text(name: &str, x: f32, y: f32, max_chars: usize, anchor: &'static str)
             <title>{name.to_string()}</title>
         </text>
     }
-}
-
-fn elbow(from: Point, to: Point) -> String {
-    let mid = (from.x + to.x) / 2.0;
-    format!("M{} {} H{} V{} H{}", from.x, from.y, mid, to.y, to.x)
 }
 
 fn user_icon(at: Point) -> impl IntoView {
@@ -368,7 +353,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     let end = path[path.len() - 1];
                     let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(BreakerPosition::Closed, |n| n.breaker));
                     Some(view! {
-                        <path class=move || breaker_class(breaker()) d=polyline(&path) />
+                        <path class=move || breaker_class(breaker()) d=svg_path(&path) />
                         <text class="breaker-label" x=turn.x + 4.0 y=end.y - 6.0>
                             {move || breaker_text(locale.get(), breaker())}
                         </text>
@@ -407,7 +392,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     aria-label=move || locale.get().text(Key::SyncPanelTitle)
                 >
                     {user_icon(user)}
-                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
+                    <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
                     {why_chain}
                     {edges}
                     {nodes}
@@ -500,7 +485,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .iter()
                 .filter_map(|&(from, to)| {
                     let path = layout.edge_path(from, to)?;
-                    Some(view! { <path class="edge" d=polyline(&path) /> })
+                    Some(view! { <path class="edge" d=svg_path(&path) /> })
                 })
                 .collect_view();
             let groups: Vec<usize> = shape.groups.clone();
@@ -541,7 +526,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     aria-label=move || locale.get().text(Key::EventPanelTitle)
                 >
                     {user_icon(user)}
-                    <path class="edge" d=elbow(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y }) />
+                    <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y }) />
                     <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
                     </text>

@@ -221,7 +221,7 @@ pub struct Explainer {
 }
 
 /// The preset the page opens with.
-pub const DEFAULT_PRESET: &str = "happy-path";
+pub use crate::live::DEFAULT_PRESET;
 
 impl Explainer {
     pub fn new() -> Explainer {

@@ -1,21 +1,51 @@
-// Benchmark: gzipped download size of the built app's wasm, JS and CSS (what a visitor downloads).
-// The sweep worker's files load only when a sweep runs, so they are counted apart.
+// Benchmark: what a visitor downloads, brotli and gzip, for the first load and for the whole app.
+// The first load is what index.html asks for plus one language's text file (English here, the
+// largest after Japanese); the sweep worker and the other languages load only when used.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const dist = path.resolve(process.argv[2] ?? 'dist-release');
-const kinds = { '.wasm': 'wasm', '.js': 'js', '.css': 'css' };
-const totals = { wasm: 0, js: 0, css: 0 };
-let worker = 0;
-for (const name of await readdir(dist)) {
-  const kind = kinds[path.extname(name)];
-  if (!kind) continue;
-  const gzipped = gzipSync(await readFile(path.join(dist, name)), { level: 9 }).length;
-  if (name.startsWith('sweep-worker')) worker += gzipped;
-  else totals[kind] += gzipped;
+const compressible = new Set(['.wasm', '.js', '.css', '.json', '.svg', '.html']);
+
+async function* files(folder) {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) yield* files(full);
+    else if (compressible.has(path.extname(entry.name))) yield full;
+  }
 }
-const kb = (n) => (n / 1024).toFixed(1);
-const sum = totals.wasm + totals.js + totals.css;
-console.log(`first-load size (gzip -9): wasm ${kb(totals.wasm)} KiB, js ${kb(totals.js)} KiB, css ${kb(totals.css)} KiB, total ${kb(sum)} KiB (goal <= 150 KB)`);
-console.log(`sweep worker, loaded when a sweep starts (gzip -9): ${kb(worker)} KiB`);
+
+/** The sizes a host serves: the build's own .br/.gz when `make dist` wrote them, else computed alike. */
+async function sizes(file) {
+  const body = await readFile(file);
+  const brotli = await readFile(file + '.br').catch(() =>
+    brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }));
+  const gzip = await readFile(file + '.gz').catch(() => gzipSync(body, { level: 9 }));
+  return { raw: body.length, br: brotli.length, gz: gzip.length };
+}
+
+const firstLoad = (relative) =>
+  !relative.startsWith('sweep-worker') && !(relative.startsWith('text/') && relative !== 'text/en.json');
+const parts = {};
+const add = (bucket, kind, size) => {
+  const key = `${bucket}/${kind}`;
+  parts[key] ??= { raw: 0, br: 0, gz: 0 };
+  for (const k of ['raw', 'br', 'gz']) parts[key][k] += size[k];
+};
+for await (const file of files(dist)) {
+  const relative = path.relative(dist, file).split(path.sep).join('/');
+  const size = await sizes(file);
+  const kind = relative.startsWith('text/') ? 'text' : path.extname(file).slice(1);
+  add('whole', kind, size);
+  if (firstLoad(relative)) add('first', kind, size);
+}
+const kb = (n) => (n / 1000).toFixed(1);
+for (const bucket of ['first', 'whole']) {
+  const rows = Object.entries(parts).filter(([key]) => key.startsWith(bucket + '/'));
+  const total = rows.reduce((sum, [, s]) => ({ raw: sum.raw + s.raw, br: sum.br + s.br, gz: sum.gz + s.gz }), { raw: 0, br: 0, gz: 0 });
+  const detail = rows.map(([key, s]) => `${key.split('/')[1]} ${kb(s.br)}`).join(', ');
+  const label = bucket === 'first' ? 'first load (one language)' : 'whole app (worker, three languages)';
+  const goal = bucket === 'first' ? ' (goal <= 200 KB brotli; stretch 150 KB)' : '';
+  console.log(`${label}: brotli ${kb(total.br)} KB, gzip ${kb(total.gz)} KB, raw ${kb(total.raw)} KB${goal}; brotli by kind: ${detail}`);
+}
