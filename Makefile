@@ -61,6 +61,7 @@ bench:
 	@$(MAKE) --no-print-directory dist-release
 	@node tests/e2e/bench-size.mjs dist-release
 	@RIPPLE_DIST=dist-release node tests/e2e/bench-browser.mjs
+	@RIPPLE_DIST=dist-release node tests/e2e/bench-lighthouse.mjs
 
 clean:
 	cargo clean

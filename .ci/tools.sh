@@ -56,7 +56,7 @@ ensure_node_modules() {
   # binaryen (wasm-opt) and playwright-core, exactly as package-lock.json pins them.
   if ! [ -x node_modules/.bin/wasm-opt ] || ! [ -d node_modules/playwright-core ] \
     || ! cmp -s package-lock.json node_modules/.package-lock.ripple; then
-    announce "npm packages from package-lock.json (binaryen for wasm-opt, playwright-core)"
+    announce "npm packages from package-lock.json (binaryen for wasm-opt, playwright-core, lighthouse)"
     quietly npm ci --no-audit --no-fund
     cp package-lock.json node_modules/.package-lock.ripple
   fi

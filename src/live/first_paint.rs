@@ -3,7 +3,7 @@
 //! It is drawn from the default preset with the same layout the app uses, so the page's
 //! first paint is the app's first frame without its numbers. It carries no words of any
 //! language (service names are the scenario's own), so one file serves every reader.
-//! `public/first-paint.svg` is this function's output; `tests/first_paint.rs` keeps the two
+//! `public/first-paint.svg` and `first-paint-narrow.svg` are this function's output; `tests/first_paint.rs` keeps the two
 //! in step (`RIPPLE_BLESS=1 cargo test --test first_paint` rewrites it when they differ).
 //! This module knows nothing of the browser: it returns text.
 
@@ -27,8 +27,27 @@ const CARD: &str = "#ffffff";
 /// Characters of a name a box shows, as the stage does.
 const NAME_CHARS: usize = 12;
 
-/// The picture of `scenario`'s two stages side by side, as SVG text.
-pub fn still_svg(scenario: &Scenario) -> String {
+/// How the two stages sit, as the page's columns do: side by side, or stacked on narrow screens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrangement {
+    SideBySide,
+    Stacked,
+}
+
+impl Arrangement {
+    pub const ALL: [Arrangement; 2] = [Arrangement::SideBySide, Arrangement::Stacked];
+
+    /// The file `index.html` shows it from.
+    pub fn file(self) -> &'static str {
+        match self {
+            Arrangement::SideBySide => "first-paint.svg",
+            Arrangement::Stacked => "first-paint-narrow.svg",
+        }
+    }
+}
+
+/// The picture of `scenario`'s two stages, as SVG text.
+pub fn still_svg(scenario: &Scenario, arrangement: Arrangement) -> String {
     let topology = Topology::new(scenario);
     let sync = SyncLayout::new(&topology);
     let event = EventLayout::new(
@@ -37,21 +56,42 @@ pub fn still_svg(scenario: &Scenario) -> String {
         scenario.event.brokers as usize,
     );
     let sync_height = sync.height + 24.0;
-    let height = sync_height.max(event.height);
-    let width = 2.0 * PANEL_WIDTH + GAP;
+    let (width, height, sync_h, event_h, event_at) = match arrangement {
+        Arrangement::SideBySide => {
+            let height = sync_height.max(event.height);
+            (
+                2.0 * PANEL_WIDTH + GAP,
+                height,
+                height,
+                height,
+                (PANEL_WIDTH + GAP, 0.0),
+            )
+        }
+        Arrangement::Stacked => (
+            PANEL_WIDTH,
+            sync_height + GAP + event.height,
+            sync_height,
+            event.height,
+            (0.0, sync_height + GAP),
+        ),
+    };
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
          width=\"{width}\" height=\"{height}\" font-family=\"system-ui, sans-serif\" font-size=\"11\">\n"
     );
     let _ = writeln!(
         svg,
-        "<rect width=\"{PANEL_WIDTH}\" height=\"{height}\" rx=\"8\" fill=\"{SYNC_SOFT}\"/>"
+        "<rect width=\"{PANEL_WIDTH}\" height=\"{sync_h}\" rx=\"8\" fill=\"{SYNC_SOFT}\"/>"
     );
     draw_sync(&mut svg, &topology, &sync);
-    let _ = writeln!(svg, "<g transform=\"translate({} 0)\">", PANEL_WIDTH + GAP);
     let _ = writeln!(
         svg,
-        "<rect width=\"{PANEL_WIDTH}\" height=\"{height}\" rx=\"8\" fill=\"{EVENT_SOFT}\"/>"
+        "<g transform=\"translate({} {})\">",
+        event_at.0, event_at.1
+    );
+    let _ = writeln!(
+        svg,
+        "<rect width=\"{PANEL_WIDTH}\" height=\"{event_h}\" rx=\"8\" fill=\"{EVENT_SOFT}\"/>"
     );
     draw_event(&mut svg, &topology, &event);
     svg.push_str("</g>\n</svg>\n");
@@ -193,13 +233,15 @@ mod tests {
     #[test]
     fn the_picture_names_every_service_and_no_words() {
         let scenario = preset(DEFAULT_PRESET).expect("the default preset exists");
-        let svg = still_svg(&scenario);
         let topology = Topology::new(&scenario);
-        for service in 0..topology.len() {
-            assert!(svg.contains(&format!(">{}<", topology.name(service))));
+        for arrangement in Arrangement::ALL {
+            let svg = still_svg(&scenario, arrangement);
+            for service in 0..topology.len() {
+                assert!(svg.contains(&format!(">{}<", topology.name(service))));
+            }
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+            assert!(!svg.contains("users") && !svg.contains("producer"));
         }
-        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-        assert!(!svg.contains("users") && !svg.contains("producer"));
         assert_eq!(escape("a<b&\"c\">"), "a&lt;b&amp;&quot;c&quot;&gt;");
     }
 }

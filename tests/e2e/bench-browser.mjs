@@ -164,6 +164,29 @@ async function measureMemory(label, link, wallS, branches, goal) {
   await context.close();
 }
 
+/** From the click on 日本語 to the Japanese words on screen, the file fetched on that click. */
+async function measureLanguageSwitch() {
+  const switches = [];
+  for (let run = 0; run < 5; run += 1) {
+    const { page, context } = await openPage(browser, server.app + '/?lang=en');
+    await page.getByTestId('sync-node-signup').waitFor();
+    switches.push(
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const start = performance.now();
+            document.querySelector('[data-testid=lang-ja]').click();
+            const shown = () => document.querySelector('[data-testid=sync-panel] h2')?.textContent === '同期呼び出しツリー';
+            const check = () => (shown() ? resolve(performance.now() - start) : requestAnimationFrame(check));
+            check();
+          }),
+      ),
+    );
+    await context.close();
+  }
+  console.log(`switching to 日本語 (its text fetched on the click): median ${quantile(switches, 0.5).toFixed(0)} ms, worst ${Math.max(...switches).toFixed(0)} ms over 5 loads (goal <= 200 ms)`);
+}
+
 const server = await serveDist();
 const browser = await launchBrowser();
 try {
@@ -179,7 +202,8 @@ try {
     firstFrames.push(await handle.jsonValue());
     await context.close();
   }
-  console.log(`time to first frame: median ${quantile(firstFrames, 0.5).toFixed(0)} ms, worst ${Math.max(...firstFrames).toFixed(0)} ms over 5 loads (goal <= 400 ms)`);
+  console.log(`time to first frame: median ${quantile(firstFrames, 0.5).toFixed(0)} ms, worst ${Math.max(...firstFrames).toFixed(0)} ms over 5 loads (goal <= 300 ms)`);
+  await measureLanguageSwitch();
 
   // Speed slider positions (log scale) at which the default 40 requests/s put about 2,000 and
   // 5,000 dots in flight; the figures printed are the dot counts actually measured.
