@@ -52,10 +52,39 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         let start = texts::start(initial_locale().locale).await;
         mark("ripple:text-ready");
+        // Starting the wasm and building the page are each a long task on a slow phone; a
+        // task boundary between them lets input and painting in (total blocking time).
+        next_task().await;
         remove_first_paint();
         mount_to_body(move || view! { <App start=start /> });
         mark("ripple:mounted");
     });
+}
+
+/// Resolves in a later task (a zero timer), so the work after it is a task of its own.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// How many parts of the page mount after the first task (see `App`).
+const LATER_PARTS: u8 = 2;
+
+/// Counts `later` up to [`LATER_PARTS`], one step a task, so each part mounts in its own task.
+fn mount_later(later: RwSignal<u8>) {
+    set_timeout(
+        move || {
+            later.update(|n| *n += 1);
+            if later.get_untracked() < LATER_PARTS {
+                mount_later(later);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// A named moment on the page's performance timeline, which the browser bench and
@@ -89,6 +118,7 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
     provide_context(UiLocale(locale));
     Effect::new(move |_| sync_document_language(locale.get()));
     let explainer = Explainer::new();
+    mark("ripple:explainer-ready");
     provide_context(explainer);
     let sweeper = sweep::Sweeper::new();
     provide_context(sweeper);
@@ -132,8 +162,8 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
     if options.embed {
         return view! { <embed::EmbedApp options=options canvases=canvases /> }.into_any();
     }
-    let rest_ready = RwSignal::new(false);
-    set_timeout(move || rest_ready.set(true), std::time::Duration::ZERO);
+    let later = RwSignal::new(0u8);
+    mount_later(later);
 
     view! {
         <header class="app-header" data-testid="app-header">
@@ -156,9 +186,9 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
             <panels::SyncWorld canvas=canvases.sync />
             <panels::EventWorld canvas=canvases.event />
         </main>
-        // What lies under the stages mounts in the next task: the first one stays short, so
-        // the page answers input sooner on a slow phone (Lighthouse's total blocking time).
-        <Show when=move || rest_ready.get()>
+        // What lies under the stages mounts in later tasks, a part a task: each task stays
+        // short, so the page answers input sooner on a slow phone (total blocking time).
+        <Show when=move || { later.get() >= 1 }>
             <timeline::Timeline />
             <section class="lower">
                 <figure class="charts" aria-label=tr(Key::ChartsLabel)>
@@ -178,6 +208,8 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
                     <files::Files />
                 </div>
             </section>
+        </Show>
+        <Show when=move || { later.get() >= 2 }>
             <sweep::SweepPanel />
             <controls::AboutRun />
             <footer class="app-footer">
