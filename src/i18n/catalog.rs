@@ -35,7 +35,9 @@ impl Key {
 }
 
 catalog! {
-    AppName, AppTagline, LanguageLabel, PanelsLabel, SyncPanelTitle, SyncPanelLede,
+    AppName, AppTagline, LanguageLabel, PanelsLabel, SkipToStages, ShortcutsButton, ShortcutsTitle,
+    ShortcutPlay, ShortcutHelp, ShortcutSkip, ShortcutMove, ShortcutActions, ShortcutClose, ShortcutUndo,
+    AnnounceBreakerOpen, AnnounceBreakerHalfOpen, AnnounceBreakerClosed, SyncPanelTitle, SyncPanelLede,
     SyncPanelWatch1, SyncPanelWatch2, SyncPanelWatch3, EventPanelTitle, EventPanelLede,
     EventPanelWatch1, EventPanelWatch2, EventPanelWatch3, WatchHeading, FooterDeterminism,
     UnitMilliseconds, UnitSeconds, UnitMinutes, ControlsLabel, Play, Pause, Step, Reset, Speed,

@@ -6,6 +6,7 @@
 //! caller passes wall time in), so every behaviour here is tested with `cargo test`.
 
 pub mod annotate;
+pub mod announce;
 pub mod caps;
 pub mod charts;
 pub mod editor;

@@ -140,6 +140,7 @@ fn frame(
             explainer.refresh_dots();
         }
     }
+    explainer.speak_due(wall_ms);
     let sim_ms = explainer.frame.with_untracked(|f| f.now_ms);
     let current_locale = locale.get_untracked();
     let compare = explainer.compare_with.get_untracked();

@@ -69,7 +69,7 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
     let sweeper = expect_context::<super::sweep::Sweeper>();
     let has_sweep = move || sweeper.spec.get().is_some();
     view! {
-        <div class="embed" data-testid="embed" aria-label=tr(Key::EmbedLabel)>
+        <main class="embed" data-testid="embed" aria-label=tr(Key::EmbedLabel)>
             <div class="embed-bar" data-testid="embed-bar">
                 {play_button}
                 <Clock />
@@ -80,10 +80,10 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
                 </a>
             </div>
             <NoticeBar />
-            <main class="worlds" class:single=single aria-label=tr(Key::PanelsLabel)>
+            <section class="worlds" class:single=single aria-label=tr(Key::PanelsLabel)>
                 {sync}
                 {event}
-            </main>
+            </section>
             {charts}
             <Show when=has_sweep>
                 <super::sweep::SweepResults />
@@ -91,7 +91,7 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
             <p class="embed-run">
                 <code data-testid="trace-hash">{move || explainer.frame.with(|f| f.trace_hash.clone())}</code>
             </p>
-        </div>
+        </main>
     }
 }
 

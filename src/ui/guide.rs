@@ -36,6 +36,21 @@ fn point_at(testid: Option<&str>) {
     }
 }
 
+/// The page's one polite live region: what just happened, said once, at most every 1.5 s
+/// (`live::announce`). Out of sight; the same moments are on screen for sighted readers.
+#[component]
+pub fn Announcements() -> impl IntoView {
+    let explainer = expect_context::<Explainer>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let text = move || {
+        let l = locale.get();
+        explainer.said.with(|said| said.as_ref().map(|a| a.text(l)))
+    };
+    view! {
+        <p class="visually-hidden" aria-live="polite" data-testid="announcer">{text}</p>
+    }
+}
+
 /// The narration: the current step, its pointer on the screen, and "Next".
 #[component]
 pub fn Narration() -> impl IntoView {
@@ -61,7 +76,7 @@ pub fn Narration() -> impl IntoView {
     };
     view! {
         <section class="guide" data-testid="narration" aria-label=move || locale.get().text(Key::GuideLabel)
-            hidden=hidden aria-live="polite">
+            hidden=hidden>
             <h2>
                 <span class="guide-kicker">{move || locale.get().text(Key::GuideLabel)}</span>
                 " "
@@ -113,7 +128,7 @@ pub fn Annotations() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
     view! {
-        <section class="notes" data-testid="annotations" aria-live="polite"
+        <section class="notes" data-testid="annotations"
             hidden=move || explainer.notes.with(Vec::is_empty)
             aria-label=move || locale.get().text(Key::AnnotationsTitle)>
             <h2>{move || locale.get().text(Key::AnnotationsTitle)}</h2>

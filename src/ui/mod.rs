@@ -17,6 +17,7 @@ mod language;
 mod measured;
 mod panels;
 mod scoreboard;
+mod shortcuts;
 mod side;
 mod stage;
 mod state;
@@ -152,11 +153,16 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
             animate::start(explainer, canvases, locale);
         }
     });
-    let _space = window_event_listener(leptos::ev::keydown, move |ev| {
+    let shortcuts = shortcuts::ShortcutsOpen(RwSignal::new(false));
+    provide_context(shortcuts);
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == " " && !typing_target(&ev) {
             ev.prevent_default();
             let playing = explainer.play.with_untracked(|p| p.playing);
             explainer.send(Intent::Play(!playing));
+        } else if ev.key() == "?" && !in_text_field(&ev) {
+            ev.prevent_default();
+            shortcuts.0.update(|open| *open = !*open);
         }
     });
     if options.embed {
@@ -166,6 +172,8 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
     mount_later(later);
 
     view! {
+        // The first thing a keyboard reaches: past the controls and the guide to the stages.
+        <a class="skip-link" href="#stages" data-testid="skip-link">{tr(Key::SkipToStages)}</a>
         <header class="app-header" data-testid="app-header">
             <div class="brand">
                 <icons::RippleLogo />
@@ -174,46 +182,55 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
             <p class="tagline">{tr(Key::AppTagline)}</p>
             <LanguageSwitch locale=locale set_locale=set_locale />
         </header>
-        <controls::Controls />
-        <controls::NoticeBar />
-        <editor::ArchitectureEditor />
-        <controls::ActionMenu />
-        <div class="story">
-            <guide::Narration />
-            <guide::Annotations />
-        </div>
-        <main class="worlds" aria-label=tr(Key::PanelsLabel)>
-            <panels::SyncWorld canvas=canvases.sync />
-            <panels::EventWorld canvas=canvases.event />
-        </main>
-        // What lies under the stages mounts in later tasks, a part a task: each task stays
-        // short, so the page answers input sooner on a slow phone (total blocking time).
-        <Show when=move || { later.get() >= 1 }>
-            <timeline::Timeline />
-            <section class="lower">
-                <figure class="charts" aria-label=tr(Key::ChartsLabel)>
-                    <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>
-                    <figcaption class="legend">
-                        <span class="key sync">{tr(Key::LegendSync)}</span>
-                        <span class="key event">{tr(Key::LegendEvent)}</span>
-                        <timeline::ComparedKey />
-                        <files::ChartExport />
-                    </figcaption>
-                </figure>
-                <div class="tools">
-                    <guide::Workshop />
-                    <side::AddConsumer />
-                    <side::Settings />
-                    <side::Follow />
-                    <files::Files />
-                </div>
+        // Everything between the header and the footer is the page's main landmark, so a
+        // screen reader's landmark list has no content outside one.
+        <main class="page">
+            <controls::Controls />
+            <shortcuts::ShortcutsPanel />
+            <guide::Announcements />
+            <controls::NoticeBar />
+            <editor::ArchitectureEditor />
+            <controls::ActionMenu />
+            <div class="story">
+                <guide::Narration />
+                <guide::Annotations />
+            </div>
+            <section class="worlds" id="stages" tabindex="-1" aria-label=tr(Key::PanelsLabel)>
+                <panels::SyncWorld canvas=canvases.sync />
+                <panels::EventWorld canvas=canvases.event />
             </section>
-        </Show>
+            // What lies under the stages mounts in later tasks, a part a task: each task stays
+            // short, so the page answers input sooner on a slow phone (total blocking time).
+            <Show when=move || { later.get() >= 1 }>
+                <timeline::Timeline />
+                <section class="lower">
+                    <figure class="charts" aria-label=tr(Key::ChartsLabel)>
+                        <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>
+                        <figcaption class="legend">
+                            <span class="key sync">{tr(Key::LegendSync)}</span>
+                            <span class="key event">{tr(Key::LegendEvent)}</span>
+                            <timeline::ComparedKey />
+                            <files::ChartExport />
+                        </figcaption>
+                    </figure>
+                    <div class="tools">
+                        <guide::Workshop />
+                        <side::AddConsumer />
+                        <side::Settings />
+                        <side::Follow />
+                        <files::Files />
+                    </div>
+                </section>
+            </Show>
+            <Show when=move || { later.get() >= 2 }>
+                <sweep::SweepPanel />
+                <controls::AboutRun />
+            </Show>
+        </main>
         <Show when=move || { later.get() >= 2 }>
-            <sweep::SweepPanel />
-            <controls::AboutRun />
             <footer class="app-footer">
                 <p>{tr(Key::FooterDeterminism)}</p>
+                <shortcuts::ShortcutsButton />
             </footer>
         </Show>
     }
@@ -244,6 +261,18 @@ pub(crate) fn focus_target(world: World, target: state::Target) {
     if let Some(element) = element {
         focus_element(&element);
     }
+}
+
+/// `?` types a question mark in a field; everywhere else it opens the shortcuts.
+fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(
+                e.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "select" | "textarea"
+            )
+        })
 }
 
 /// Space types a space in fields and presses buttons; it plays or pauses everywhere else.

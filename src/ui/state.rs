@@ -8,6 +8,7 @@
 
 use crate::i18n::Key;
 use crate::live::annotate::{Annotation, Annotations};
+use crate::live::announce::{Announcement, Announcer, breaker_changes};
 use crate::live::frame::{Frame, Scoreboard};
 use crate::live::layout::Rect;
 use crate::live::narration::{Change, Narration, Step};
@@ -17,7 +18,7 @@ use crate::live::{Intent, Live};
 use crate::sim::exercise::Exercise;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::{ActionKind, EventSettings, Fault, SyncSettings};
-use crate::sim::trace::World;
+use crate::sim::trace::{BreakerPosition, World};
 use crate::sim::{Problem, Scenario, ScenarioError};
 use leptos::prelude::*;
 
@@ -55,6 +56,15 @@ impl Notice {
             ],
         )
     }
+}
+
+/// Each sync service's incoming breaker, by name, as a frame shows them.
+fn sync_breakers(frame: &Frame) -> Vec<(String, BreakerPosition)> {
+    frame.nodes[World::Sync.index()]
+        .iter()
+        .filter(|n| n.present)
+        .map(|n| (n.name.clone(), n.breaker))
+        .collect()
 }
 
 /// Layout plus the names it was made for; replaced only when the topology changes.
@@ -197,6 +207,9 @@ pub struct Explainer {
     annotations: StoredValue<Annotations>,
     /// The live annotations on show.
     pub notes: RwSignal<Vec<Annotation>>,
+    /// What the polite live region says now, and what waits to be said (rate-limited).
+    pub said: RwSignal<Option<Announcement>>,
+    announcer: StoredValue<Announcer>,
     /// The exercise being attempted, if any.
     pub attempt: RwSignal<Option<Attempt>>,
     /// The settings in force at the playhead.
@@ -255,6 +268,8 @@ impl Explainer {
                 waiting: false,
             }),
             annotations: StoredValue::new(Annotations::default()),
+            said: RwSignal::new(None),
+            announcer: StoredValue::new(Announcer::default()),
             notes: RwSignal::new(Vec::new()),
             attempt: RwSignal::new(None),
             settings: RwSignal::new(settings),
@@ -276,7 +291,13 @@ impl Explainer {
     /// Re-reads the snapshot, the play state and (if it changed) the layout from the run.
     pub fn refresh(&self) {
         self.live.with_value(|live| {
-            self.frame.set(Frame::of(live.player.sim()));
+            let frame = Frame::of(live.player.sim());
+            let breakers = |f: &Frame| sync_breakers(f);
+            let moved = self
+                .frame
+                .with_untracked(|before| breaker_changes(&breakers(before), &breakers(&frame)));
+            self.announce(moved);
+            self.frame.set(frame);
             if self.shape.with_untracked(|s| s.version) != live.layout_version() {
                 self.shape.set(Shape::of(live));
             }
@@ -367,8 +388,10 @@ impl Explainer {
                 .try_update_value(|a| a.update(sim))
                 .unwrap_or(0);
             if added > 0 {
-                self.notes
-                    .set(self.annotations.with_value(|a| a.shown().to_vec()));
+                let shown = self.annotations.with_value(|a| a.shown().to_vec());
+                let new = shown.iter().rev().take(added).rev().cloned();
+                self.announce(new.map(Announcement::Note).collect());
+                self.notes.set(shown);
             }
             self.narration
                 .try_update_value(|n| n.update(now_ms, &settled, ended))
@@ -401,6 +424,9 @@ impl Explainer {
             current: n.current(),
             waiting: n.waiting_for().is_some(),
         });
+        if let Some(step) = state.current.and_then(|i| state.steps.get(i)) {
+            self.announce(vec![Announcement::Step(*step)]);
+        }
         self.guide.set(state);
     }
 
@@ -431,6 +457,10 @@ impl Explainer {
     /// exercise — then shows its error (or clears the last one) and what follows from it.
     pub fn send(&self, intent: Intent) -> bool {
         let follows = Follows::of(&intent);
+        let acted = match &intent {
+            Intent::Act(action) => Some(Announcement::Acted(action.clone())),
+            _ => None,
+        };
         let result = self
             .live
             .try_update_value(|live| live.apply(intent))
@@ -442,10 +472,34 @@ impl Explainer {
                 .map(|error| Notice::not_applied(&error.field, error.problem)),
         );
         if ok {
+            self.announce(acted.into_iter().collect());
             self.follow_up(follows);
         }
         self.refresh();
         ok
+    }
+
+    /// Queues what the live region should say.
+    fn announce(&self, announcements: Vec<Announcement>) {
+        if announcements.is_empty() {
+            return;
+        }
+        self.announcer.update_value(|a| {
+            for announcement in announcements {
+                a.offer(announcement);
+            }
+        });
+    }
+
+    /// Lets the next queued announcement out when its time has come (the loop calls this).
+    pub fn speak_due(&self, wall_ms: f64) {
+        let next = self
+            .announcer
+            .try_update_value(|a| a.due(wall_ms))
+            .flatten();
+        if next.is_some() {
+            self.said.set(next);
+        }
     }
 
     /// What the page does after an intent was carried out.

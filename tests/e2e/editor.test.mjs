@@ -161,7 +161,7 @@ test('a 12-service tree draws in both worlds without overlapping boxes, names sh
   await page.getByTestId('play').click();
   await waitForSimSeconds(page, 4);
   await page.getByTestId('play').click();
-  await page.locator('main.worlds').screenshot({ path: await screenshotPath('screenshot-own-system.png') });
+  await page.locator('section.worlds').screenshot({ path: await screenshotPath('screenshot-own-system.png') });
   assertCleanRun(record, server.origin);
   await context.close();
 });

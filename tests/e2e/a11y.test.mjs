@@ -1,0 +1,120 @@
+// End-to-end: an independent accessibility audit (axe-core, WCAG 2.0–2.2 A and AA) of every state a reader meets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { startApp, stopApp, openPage, assertCleanRun, setSpeed, waitForSimSeconds } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
+
+// wcag21a carries label-content-name-mismatch (what voice control needs); best-practice carries
+// `region` (content outside landmarks), so a moderate finding shows up here before a reader.
+const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+/** Audits the page as it is now; fails on any violation, naming each rule and where. */
+async function audit(page, state) {
+  const results = await new AxeBuilder({ page }).withTags(tags).analyze();
+  const found = results.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `axe finds nothing on ${state}`);
+  assert.ok(results.passes.length > 20, `axe checked ${state} (${results.passes.length} rules passed)`);
+}
+
+test('the default page, paused and playing, in each language, has no accessibility violation', async () => {
+  for (const lang of ['en', 'zh-Hant', 'ja']) {
+    const { page, context, record } = await openPage(browser, `${server.app}/?lang=${lang}`);
+    await page.getByTestId('sync-node-signup').waitFor();
+    await page.locator('.app-footer').waitFor();
+    await audit(page, `the paused page (${lang})`);
+    if (lang === 'en') {
+      await setSpeed(page, 72);
+      await page.getByTestId('play').click();
+      await waitForSimSeconds(page, 2);
+      await audit(page, 'the playing page');
+    }
+    assertCleanRun(record, server.origin);
+    await context.close();
+  }
+});
+
+test('the action menu, the architecture editor and an exercise verdict have no accessibility violation', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en&preset=signup`);
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').waitFor();
+  await audit(page, 'the open action menu');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('edit-architecture').click();
+  await page.getByTestId('editor').waitFor();
+  await audit(page, 'the architecture editor');
+  await page.getByTestId('exercise').selectOption('no-loss-no-duplicates');
+  await page.getByTestId('exercise-check').click();
+  await page.getByTestId('exercise-verdict').waitFor();
+  await audit(page, 'an exercise with its verdict');
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
+test('the embed has no accessibility violation', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?preset=happy-path&lang=en&embed=1&panels=sync,event,charts`);
+  await page.getByTestId('embed').waitFor();
+  await page.getByTestId('sync-node-signup').waitFor();
+  await audit(page, 'the embed');
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
+test('the skip link is the first stop for a keyboard and lands on the two worlds', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=ja`);
+  await page.getByTestId('sync-node-signup').waitFor();
+  await page.keyboard.press('Tab');
+  const skip = page.getByTestId('skip-link');
+  assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'Tab reaches the skip link first');
+  assert.equal(await skip.textContent(), '二つの世界へ移動');
+  assert.ok((await skip.boundingBox()).y >= 0, 'the focused skip link is on screen');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'stages');
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
+test('? opens the keyboard shortcuts in the reader\'s language, and Esc closes them', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=zh-Hant`);
+  await page.getByTestId('sync-node-signup').waitFor();
+  const list = page.getByTestId('shortcuts');
+  assert.equal(await list.isHidden(), true);
+  await page.keyboard.press('?');
+  await list.waitFor();
+  assert.equal(await page.locator('#shortcuts-title').textContent(), '鍵盤快捷鍵');
+  assert.ok((await list.locator('dt').count()) >= 6, 'every shortcut is listed');
+  await audit(page, 'the open shortcuts list');
+  await page.keyboard.press('Escape');
+  await list.waitFor({ state: 'hidden' });
+  // The footer's button opens it too, for readers who do not know `?`.
+  await page.getByTestId('shortcuts-button').click();
+  await list.waitFor();
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
+test('killing analytics is announced once, in the page\'s language, through the polite live region', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=ja`);
+  await page.getByTestId('sync-node-signup').waitFor();
+  const region = page.getByTestId('announcer');
+  assert.equal(await region.getAttribute('aria-live'), 'polite');
+  await page.evaluate(() => {
+    window.__said = [];
+    const region = document.querySelector('[data-testid=announcer]');
+    new MutationObserver(() => window.__said.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
+  });
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').click();
+  await page.waitForFunction(() => window.__said.some((text) => text.includes('analytics')), null, { timeout: 10_000 });
+  await page.waitForTimeout(3500);
+  const said = await page.evaluate(() => window.__said.filter((text) => text.trim() !== ''));
+  const naming = said.filter((text) => text.includes('analytics'));
+  assert.equal(naming.length, 1, `one announcement names analytics: ${JSON.stringify(said)}`);
+  assert.match(naming[0], /[\u3040-\u30ff\u4e00-\u9fff]/, `it is in Japanese: ${naming[0]}`);
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
