@@ -396,9 +396,9 @@ fn form(ed: Ed) -> impl IntoView {
             .map(|k| kind_fieldset(ed, k, all.clone()))
             .collect_view();
         view! {
-            <h4>{move || ed.locale.get().text(Key::EditorServices)}</h4>
+            <h3>{move || ed.locale.get().text(Key::EditorServices)}</h3>
             <div class="ed-services">{services}</div>
-            <h4>{move || ed.locale.get().text(Key::EditorKinds)}</h4>
+            <h3>{move || ed.locale.get().text(Key::EditorKinds)}</h3>
             <p class="small">{move || ed.locale.get().text(Key::EditorKindsNote)}</p>
             {kinds}
             <button type="button" id="ed-add-kind" data-testid="ed-add-kind" on:click=move |_| ed.rebuild(Editor::add_kind)>
@@ -439,7 +439,7 @@ fn header(ed: Ed, open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <div class="ed-header">
-            <h3 id="editor-title">{move || l().text(Key::EditorTitle)}</h3>
+            <h2 id="editor-title">{move || l().text(Key::EditorTitle)}</h2>
             <p class="small">{move || l().text(Key::EditorNote)}</p>
             <div class="ed-buttons">
                 <button type="button" data-testid="ed-blank" on:click=move |_| ed.rebuild(Editor::start_blank)>{move || l().text(Key::EditorBlank)}</button>

@@ -70,6 +70,8 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
     let has_sweep = move || sweeper.spec.get().is_some();
     view! {
         <main class="embed" data-testid="embed" aria-label=tr(Key::EmbedLabel)>
+            // A page's one top heading, for screen readers' heading list; the docs page shows its own.
+            <h1 class="visually-hidden">{tr(Key::AppName)}</h1>
             <div class="embed-bar" data-testid="embed-bar">
                 {play_button}
                 <Clock />
