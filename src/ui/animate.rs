@@ -147,23 +147,26 @@ fn frame(
     let stale = sim_ms != state.charted_at_sim_ms
         || state.charted_locale != Some(current_locale)
         || state.charted_compare != compare;
-    if stale && wall_ms - state.last_chart_ms >= CHART_REDRAW_MS {
+    // The charts mount a task after the stages, so until their canvas exists nothing counts
+    // as drawn.
+    let canvas = canvases.charts.get_untracked();
+    if let Some(canvas) =
+        canvas.filter(|_| stale && wall_ms - state.last_chart_ms >= CHART_REDRAW_MS)
+    {
         state.last_chart_ms = wall_ms;
         state.charted_at_sim_ms = sim_ms;
         state.charted_locale = Some(current_locale);
         state.charted_compare = compare;
-        if let Some(canvas) = canvases.charts.get_untracked() {
-            explainer.live.with_value(|live| {
-                explainer.compared_charts.with_value(|compared| {
-                    draw_charts(
-                        &canvas,
-                        live.player.sim(),
-                        compared.as_ref(),
-                        current_locale,
-                    )
-                })
-            });
-        }
+        explainer.live.with_value(|live| {
+            explainer.compared_charts.with_value(|compared| {
+                draw_charts(
+                    &canvas,
+                    live.player.sim(),
+                    compared.as_ref(),
+                    current_locale,
+                )
+            })
+        });
     }
 }
 

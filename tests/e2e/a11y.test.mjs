@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { startApp, stopApp, openPage, assertCleanRun, setSpeed, waitForSimSeconds } from './harness.mjs';
+import { startApp, stopApp, openPage, assertCleanRun, setSpeed, waitForSimSeconds, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -117,4 +117,27 @@ test('killing analytics is announced once, in the page\'s language, through the 
   assert.match(naming[0], /[\u3040-\u30ff\u4e00-\u9fff]/, `it is in Japanese: ${naming[0]}`);
   assertCleanRun(record, server.origin);
   await context.close();
+});
+
+test('on a 390 px phone the page fits its width in each language, and a tap kills a service', async () => {
+  for (const lang of ['en', 'zh-Hant', 'ja']) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${server.app}/?lang=${lang}&preset=signup`);
+    await page.getByTestId('sync-node-analytics').waitFor();
+    await page.locator('.app-footer').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${lang}: the document is ${width} px wide on a 390 px screen`);
+    if (lang === 'ja') {
+      await page.getByTestId('sync-node-analytics').tap();
+      await page.getByTestId('action-kill').tap();
+      await page.waitForFunction(() => /state-killed/.test(document.querySelector('[data-testid=sync-node-analytics]')?.getAttribute('class') ?? ''));
+      await page.screenshot({ path: await screenshotPath('screenshot-phone-ja.png'), fullPage: true });
+    }
+    assert.deepEqual(errors, [], `${lang}: no console error`);
+    await context.close();
+  }
 });

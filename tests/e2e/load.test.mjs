@@ -78,3 +78,18 @@ test('a text file that cannot be fetched is named in a notice and the page falls
   assert.deepEqual(pageErrors(record), [], 'no console error from the page');
   await context.close();
 });
+
+test('the charts, mounted a task after the stages, are drawn while the page is still paused at t = 0', async () => {
+  const { page, context, record } = await openPage(browser, server.app + '/?lang=en&preset=signup');
+  await page.getByTestId('charts').waitFor();
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector('[data-testid=charts]');
+    if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+    return false;
+  }, null, { timeout: 5_000 });
+  assert.match(await page.getByTestId('clock').textContent(), /t = 0(\.0)? ms/);
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
