@@ -403,9 +403,12 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         })
     };
     view! {
-        <div class="stage" data-testid="sync-stage" on:click=move |ev| follow_click(explainer, World::Sync, ev)>
-            {drawing}
-            {dot_canvas(canvas)}
+        // On a phone the drawing keeps a readable size and scrolls inside this box.
+        <div class="stage-scroll">
+            <div class="stage" data-testid="sync-stage" on:click=move |ev| follow_click(explainer, World::Sync, ev)>
+                {drawing}
+                {dot_canvas(canvas)}
+            </div>
         </div>
         {why_caption(explainer, World::Sync)}
     }
@@ -551,9 +554,12 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         })
     };
     view! {
-        <div class="stage" data-testid="event-stage" on:click=move |ev| follow_click(explainer, World::Event, ev)>
-            {drawing}
-            {dot_canvas(canvas)}
+        // On a phone the drawing keeps a readable size and scrolls inside this box.
+        <div class="stage-scroll">
+            <div class="stage" data-testid="event-stage" on:click=move |ev| follow_click(explainer, World::Event, ev)>
+                {drawing}
+                {dot_canvas(canvas)}
+            </div>
         </div>
         {why_caption(explainer, World::Event)}
     }

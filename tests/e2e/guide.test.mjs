@@ -66,6 +66,7 @@ test('the narration points at the screen, pauses for the reader to kill and rest
 
   // The same annotation and step, re-worded in Japanese, with the same figures.
   await page.getByTestId('lang-ja').click();
+  await page.getByTestId('annotation').first().filter({ hasText: '停止しました' }).waitFor();
   const ja = await page.getByTestId('annotation').first().textContent();
   assert.match(ja, /^analytics が .* 停止しました。/);
   assert.ok(ja.includes(match[2]), `same number of failures: ${ja}`);

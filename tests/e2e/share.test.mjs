@@ -86,6 +86,8 @@ test('a refusal reads in the reader\'s language, and is re-worded when the langu
   const notice = page.getByTestId('notice');
   assert.equal(await notice.textContent(), '未套用：t：`soon` 不是以秒為單位的時間，例如 12.5');
   await page.getByTestId('lang-ja').click();
+  // Japanese is fetched on the click, so the notice changes once its file has arrived.
+  await page.locator('[data-testid=notice]', { hasText: '適用されませんでした' }).waitFor();
   assert.equal(await notice.textContent(), '適用されませんでした：t：`soon` は 12.5 のような秒単位の時刻ではありません');
 
   // A file refused by the core's own validation: the field path, then the reason in Japanese with the file's value.
@@ -102,6 +104,7 @@ test('a refusal reads in the reader\'s language, and is re-worded when the langu
   await page.locator('[data-testid=notice]', { hasText: 'cut.json' }).waitFor();
   assert.match(await notice.textContent(), /JSON が 1 行 \d+ 列で途切れています$/);
   await page.getByTestId('lang-en').click();
+  await page.locator('[data-testid=notice]', { hasText: 'Not applied' }).waitFor();
   assert.match(await notice.textContent(), /^Not applied: cut\.json: the JSON ends too early, at line 1, column \d+$/);
   assertCleanRun(record, server.origin);
   await context.close();
