@@ -24,9 +24,11 @@ if (!match) {
 // costs about a frame. Trunk's <link rel="preload"> of the wasm is removed for the same reason.
 const stillFirst = `const rippleStill = document.querySelector('#first-paint img');
 if (rippleStill && !rippleStill.complete) {
+  // A picture that stalls never holds the app back for more than a second.
   await new Promise((resolve) => {
     rippleStill.addEventListener('load', resolve, { once: true });
     rippleStill.addEventListener('error', resolve, { once: true });
+    setTimeout(resolve, 1000);
   });
 }
 // After the frame that paints it; a document that does not render (a hidden tab, an
