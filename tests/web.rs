@@ -155,6 +155,10 @@ async fn killing_a_service_from_its_menu_marks_it_in_both_worlds_and_restore_cle
 #[wasm_bindgen_test]
 async fn stepping_advances_the_clock_the_scoreboards_and_the_trace_hash() {
     let root = mount_app();
+    // What lies under the stages (the run's hash among it) mounts a few tasks later.
+    for _ in 0..3 {
+        settle().await;
+    }
     let hash_at_zero = text_of(&root, "[data-testid=trace-hash]");
     for _ in 0..10 {
         click(&root, "[data-testid=step]");
