@@ -263,28 +263,24 @@ pub(crate) fn focus_target(world: World, target: state::Target) {
     }
 }
 
-/// `?` types a question mark in a field; everywhere else it opens the shortcuts.
-fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+/// Whether a key event's target is one of these elements (lower-case tag names).
+fn target_is(ev: &web_sys::KeyboardEvent, tags: &[&str]) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| {
-            matches!(
-                e.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "select" | "textarea"
-            )
-        })
+        .is_some_and(|e| tags.contains(&e.tag_name().to_ascii_lowercase().as_str()))
+}
+
+/// `?` types a question mark in a field; everywhere else it opens the shortcuts.
+fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+    target_is(ev, &["input", "select", "textarea"])
 }
 
 /// Space types a space in fields and presses buttons; it plays or pauses everywhere else.
 fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| {
-            matches!(
-                e.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "select" | "textarea" | "button" | "summary" | "option"
-            )
-        })
+    target_is(
+        ev,
+        &["input", "select", "textarea", "button", "summary", "option"],
+    )
 }
 
 /// The page's query string (`?preset=…&t=…`), or empty.

@@ -292,10 +292,9 @@ impl Explainer {
     pub fn refresh(&self) {
         self.live.with_value(|live| {
             let frame = Frame::of(live.player.sim());
-            let breakers = |f: &Frame| sync_breakers(f);
-            let moved = self
-                .frame
-                .with_untracked(|before| breaker_changes(&breakers(before), &breakers(&frame)));
+            let moved = self.frame.with_untracked(|before| {
+                breaker_changes(&sync_breakers(before), &sync_breakers(&frame))
+            });
             self.announce(moved);
             self.frame.set(frame);
             if self.shape.with_untracked(|s| s.version) != live.layout_version() {
