@@ -81,4 +81,5 @@ catalog! {
     FieldBurstRate, FieldEveryMs, FieldBurstMs, FieldUsers, FieldBrokers, FieldPartitions,
     FieldReplication, FieldInstances, OwnScenario,
     UnitPerSecond, UnitTimes, SweepOpen, SweepTitle, SweepLede, SweepParam, SweepFrom, SweepTo, SweepPoints, SweepRun, SweepCancel, SweepProgress, SweepStarting, SweepFinished, SweepCancelled, SweepFailed, SweepKnees, SweepChartsLabel, SweepChartP99, SweepChartWrong, SweepChartLag, SweepChartConsistency, SweepPointsLabel, SweepOpenPoint, SweepExport, ParamArrivalRate, ParamServiceTime, ParamSlowFactor, ParamFaultLength, ParamTimeout, ParamRetries, ParamBreaker, ParamPartitions, ParamInstances, ParamAutoCommit, ParamRetention, KneeSuccessFalls, KneeSuccessBelow, SweepTable, SweepMaxLag, KneeSuccessHolds, KneeSlowFrom, KneeWrongFrom, KneeLagFrom,
+    StillView, EdgeRate, AppendRate, ReadRate, StageAsTable, ChartAsTable, ColService, ColState, ColBusy, ColQueue, ColDone, ColTime, TableLatency, TableConsistency, TableLost, TableDuplicated, EmbedStill,
 }

@@ -20,7 +20,9 @@ pub mod particles;
 pub mod player;
 pub mod share;
 pub mod sweep;
+pub mod tables;
 pub mod timeline;
+pub mod traffic;
 pub mod why;
 pub mod workshop;
 
@@ -33,12 +35,15 @@ use crate::sim::{Action, Scenario, ScenarioError, SimTime, Simulation};
 use particles::{FrameClock, Geometry, Particles};
 use player::{Advance, Player};
 use timeline::Timeline;
+use traffic::Traffic;
 
 /// The player, the dots and the layouts, kept in step.
 #[derive(Clone, Debug)]
 pub struct Live {
     pub player: Player,
     pub particles: Particles,
+    /// Every event counted per edge, for the still view's numbers.
+    pub traffic: Traffic,
     geometry: Geometry,
     trace_cursor: u64,
     last_wall_ms: Option<f64>,
@@ -147,6 +152,7 @@ impl Live {
         Ok(Live {
             player,
             particles: Particles::default(),
+            traffic: Traffic::default(),
             geometry,
             trace_cursor: 0,
             last_wall_ms: None,
@@ -203,6 +209,8 @@ impl Live {
     fn absorb_trace(&mut self, clock: FrameClock) {
         let (events, next) = self.player.sim().trace().since(self.trace_cursor);
         self.particles.ingest(events, &self.geometry, clock);
+        let (events, _) = self.player.sim().trace().since(self.trace_cursor);
+        self.traffic.count(events);
         self.trace_cursor = next;
     }
 
@@ -337,6 +345,7 @@ impl Live {
 
     fn clear_dots(&mut self) {
         self.particles.clear();
+        self.traffic.clear(self.player.sim().now().as_us());
         self.trace_cursor = self.player.sim().trace().recorded();
     }
 
