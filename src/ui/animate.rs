@@ -4,9 +4,12 @@
 use super::charts::draw_charts;
 use super::now_ms;
 use super::state::Explainer;
+use super::still::{self, Views};
 use crate::i18n::Locale;
+use crate::live::charts::ChartData;
 use crate::live::layout::{PANEL_WIDTH, Point, Rect};
 use crate::live::particles::{Particles, Style};
+use crate::live::tables::REFRESH_MS;
 use crate::sim::trace::World;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -51,19 +54,24 @@ struct LoopState {
     charted_locale: Option<Locale>,
     /// The branch the charts were last compared with, so choosing another redraws them.
     charted_compare: Option<u32>,
+    last_tables_ms: f64,
+    /// The dot canvases were cleared for the still view, so they need no more drawing.
+    dots_cleared: bool,
 }
 
 /// The loop's own callback, which re-schedules itself every frame.
 type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 /// Starts the loop; it runs for the page's life.
-pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale>) {
+pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale>, views: Views) {
     let state = Rc::new(RefCell::new(LoopState {
         last_refresh_ms: f64::NEG_INFINITY,
         last_chart_ms: f64::NEG_INFINITY,
         charted_at_sim_ms: -1.0,
         charted_locale: None,
         charted_compare: None,
+        last_tables_ms: f64::NEG_INFINITY,
+        dots_cleared: false,
     }));
     let callback: FrameCallback = Rc::new(RefCell::new(None));
     let next = callback.clone();
@@ -72,7 +80,7 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
         frame(
             explainer,
             canvases,
-            locale,
+            (locale, views),
             &mut state.borrow_mut(),
             wall_ms,
         );
@@ -104,7 +112,7 @@ fn request(callback: &Closure<dyn FnMut(f64)>) {
 fn frame(
     explainer: Explainer,
     canvases: Canvases,
-    locale: ReadSignal<Locale>,
+    (locale, views): (ReadSignal<Locale>, Views),
     state: &mut LoopState,
     wall_ms: f64,
 ) {
@@ -112,15 +120,22 @@ fn frame(
         .live
         .try_update_value(|live| live.tick(wall_ms))
         .unwrap_or_default();
-    let dots = explainer
-        .live
-        .with_value(|live| dots_by_style(&live.particles, wall_ms));
-    explainer.shape.with_untracked(|shape| {
-        for (world, canvas) in [(World::Sync, canvases.sync), (World::Event, canvases.event)] {
-            let index = world.index();
-            draw_dots(canvas, &dots[index], &shape.text_boxes[index]);
+    if views.still.get_untracked() {
+        // Nothing travels in the still view: the canvases are cleared once and left alone.
+        if !state.dots_cleared {
+            state.dots_cleared = true;
+            for canvas in [canvases.sync, canvases.event] {
+                draw_dots(canvas, &Default::default(), &[]);
+            }
         }
-    });
+    } else {
+        state.dots_cleared = false;
+        draw_all_dots(explainer, canvases, wall_ms);
+    }
+    if wall_ms - state.last_tables_ms >= REFRESH_MS {
+        state.last_tables_ms = wall_ms;
+        publish_views(explainer, views, wall_ms);
+    }
     if advance.finished || advance.behind != explainer.play.with_untracked(|p| p.behind) {
         explainer.play.update(|p| {
             p.behind = advance.behind;
@@ -157,16 +172,44 @@ fn frame(
         state.charted_at_sim_ms = sim_ms;
         state.charted_locale = Some(current_locale);
         state.charted_compare = compare;
-        explainer.live.with_value(|live| {
-            explainer.compared_charts.with_value(|compared| {
-                draw_charts(
-                    &canvas,
-                    live.player.sim(),
-                    compared.as_ref(),
-                    current_locale,
-                )
-            })
-        });
+        let data = explainer
+            .live
+            .with_value(|live| ChartData::of(live.player.sim()));
+        explainer
+            .compared_charts
+            .with_value(|compared| draw_charts(&canvas, &data, compared.as_ref(), current_locale));
+        if views.chart_data.with_untracked(Option::is_some) {
+            views.chart_data.set(Some(data));
+        }
+    }
+}
+
+fn draw_all_dots(explainer: Explainer, canvases: Canvases, wall_ms: f64) {
+    let dots = explainer
+        .live
+        .with_value(|live| dots_by_style(&live.particles, wall_ms));
+    explainer.shape.with_untracked(|shape| {
+        for (world, canvas) in [(World::Sync, canvases.sync), (World::Event, canvases.event)] {
+            let index = world.index();
+            draw_dots(canvas, &dots[index], &shape.text_boxes[index]);
+        }
+    });
+}
+
+/// The tables' rows, and in the still view the edges' numbers: twice a second at most.
+fn publish_views(explainer: Explainer, views: Views, wall_ms: f64) {
+    still::publish_rows(views, explainer);
+    let rates = explainer
+        .live
+        .try_update_value(|live| {
+            let now_us = live.player.sim().now().as_us();
+            live.traffic
+                .publish(wall_ms, now_us)
+                .then(|| World::BOTH.map(|w| live.traffic.rates(w)))
+        })
+        .flatten();
+    if let Some(rates) = rates.filter(|_| views.still.get_untracked()) {
+        views.traffic.set(rates);
     }
 }
 

@@ -114,15 +114,14 @@ pub(super) fn new_canvas(width: u32, height: u32) -> Option<HtmlCanvasElement> {
 /// Redraws every chart from the run's time series; a compared branch's lines are drawn faded.
 pub fn draw_charts(
     canvas: &HtmlCanvasElement,
-    sim: &Simulation,
+    data: &ChartData,
     compared: Option<&ChartData>,
     locale: Locale,
 ) {
     let Some(ratio) = fit_to_css_box(canvas) else {
         return;
     };
-    let data = ChartData::of(sim);
-    let _ = draw_all(canvas, &data, compared, locale, ratio);
+    let _ = draw_all(canvas, data, compared, locale, ratio);
 }
 
 fn draw_all(

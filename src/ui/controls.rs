@@ -100,6 +100,7 @@ pub fn Controls() -> impl IntoView {
                     }
                 />
             </label>
+            <super::still::StillToggle />
             <Clock />
             <CapsNotice />
             <span class="status" role="status" data-testid="status">

@@ -49,7 +49,13 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let parts = options.parts;
     let controls = options.controls;
-    let play_button = controls.play.then(|| view! { <PlayButton /> });
+    // Autoplay held back for a reader who asked for less motion: they need a way to start it.
+    let views = expect_context::<super::still::Views>();
+    let held = options.autoplay && views.still.get_untracked();
+    let play_button = (controls.play || held).then(|| view! { <PlayButton /> });
+    let held_note = held.then(|| {
+        view! { <p class="embed-held" role="status" data-testid="embed-held">{tr(Key::EmbedStill)}</p> }
+    });
     let speed = controls.speed.then(|| view! { <SpeedSlider /> });
     let sync = parts
         .sync
@@ -61,6 +67,7 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
         view! {
             <figure class="charts" aria-label=tr(Key::ChartsLabel)>
                 <canvas node_ref=canvases.charts data-testid="charts" role="img" aria-label=tr(Key::ChartsLabel)></canvas>
+                <super::still::ChartTables />
             </figure>
         }
     });
@@ -81,6 +88,7 @@ pub fn EmbedApp(options: EmbedOptions, canvases: Canvases) -> impl IntoView {
                     {tr(Key::OpenFullApp)}
                 </a>
             </div>
+            {held_note}
             <NoticeBar />
             <section class="worlds" class:single=single aria-label=tr(Key::PanelsLabel)>
                 {sync}

@@ -21,6 +21,7 @@ mod shortcuts;
 mod side;
 mod stage;
 mod state;
+mod still;
 mod sweep;
 mod sweep_charts;
 mod texts;
@@ -144,13 +145,17 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
         });
     }
     embed::listen(explainer, options.clone());
-    if options.autoplay {
+    let views = still::Views::new();
+    provide_context(views);
+    Effect::new(move |_| sync_still_class(views.still.get()));
+    // A reader who asked for less motion starts an embed themselves.
+    if options.autoplay && !views.still.get_untracked() {
         explainer.send(Intent::Play(true));
     }
     let canvases = animate::Canvases::new();
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
-            animate::start(explainer, canvases, locale);
+            animate::start(explainer, canvases, locale, views);
         }
     });
     let shortcuts = shortcuts::ShortcutsOpen(RwSignal::new(false));
@@ -212,6 +217,7 @@ pub fn App(#[prop(optional)] start: Option<texts::TextStart>) -> impl IntoView {
                             <timeline::ComparedKey />
                             <files::ChartExport />
                         </figcaption>
+                        <still::ChartTables />
                     </figure>
                     <div class="tools">
                         <guide::Workshop />
@@ -318,6 +324,17 @@ fn initial_locale() -> crate::i18n::LocaleChoice {
         .and_then(|params| params.get("lang"));
     let browser_language = window.as_ref().and_then(|w| w.navigator().language());
     Locale::choose(lang_param.as_deref(), browser_language.as_deref())
+}
+
+/// Marks the page for the still view, so CSS stops its own animations too, whichever way it was
+/// chosen (the reader's preference or the page's toggle).
+fn sync_still_class(still: bool) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = root.class_list().toggle_with_force("still", still);
+    }
 }
 
 /// Keeps `<html lang>` and the title in step so screen readers pick the right voice.

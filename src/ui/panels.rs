@@ -47,6 +47,7 @@ pub fn SyncWorld(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         >
             <super::stage::SyncStage canvas=canvas />
             <super::scoreboard::Scoreboard world=World::Sync />
+            <super::still::StageTable world=World::Sync />
         </WorldPanel>
     }
 }
@@ -64,6 +65,7 @@ pub fn EventWorld(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         >
             <super::stage::EventStage canvas=canvas />
             <super::scoreboard::Scoreboard world=World::Event />
+            <super::still::StageTable world=World::Event />
         </WorldPanel>
     }
 }

@@ -4,6 +4,7 @@
 //! refresh; only their attributes and texts follow the snapshot.
 
 use super::state::{Explainer, Target};
+use super::still::edge_rate;
 use super::why::{WhyGeometry, why_caption, why_highlight, why_marker};
 use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_duration_ms, format_number};
@@ -12,6 +13,7 @@ use crate::live::layout::{
     CELLS_SHOWN, NAME_CHARS, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT,
     PARTITION_WIDTH, PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, elbow_path, short_name, svg_path,
 };
+use crate::live::traffic::Edge;
 use crate::sim::trace::{BreakerPosition, World};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -352,11 +354,13 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     let turn = path[path.len() - 2];
                     let end = path[path.len() - 1];
                     let breaker = move || explainer.frame.with(|f| f.node(World::Sync, to).map_or(BreakerPosition::Closed, |n| n.breaker));
+                    let calls = Edge::Call { from: from as u8, to: to as u8 };
                     Some(view! {
                         <path class=move || breaker_class(breaker()) d=svg_path(&path) />
                         <text class="breaker-label" x=turn.x + 4.0 y=end.y - 6.0>
                             {move || breaker_text(locale.get(), breaker())}
                         </text>
+                        {edge_rate(World::Sync, calls, turn.x + 4.0, end.y + 12.0, Key::EdgeRate)}
                     })
                 })
                 .collect_view();
@@ -393,6 +397,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 >
                     {user_icon(user)}
                     <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
+                    {edge_rate(World::Sync, Edge::Arrivals, user.x + 16.0, entry.y + 12.0, Key::EdgeRate)}
                     {why_chain}
                     {edges}
                     {nodes}
@@ -488,10 +493,22 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .iter()
                 .filter_map(|&(from, to)| {
                     let path = layout.edge_path(from, to)?;
-                    Some(view! { <path class="edge" d=svg_path(&path) /> })
+                    let turn = path[path.len() - 2];
+                    let end = path[path.len() - 1];
+                    let calls = Edge::Call { from: from as u8, to: to as u8 };
+                    Some(view! {
+                        <path class="edge" d=svg_path(&path) />
+                        {edge_rate(World::Event, calls, turn.x + 4.0, end.y + 12.0, Key::EdgeRate)}
+                    })
                 })
                 .collect_view();
             let groups: Vec<usize> = shape.groups.clone();
+            // What each group reads, above its box's left edge.
+            let reads = groups
+                .iter()
+                .filter_map(|&g| layout.nodes.get(g).copied().flatten().map(|at| (g, at)))
+                .map(|(g, at)| edge_rate(World::Event, Edge::Fetches { group: g as u8 }, at.x - HALF_W, at.y - HALF_H - 4.0, Key::ReadRate))
+                .collect_view();
             let nodes = (1..layout.nodes.len())
                 .filter_map(|s| layout.nodes[s].map(|at| (s, at)))
                 .map(|(s, at)| {
@@ -530,6 +547,9 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 >
                     {user_icon(user)}
                     <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y }) />
+                    {edge_rate(World::Event, Edge::Arrivals, user.x + 16.0, producer_at.y + 12.0, Key::EdgeRate)}
+                    {edge_rate(World::Event, Edge::Appends, producer_at.x - PRODUCER_WIDTH / 2.0, producer_at.y + PRODUCER_HEIGHT / 2.0 + 12.0, Key::AppendRate)}
+                    {reads}
                     <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
                     </text>

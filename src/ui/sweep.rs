@@ -575,7 +575,7 @@ fn data_table(sweeper: Sweeper, locale: ReadSignal<Locale>) -> impl IntoView {
     };
     let t = move |key: Key| move || locale.get().text(key);
     view! {
-        <details class="sweep-table">
+        <details class="data-table">
             <summary data-testid="sweep-table-open">{t(Key::SweepTable)}</summary>
             <div class="table-scroll">
                 <table data-testid="sweep-table">

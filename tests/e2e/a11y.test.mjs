@@ -131,13 +131,117 @@ test('on a 390 px phone the page fits its width in each language, and a tap kill
     await page.locator('.app-footer').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${lang}: the document is ${width} px wide on a 390 px screen`);
-    if (lang === 'ja') {
+    if (lang !== 'zh-Hant') {
       await page.getByTestId('sync-node-analytics').tap();
       await page.getByTestId('action-kill').tap();
       await page.waitForFunction(() => /state-killed/.test(document.querySelector('[data-testid=sync-node-analytics]')?.getAttribute('class') ?? ''));
-      await page.screenshot({ path: await screenshotPath('screenshot-phone-ja.png'), fullPage: true });
+      // The README's phone pictures: the two worlds as a phone first shows them.
+      await page.locator('#stages').evaluate((el) => el.scrollIntoView());
+      await page.screenshot({ path: await screenshotPath(`screenshot-phone-${lang}.png`) });
     }
     assert.deepEqual(errors, [], `${lang}: no console error`);
     await context.close();
   }
+});
+
+/** The dot canvases' pixels, to compare two moments. */
+const dotPixels = (page) => page.evaluate(() => [...document.querySelectorAll('.stage canvas')].map((c) => c.toDataURL()).join('|'));
+
+/** Every number on an edge, in drawing order. */
+const edgeNumbers = (page) => page.getByTestId('edge-rate').allTextContents();
+
+test('asked for less motion, no dot travels, and the edges show steady numbers that follow the traffic', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`, { reducedMotion: 'reduce' });
+  await page.getByTestId('sync-node-signup').waitFor();
+  assert.equal(await page.getByTestId('still-view').isChecked(), true, 'the toggle shows the preference');
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 1.5);
+  const before = await dotPixels(page);
+  const clock = await page.getByTestId('clock').textContent();
+  await page.waitForTimeout(150);
+  assert.notEqual(await page.getByTestId('clock').textContent(), clock, 'the run is playing');
+  assert.equal(await dotPixels(page), before, 'the dot canvases are unchanged 150 ms apart');
+  // The user's edge in each world shows about the configured 40 requests a second.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=edge-rate]').length >= 8);
+  const arrivals = async () => (await edgeNumbers(page)).filter((t) => /^\d[\d.k]*\/s$/.test(t)).map((t) => Number(t.replace('/s', '').replace('k', '000')));
+  // The numbers change at most twice a second: watch them for 2 s.
+  const seen = [];
+  for (let i = 0; i < 40; i += 1) {
+    seen.push((await edgeNumbers(page)).join(' '));
+    await page.waitForTimeout(50);
+  }
+  const changes = seen.filter((text, i) => i > 0 && text !== seen[i - 1]).length;
+  assert.ok(changes <= 5, `the numbers changed ${changes} times in 2 s`);
+  const quiet = Math.max(...(await arrivals()));
+  assert.ok(quiet > 0 && quiet < 100, `about 40 requests a second arrive: ${quiet}`);
+  // Ten times the traffic shows as a ten times larger number, without anything moving.
+  await page.getByTestId('rate').fill('400');
+  await page.getByTestId('rate').press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=edge-rate]')].some((t) => Number(t.textContent.replace('/s', '')) > 250), null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.documentElement.classList.contains('still')), true);
+  await audit(page, 'the still view');
+  await page.screenshot({ path: await screenshotPath('screenshot-still.png') });
+  assertCleanRun(record, server.origin);
+  await context.close();
+});
+
+test('the still view is a toggle for anyone, and an embed never starts by itself for a reader who asked for less motion', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=ja`);
+  await page.getByTestId('sync-node-signup').waitFor();
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 1);
+  assert.equal(await page.getByTestId('edge-rate').count(), 0, 'moving dots, no numbers');
+  const moving = await dotPixels(page);
+  await page.waitForTimeout(150);
+  assert.notEqual(await dotPixels(page), moving, 'without the preference the dots travel');
+  await page.getByTestId('still-view').check();
+  await page.getByTestId('edge-rate').first().waitFor();
+  const still = await dotPixels(page);
+  await page.waitForTimeout(150);
+  assert.equal(await dotPixels(page), still, 'the toggle stops the dots');
+  assert.match((await edgeNumbers(page)).join(' '), /秒/, 'the numbers are in Japanese');
+  assertCleanRun(record, server.origin);
+  await context.close();
+  const embed = await openPage(browser, `${server.app}/?lang=en&embed=1&autoplay=1&controls=speed`, { reducedMotion: 'reduce' });
+  await embed.page.getByTestId('embed-held').waitFor();
+  await embed.page.waitForTimeout(1000);
+  assert.match(await embed.page.getByTestId('clock').textContent(), /t = 0/, 'the embed did not start');
+  await embed.page.getByTestId('play').click();
+  await waitForSimSeconds(embed.page, 0.5);
+  assertCleanRun(embed.record, server.origin);
+  await embed.context.close();
+});
+
+test('each world and each chart reads as a table that follows the run', async () => {
+  const { page, context, record } = await openPage(browser, `${server.app}/?lang=en`);
+  await page.getByTestId('sync-node-signup').waitFor();
+  await page.getByTestId('sync-table-open').click();
+  await page.getByTestId('event-table-open').click();
+  const rows = page.getByTestId('sync-table').locator('tbody tr');
+  assert.deepEqual(await rows.locator('th').allTextContents(), ['signup', 'email', 'template', 'analytics', 'cache']);
+  await setSpeed(page, 40);
+  await page.getByTestId('play').click();
+  await waitForSimSeconds(page, 3);
+  await page.getByTestId('sync-node-analytics').click();
+  await page.getByTestId('action-kill').click();
+  const analytics = (testid) => page.getByTestId(testid).locator('tbody tr', { hasText: 'analytics' });
+  await page.waitForFunction(() => /killed/.test([...document.querySelectorAll('[data-testid=event-table] tbody tr')].find((r) => r.textContent.includes('analytics'))?.textContent ?? ''));
+  assert.match(await analytics('sync-table').textContent(), /killed/);
+  // Lag is the event table's: the killed consumer's grows while the others stay near zero.
+  const lagOf = async () => Number((await analytics('event-table').locator('td').nth(3).textContent()).replace(/,/g, ''));
+  const lagBefore = await lagOf();
+  await waitForSimSeconds(page, 8);
+  assert.ok((await lagOf()) > lagBefore, 'the killed consumer\'s lag grows in the table');
+  for (let index = 0; index < 4; index += 1) {
+    await page.getByTestId(`chart-table-${index}-open`).click();
+    const table = page.getByTestId(`chart-table-${index}`);
+    await table.locator('tbody tr').first().waitFor();
+    assert.ok((await table.locator('thead th').count()) >= 2, `chart ${index} has its columns`);
+  }
+  const successRows = page.getByTestId('chart-table-0').locator('tbody tr');
+  const count = await successRows.count();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=chart-table-0] tbody tr').length > n, count, { timeout: 10_000 });
+  await audit(page, 'the open tables');
+  assertCleanRun(record, server.origin);
+  await context.close();
 });

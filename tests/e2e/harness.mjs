@@ -108,8 +108,8 @@ export function launchBrowser() {
  * Opens a page and records console errors, uncaught exceptions and every request URL,
  * so a test can fail on any of them.
  */
-export async function openPage(browser, url, { viewport = { width: 1400, height: 900 }, locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport, locale });
+export async function openPage(browser, url, { viewport = { width: 1400, height: 900 }, locale = 'en-US', reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport, locale, reducedMotion });
   const page = await context.newPage();
   const record = { consoleErrors: [], requests: [] };
   page.on('console', (message) => {

@@ -1,0 +1,285 @@
+//! The still view (no moving dots: traffic as steady numbers on the edges) and the stages and
+//! charts as tables, for readers who cannot use or do not want the moving pictures.
+
+use super::UiLocale;
+use super::state::Explainer;
+use crate::i18n::{Key, Locale, format_number};
+use crate::live::charts::ChartData;
+use crate::live::frame::NodeState;
+use crate::live::tables::{ChartTable, StageRow, chart_table, stage_rows};
+use crate::live::traffic::{Edge, short_rate};
+use crate::sim::trace::World;
+use leptos::prelude::*;
+
+/// What the loop publishes for the still view and the tables, at most twice a second.
+#[derive(Clone, Copy)]
+pub struct Views {
+    /// No moving dots: set from the reader's motion preference, and by the page's toggle.
+    pub still: RwSignal<bool>,
+    /// Published traffic per edge, per world (only while the still view is on).
+    pub traffic: RwSignal<[Vec<(Edge, f64)>; 2]>,
+    /// Each world's services as table rows.
+    pub rows: RwSignal<[Vec<StageRow>; 2]>,
+    /// The charts' series while their tables are open; None while closed, so nothing is copied.
+    pub chart_data: RwSignal<Option<ChartData>>,
+    /// Which charts' tables are open.
+    pub charts_open: RwSignal<[bool; 4]>,
+}
+
+impl Views {
+    pub fn new() -> Views {
+        Views {
+            still: RwSignal::new(prefers_reduced_motion()),
+            traffic: RwSignal::new([Vec::new(), Vec::new()]),
+            rows: RwSignal::new([Vec::new(), Vec::new()]),
+            chart_data: RwSignal::new(None),
+            charts_open: RwSignal::new([false; 4]),
+        }
+    }
+
+    /// The published rate on one edge, subscribing to the traffic.
+    pub fn rate(&self, world: World, edge: Edge) -> f64 {
+        self.traffic.with(|t| {
+            t[world.index()]
+                .iter()
+                .find(|(e, _)| *e == edge)
+                .map_or(0.0, |(_, r)| *r)
+        })
+    }
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Views::new()
+    }
+}
+
+/// The reader's `prefers-reduced-motion: reduce`, read once when the page starts.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
+/// The page's toggle for the still view.
+#[component]
+pub fn StillToggle() -> impl IntoView {
+    let views = expect_context::<Views>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        <label class="still-toggle">
+            <input
+                type="checkbox"
+                data-testid="still-view"
+                prop:checked=move || views.still.get()
+                on:change=move |ev| views.still.set(event_target_checked(&ev))
+            />
+            <span>{move || locale.get().text(Key::StillView)}</span>
+        </label>
+    }
+}
+
+/// A steady number on an edge, shown only in the still view.
+pub fn edge_rate(world: World, edge: Edge, x: f32, y: f32, key: Key) -> impl IntoView {
+    let views = expect_context::<Views>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    view! {
+        <Show when=move || views.still.get()>
+            <text class="edge-rate" x=x y=y data-testid="edge-rate">
+                {move || locale.get().fill(key, &[("n", &short_rate(views.rate(world, edge)))])}
+            </text>
+        </Show>
+    }
+}
+
+fn state_word(locale: Locale, row: &StageRow) -> String {
+    match row.state {
+        NodeState::Up => locale.text(Key::StateUp).to_string(),
+        NodeState::Killed => locale.text(Key::StateKilled).to_string(),
+        NodeState::Hung => locale.text(Key::StateHung).to_string(),
+        NodeState::Slow => locale.fill(
+            Key::StateSlow,
+            &[("n", &format_number(locale, row.slow_factor, 0))],
+        ),
+    }
+}
+
+/// One world's services as a table, mounted only while open.
+#[component]
+pub fn StageTable(world: World) -> impl IntoView {
+    let views = expect_context::<Views>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let open = RwSignal::new(false);
+    let t = move |key: Key| move || locale.get().text(key);
+    let with_lag = world == World::Event;
+    let rows = move || {
+        let l = locale.get();
+        views.rows.with(|rows| {
+            rows[world.index()]
+                .iter()
+                .map(|r| {
+                    let lag = with_lag.then(|| {
+                        let lag = r
+                            .lag
+                            .map_or("–".to_string(), |n| format_number(l, n as f64, 0));
+                        view! { <td>{lag}</td> }
+                    });
+                    view! {
+                        <tr class=format!("row-{}", r.state.css())>
+                            <th scope="row">{r.name.clone()}</th>
+                            <td>{state_word(l, r)}</td>
+                            <td>{format!("{} / {}", r.busy, r.workers)}</td>
+                            <td>{format!("{} / {}", r.queued, r.queue_capacity)}</td>
+                            {lag}
+                            <td>{format_number(l, r.done as f64, 0)}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let testid = format!("{}-table", world.name());
+    view! {
+        <details class="data-table" on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+            <summary data-testid=format!("{testid}-open")>{t(Key::StageAsTable)}</summary>
+            <Show when=move || open.get()>
+                <div class="table-scroll">
+                    <table data-testid=testid.clone()>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Key::ColService)}</th>
+                                <th scope="col">{t(Key::ColState)}</th>
+                                <th scope="col">{t(Key::ColBusy)}</th>
+                                <th scope="col">{t(Key::ColQueue)}</th>
+                                {with_lag.then(|| view! { <th scope="col">{t(Key::ChartLag)}</th> })}
+                                <th scope="col">{t(Key::ColDone)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </Show>
+        </details>
+    }
+}
+
+fn cell(locale: Locale, line: Key, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "–".to_string();
+    };
+    match line {
+        Key::ChartSuccess => format!("{}%", format_number(locale, value * 100.0, 1)),
+        Key::TableLatency | Key::TableConsistency => format_number(locale, value, 1),
+        _ => format_number(locale, value, 0),
+    }
+}
+
+fn chart_rows(locale: Locale, table: &ChartTable) -> Vec<AnyView> {
+    table
+        .rows
+        .iter()
+        .map(|(at_s, values)| {
+            let cells = table
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(c, v)| view! { <td>{cell(locale, c.line, *v)}</td> })
+                .collect::<Vec<_>>();
+            view! {
+                <tr>
+                    <th scope="row">{format_number(locale, *at_s, 1)}</th>
+                    {cells}
+                </tr>
+            }
+            .into_any()
+        })
+        .collect()
+}
+
+/// One chart's data as a table, mounted only while open.
+fn chart_table_view(index: usize, title: Key) -> impl IntoView {
+    let views = expect_context::<Views>();
+    let UiLocale(locale) = expect_context::<UiLocale>();
+    let explainer = expect_context::<Explainer>();
+    let open = RwSignal::new(false);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let is_open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+        open.set(is_open);
+        views.charts_open.update(|o| o[index] = is_open);
+        if !views.charts_open.with_untracked(|o| o.contains(&true)) {
+            views.chart_data.set(None);
+        } else if views.chart_data.with_untracked(Option::is_none) {
+            // Opened while paused, the loop has nothing new to publish: read the series now.
+            let data = explainer
+                .live
+                .with_value(|live| ChartData::of(live.player.sim()));
+            views.chart_data.set(Some(data));
+        }
+    };
+    let table = move || {
+        views.chart_data.with(|data| {
+            data.as_ref()
+                .map(|d| chart_table(d, index))
+                .unwrap_or_default()
+        })
+    };
+    let head = move || {
+        let l = locale.get();
+        chart_table(&ChartData::default(), index)
+            .columns
+            .into_iter()
+            .map(|c| {
+                let world = match c.world {
+                    World::Sync => Key::LegendSync,
+                    World::Event => Key::LegendEvent,
+                };
+                view! { <th scope="col">{format!("{} · {}", l.text(c.line), l.text(world))}</th> }
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <details class="data-table" on:toggle=on_toggle>
+            <summary data-testid=format!("chart-table-{index}-open")>
+                {move || { let l = locale.get(); l.fill(Key::ChartAsTable, &[("chart", l.text(title))]) }}
+            </summary>
+            <Show when=move || open.get()>
+                <div class="table-scroll tall">
+                    <table data-testid=format!("chart-table-{index}")>
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || locale.get().text(Key::ColTime)}</th>
+                                {head}
+                            </tr>
+                        </thead>
+                        <tbody>{move || chart_rows(locale.get(), &table())}</tbody>
+                    </table>
+                </div>
+            </Show>
+        </details>
+    }
+}
+
+/// Every chart's data as a table, one per chart, under the charts.
+#[component]
+pub fn ChartTables() -> impl IntoView {
+    let tables = super::charts::CHARTS
+        .iter()
+        .enumerate()
+        .map(|(index, (title, _))| chart_table_view(index, *title))
+        .collect_view();
+    view! { <div class="chart-tables" data-testid="chart-tables">{tables}</div> }
+}
+
+/// Keeps the tables' rows in step with the snapshot; the loop calls it twice a second at most.
+pub fn publish_rows(views: Views, explainer: Explainer) {
+    let rows = explainer
+        .frame
+        .with_untracked(|f| World::BOTH.map(|w| stage_rows(f, w)));
+    if views.rows.with_untracked(|old| *old != rows) {
+        views.rows.set(rows);
+    }
+}
