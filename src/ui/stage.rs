@@ -4,7 +4,7 @@
 //! refresh; only their attributes and texts follow the snapshot.
 
 use super::state::{Explainer, Target};
-use super::still::edge_rate;
+use super::still::{Anchor, Views, edge_rate, group_reads};
 use super::why::{WhyGeometry, why_caption, why_highlight, why_marker};
 use super::{UiLocale, focus_target, now_ms};
 use crate::i18n::{Key, Locale, format_duration_ms, format_number};
@@ -360,7 +360,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                         <text class="breaker-label" x=turn.x + 4.0 y=end.y - 6.0>
                             {move || breaker_text(locale.get(), breaker())}
                         </text>
-                        {edge_rate(World::Sync, calls, turn.x + 4.0, end.y + 12.0, Key::EdgeRate)}
+                        {edge_rate(World::Sync, calls, end, Anchor::End, Key::EdgeRate)}
                     })
                 })
                 .collect_view();
@@ -397,7 +397,7 @@ pub fn SyncStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 >
                     {user_icon(user)}
                     <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: entry.x - HALF_W * scale, y: entry.y }) />
-                    {edge_rate(World::Sync, Edge::Arrivals, user.x + 16.0, entry.y + 12.0, Key::EdgeRate)}
+                    {edge_rate(World::Sync, Edge::Arrivals, Point { x: user.x + 16.0, y: entry.y + 12.0 }, Anchor::Start, Key::EdgeRate)}
                     {why_chain}
                     {edges}
                     {nodes}
@@ -493,22 +493,20 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 .iter()
                 .filter_map(|&(from, to)| {
                     let path = layout.edge_path(from, to)?;
-                    let turn = path[path.len() - 2];
-                    let end = path[path.len() - 1];
+                    Some(view! { <path class="edge" d=svg_path(&path) /> })
+                })
+                .collect_view();
+            // Calls between services are short here, so their numbers sit above the boxes.
+            let rates = layout
+                .edges
+                .iter()
+                .filter_map(|&(from, to)| {
+                    let end = *layout.edge_path(from, to)?.last()?;
                     let calls = Edge::Call { from: from as u8, to: to as u8 };
-                    Some(view! {
-                        <path class="edge" d=svg_path(&path) />
-                        {edge_rate(World::Event, calls, turn.x + 4.0, end.y + 12.0, Key::EdgeRate)}
-                    })
+                    Some(edge_rate(World::Event, calls, end, Anchor::End, Key::EdgeRate))
                 })
                 .collect_view();
             let groups: Vec<usize> = shape.groups.clone();
-            // What each group reads, above its box's left edge.
-            let reads = groups
-                .iter()
-                .filter_map(|&g| layout.nodes.get(g).copied().flatten().map(|at| (g, at)))
-                .map(|(g, at)| edge_rate(World::Event, Edge::Fetches { group: g as u8 }, at.x - HALF_W, at.y - HALF_H - 4.0, Key::ReadRate))
-                .collect_view();
             let nodes = (1..layout.nodes.len())
                 .filter_map(|s| layout.nodes[s].map(|at| (s, at)))
                 .map(|(s, at)| {
@@ -547,9 +545,9 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 >
                     {user_icon(user)}
                     <path class="edge" d=elbow_path(Point { x: user.x + 14.0, y: user.y }, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y }) />
-                    {edge_rate(World::Event, Edge::Arrivals, user.x + 16.0, producer_at.y + 12.0, Key::EdgeRate)}
-                    {edge_rate(World::Event, Edge::Appends, producer_at.x - PRODUCER_WIDTH / 2.0, producer_at.y + PRODUCER_HEIGHT / 2.0 + 12.0, Key::AppendRate)}
-                    {reads}
+                    // The user's edge is short too: the number sits above the user.
+                    {edge_rate(World::Event, Edge::Arrivals, Point { x: user.x - 14.0, y: user.y - 24.0 }, Anchor::Start, Key::EdgeRate)}
+                    {edge_rate(World::Event, Edge::Appends, Point { x: producer_at.x - PRODUCER_WIDTH / 2.0, y: producer_at.y + PRODUCER_HEIGHT / 2.0 + 10.0 }, Anchor::Start, Key::AppendRate)}
                     <text class="topic-label" x=first_partition.x y=first_partition.y - 10.0>
                         {move || locale.get().fill(Key::TopicLabel, &[("n", &partition_count.to_string())])}
                     </text>
@@ -558,6 +556,7 @@ pub fn EventStage(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                     {edges}
                     {producer}
                     {nodes}
+                    {rates}
                     {brokers}
                     {why_mark}
                     <g class="dlq" transform=format!("translate({} {})", dlq.x, dlq.y) data-testid="dlq">
@@ -763,6 +762,7 @@ fn group_node(
     order: Vec<Target>,
 ) -> impl IntoView {
     let UiLocale(locale) = expect_context::<UiLocale>();
+    let views = expect_context::<Views>();
     let frame = explainer.frame;
     let name = frame.with_untracked(|f| {
         f.node(World::Event, service)
@@ -822,12 +822,16 @@ fn group_node(
             } else {
                 None
             };
-            parts.push(held.unwrap_or_else(|| {
-                l.fill(
-                    Key::DoneShort,
-                    &[("n", &format_number(l, n.executions as f64, 0))],
-                )
-            }));
+            // In the still view the group's reads a second stand for the dots it would fetch.
+            parts.push(
+                held.or_else(|| group_reads(views, l, service))
+                    .unwrap_or_else(|| {
+                        l.fill(
+                            Key::DoneShort,
+                            &[("n", &format_number(l, n.executions as f64, 0))],
+                        )
+                    }),
+            );
             parts.join(" · ")
         })
         .unwrap_or_default()

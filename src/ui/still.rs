@@ -6,6 +6,7 @@ use super::state::Explainer;
 use crate::i18n::{Key, Locale, format_number};
 use crate::live::charts::ChartData;
 use crate::live::frame::NodeState;
+use crate::live::layout::Point;
 use crate::live::tables::{ChartTable, StageRow, chart_table, stage_rows};
 use crate::live::traffic::{Edge, short_rate};
 use crate::sim::trace::World;
@@ -83,17 +84,56 @@ pub fn StillToggle() -> impl IntoView {
     }
 }
 
-/// A steady number on an edge, shown only in the still view.
-pub fn edge_rate(world: World, edge: Edge, x: f32, y: f32, key: Key) -> impl IntoView {
+/// Where an edge's number sits against its point: ending there (just before the arrow into a
+/// box) or starting there.
+#[derive(Clone, Copy)]
+pub enum Anchor {
+    Start,
+    End,
+}
+
+/// A label's width in SVG units at the stage's 10 px type: CJK glyphs are about twice as wide.
+fn label_width(text: &str) -> f32 {
+    let glyphs: f32 = text
+        .chars()
+        .map(|c| if c as u32 >= 0x2e80 { 10.0 } else { 5.8 })
+        .sum();
+    glyphs + 6.0
+}
+
+/// A steady number on an edge, on a small plate so it reads over the lines; only in the still view.
+pub fn edge_rate(world: World, edge: Edge, at: Point, anchor: Anchor, key: Key) -> impl IntoView {
     let views = expect_context::<Views>();
     let UiLocale(locale) = expect_context::<UiLocale>();
+    let label = move || {
+        locale
+            .get()
+            .fill(key, &[("n", &short_rate(views.rate(world, edge)))])
+    };
+    let (text_anchor, text_x) = match anchor {
+        Anchor::Start => ("start", at.x + 3.0),
+        Anchor::End => ("end", at.x - 3.0),
+    };
+    let plate_x = move || match anchor {
+        Anchor::Start => at.x,
+        Anchor::End => at.x - label_width(&label()),
+    };
     view! {
         <Show when=move || views.still.get()>
-            <text class="edge-rate" x=x y=y data-testid="edge-rate">
-                {move || locale.get().fill(key, &[("n", &short_rate(views.rate(world, edge)))])}
-            </text>
+            <g class="edge-rate" data-testid="edge-rate">
+                <rect x=plate_x y=at.y - 6.5 width=move || label_width(&label()) height=13 rx=3 />
+                <text x=text_x y=at.y + 3.5 text-anchor=text_anchor>{label}</text>
+            </g>
         </Show>
     }
+}
+
+/// In the still view, what a consumer group reads a second, in place of its done count.
+pub fn group_reads(views: Views, locale: Locale, group: usize) -> Option<String> {
+    views.still.get().then(|| {
+        let rate = views.rate(World::Event, Edge::Fetches { group: group as u8 });
+        locale.fill(Key::ReadRate, &[("n", &short_rate(rate))])
+    })
 }
 
 fn state_word(locale: Locale, row: &StageRow) -> String {
@@ -147,7 +187,7 @@ pub fn StageTable(world: World) -> impl IntoView {
         <details class="data-table" on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
             <summary data-testid=format!("{testid}-open")>{t(Key::StageAsTable)}</summary>
             <Show when=move || open.get()>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table data-testid=testid.clone()>
                         <thead>
                             <tr>
@@ -247,7 +287,7 @@ fn chart_table_view(index: usize, title: Key) -> impl IntoView {
                 {move || { let l = locale.get(); l.fill(Key::ChartAsTable, &[("chart", l.text(title))]) }}
             </summary>
             <Show when=move || open.get()>
-                <div class="table-scroll tall">
+                <div class="table-scroll tall" tabindex="0">
                     <table data-testid=format!("chart-table-{index}")>
                         <thead>
                             <tr>

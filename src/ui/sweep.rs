@@ -577,7 +577,7 @@ fn data_table(sweeper: Sweeper, locale: ReadSignal<Locale>) -> impl IntoView {
     view! {
         <details class="data-table">
             <summary data-testid="sweep-table-open">{t(Key::SweepTable)}</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="sweep-table">
                     <thead>
                         <tr>
