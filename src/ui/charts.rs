@@ -136,7 +136,13 @@ fn draw_all(
     let root = Measured { inner, ruler }.into_drawing_area();
     root.fill(&WHITE)?;
     let others = compared.map_or([None, None, None, None], |c| panels(c).map(Some));
-    let areas = root.split_evenly((2, 2));
+    // On a phone CSS makes the canvas taller than wide: the four charts then stand one per row.
+    let grid = if canvas.client_height() > canvas.client_width() {
+        (4, 1)
+    } else {
+        (2, 2)
+    };
+    let areas = root.split_evenly(grid);
     for ((area, panel), other) in areas.iter().zip(panels(data)).zip(others) {
         let style = PanelStyle {
             ratio,
@@ -201,6 +207,31 @@ pub fn chart_canvas(
 }
 
 /// One chart in `area`; the style's ratio scales fonts and strokes (device pixels per CSS pixel).
+/// A caption's type size: 13 px, smaller when a long title (a phone's narrow chart) would not
+/// fit `width_css`; CJK glyphs are counted about twice as wide as Latin ones.
+fn caption_size(title: &str, width_css: f64) -> f64 {
+    let wide: f64 = title
+        .chars()
+        .map(|c| if c as u32 >= 0x2e80 { 1.0 } else { 0.55 })
+        .sum();
+    let fits = (width_css - 12.0) / wide.max(1.0);
+    fits.clamp(9.0, 13.0)
+}
+
+/// An axis number in few characters: "15k", "1.5k", "250", "0.5".
+fn axis_number(value: f64) -> String {
+    let size = value.abs();
+    if size >= 10_000.0 {
+        format!("{:.0}k", value / 1_000.0)
+    } else if size >= 1_000.0 {
+        format!("{:.1}k", value / 1_000.0)
+    } else if size >= 10.0 || value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: Panel<'_>,
@@ -218,8 +249,10 @@ where
         .as_ref()
         .map_or(panel.y_max, |o| o.y_max.max(panel.y_max));
     let y_max = if peak > 0.0 { peak * 1.1 } else { 1.0 };
+    let title = locale.text(panel.title);
+    let width_css = f64::from(area.dim_in_pixel().0) / style.ratio;
     let mut chart = ChartBuilder::on(area)
-        .caption(locale.text(panel.title), (FONT, px(13.0)))
+        .caption(title, (FONT, px(caption_size(title, width_css))))
         .margin(px(6.0))
         .margin_right(px(14.0))
         .x_label_area_size(px(20.0))
@@ -232,6 +265,7 @@ where
         .light_line_style(RGBColor(0xee, 0xf0, 0xf3))
         .label_style((FONT, px(11.0)))
         .x_label_formatter(&|s| format!("{s:.0}s"))
+        .y_label_formatter(&|v| axis_number(*v))
         .draw()?;
     for (t, action) in &data.marks {
         let label = crate::live::annotate::action_text(locale, action);

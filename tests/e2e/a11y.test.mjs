@@ -131,6 +131,8 @@ test('on a 390 px phone the page fits its width in each language, and a tap kill
     await page.locator('.app-footer').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${lang}: the document is ${width} px wide on a 390 px screen`);
+    const charts = await page.getByTestId('charts').boundingBox();
+    assert.ok(charts.height > charts.width, `${lang}: the charts stand one per row (${charts.width}×${charts.height})`);
     if (lang !== 'zh-Hant') {
       await page.getByTestId('sync-node-analytics').tap();
       await page.getByTestId('action-kill').tap();
