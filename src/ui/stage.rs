@@ -24,13 +24,18 @@ const HALF_H: f32 = NODE_HEIGHT / 2.0;
 
 /// The text for a node's state, e.g. "killed" or "slow ×4".
 fn state_text(locale: Locale, node: &NodeView) -> String {
-    match node.state() {
+    state_words(locale, node.state(), node.slow_factor)
+}
+
+/// A state in words, as the drawing and the tables both say it.
+pub(super) fn state_words(locale: Locale, state: NodeState, slow_factor: f64) -> String {
+    match state {
         NodeState::Up => locale.text(Key::StateUp).to_string(),
         NodeState::Killed => locale.text(Key::StateKilled).to_string(),
         NodeState::Hung => locale.text(Key::StateHung).to_string(),
         NodeState::Slow => locale.fill(
             Key::StateSlow,
-            &[("n", &format_number(locale, node.slow_factor, 0))],
+            &[("n", &format_number(locale, slow_factor, 0))],
         ),
     }
 }

@@ -2,10 +2,10 @@
 //! charts as tables, for readers who cannot use or do not want the moving pictures.
 
 use super::UiLocale;
+use super::stage::state_words;
 use super::state::Explainer;
 use crate::i18n::{Key, Locale, format_number};
 use crate::live::charts::ChartData;
-use crate::live::frame::NodeState;
 use crate::live::layout::Point;
 use crate::live::tables::{ChartTable, StageRow, chart_table, stage_rows};
 use crate::live::traffic::{Edge, short_rate};
@@ -136,18 +136,6 @@ pub fn group_reads(views: Views, locale: Locale, group: usize) -> Option<String>
     })
 }
 
-fn state_word(locale: Locale, row: &StageRow) -> String {
-    match row.state {
-        NodeState::Up => locale.text(Key::StateUp).to_string(),
-        NodeState::Killed => locale.text(Key::StateKilled).to_string(),
-        NodeState::Hung => locale.text(Key::StateHung).to_string(),
-        NodeState::Slow => locale.fill(
-            Key::StateSlow,
-            &[("n", &format_number(locale, row.slow_factor, 0))],
-        ),
-    }
-}
-
 /// One world's services as a table, mounted only while open.
 #[component]
 pub fn StageTable(world: World) -> impl IntoView {
@@ -171,7 +159,7 @@ pub fn StageTable(world: World) -> impl IntoView {
                     view! {
                         <tr class=format!("row-{}", r.state.css())>
                             <th scope="row">{r.name.clone()}</th>
-                            <td>{state_word(l, r)}</td>
+                            <td>{state_words(l, r.state, r.slow_factor)}</td>
                             <td>{format!("{} / {}", r.busy, r.workers)}</td>
                             <td>{format!("{} / {}", r.queued, r.queue_capacity)}</td>
                             {lag}
