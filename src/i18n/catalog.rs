@@ -42,7 +42,7 @@ catalog! {
     EventPanelWatch1, EventPanelWatch2, EventPanelWatch3, WatchHeading, FooterDeterminism,
     UnitMilliseconds, UnitSeconds, UnitMinutes, ControlsLabel, Play, Pause, Step, Reset, Speed,
     SpeedValue, Seed, ArrivalRate, ScenarioLabel, SimClock, StatusFinished, CapLogSize,
-    CapOpenRequests, CapSnapshots, CapsLabel, StatusBehind, KeyboardHint, AboutRun,
+    CapOpenRequests, CapSnapshots, CapsLabel, StatusBehind, StatusRebuilding, KeyboardHint, AboutRun,
     ParticleLegend, DotRequest, DotReply, DotFailure, DotEvent, NotApplied, Users, Producer,
     TopicLabel, PartitionShort, PartitionAria, NoLeader, BrokerShort, BrokerAria, Dlq,
     WorkersShort, QueueShort, DoneShort, LagShort, InstancesShort, Rebalancing, SessionsPending, StateUp,

@@ -37,6 +37,31 @@ use player::{Advance, Player};
 use timeline::Timeline;
 use traffic::Traffic;
 
+/// A rebuilding frame works this many frames' event budget (about 50 ms): a far seek under
+/// heavy load then takes most of the CPU, yet a click still answers within a few frames.
+pub const REBUILD_FRAMES: u64 = 6;
+
+/// A seek still on its way (see [`Live::slice_seeks`]): the run is re-simulated from a
+/// snapshot towards the time asked, a slice per frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rebuild {
+    /// Where the re-simulation started (a snapshot, or the run itself seeking forward).
+    pub from_us: u64,
+    /// The time asked for.
+    pub to_us: u64,
+    /// Whether the run plays on once there (play pressed before or during the rebuild).
+    pub resume_playing: bool,
+}
+
+impl Rebuild {
+    /// How far along it is at simulated time `now_us`, in whole percent (0..=100).
+    pub fn percent(&self, now_us: u64) -> u8 {
+        let span = self.to_us.saturating_sub(self.from_us).max(1);
+        let done = now_us.saturating_sub(self.from_us).min(span);
+        (done * 100 / span) as u8
+    }
+}
+
 /// The player, the dots and the layouts, kept in step.
 #[derive(Clone, Debug)]
 pub struct Live {
@@ -51,6 +76,10 @@ pub struct Live {
     layout_version: u64,
     /// Snapshots and branches, for seeking and what-ifs.
     pub timeline: Timeline,
+    /// A seek on its way, finished by the next frames.
+    rebuild: Option<Rebuild>,
+    /// Whether a seek may stop after a frame's budget and finish in later frames.
+    sliced_seeks: bool,
 }
 
 /// A user request to add a consumer: the service `name` under the entry.
@@ -123,13 +152,24 @@ impl Live {
     /// Carries out one intent. A refused one names its field and leaves everything as it was.
     pub fn apply(&mut self, intent: Intent) -> Result<(), ScenarioError> {
         match intent {
+            // A new scenario replaces the run, so a seek on its way is simply dropped.
+            Intent::Reset(_) | Intent::Open { .. } => self.rebuild = None,
+            // Everything else but play, speed and another seek acts on the time asked for.
+            Intent::Act(_)
+            | Intent::AddConsumer(_)
+            | Intent::Step { .. }
+            | Intent::SwitchBranch(_)
+            | Intent::Rebase(_) => self.finish_rebuild(),
+            Intent::Play(_) | Intent::Speed(_) | Intent::Seek { .. } => {}
+        }
+        match intent {
             Intent::Act(action) => self.act(action)?,
             Intent::AddConsumer(consumer) => self.act(Action::AddService {
                 caller: self.player.sim().topology().name(0).to_string(),
                 service: Box::new(consumer.service()),
                 start_from: Some(consumer.start_from),
             })?,
-            Intent::Play(playing) => self.player.set_playing(playing),
+            Intent::Play(playing) => self.set_playing(playing),
             Intent::Speed(speed) => self.player.set_speed(speed),
             Intent::Step { wall_ms } => self.step(wall_ms),
             Intent::Seek { t_us } => self.seek(t_us),
@@ -158,7 +198,70 @@ impl Live {
             last_wall_ms: None,
             layout_version: 0,
             timeline,
+            rebuild: None,
+            sliced_seeks: false,
         })
+    }
+
+    /// Lets a seek stop after [`REBUILD_FRAMES`] frames' budget of events and finish over the
+    /// next frames ([`Live::tick`]), so a far seek under heavy load never freezes the page.
+    /// Without it (the CLI, tests) a seek is whole before [`Live::apply`] returns.
+    pub fn slice_seeks(&mut self) {
+        self.sliced_seeks = true;
+    }
+
+    /// The seek on its way, if one is.
+    pub fn rebuild(&self) -> Option<Rebuild> {
+        self.rebuild
+    }
+
+    /// Whether the run plays, or will once a seek on its way arrives.
+    pub fn playing(&self) -> bool {
+        self.rebuild
+            .map_or(self.player.playing(), |r| r.resume_playing)
+    }
+
+    fn set_playing(&mut self, playing: bool) {
+        match &mut self.rebuild {
+            Some(rebuild) => rebuild.resume_playing = playing,
+            None => self.player.set_playing(playing),
+        }
+    }
+
+    /// Tunes the frame's event budget from the wall time the last frame's work took; a
+    /// rebuilding frame works several frames' budget on purpose, so it does not count.
+    pub fn frame_took(&mut self, work_ms: f64) {
+        if self.rebuild.is_none() {
+            self.player.adapt_budget(work_ms);
+        }
+    }
+
+    fn rebuild_budget(&self) -> u64 {
+        self.player
+            .events_per_frame()
+            .saturating_mul(REBUILD_FRAMES)
+    }
+
+    /// Goes on with the seek on its way for at most `budget` events; once there, the run
+    /// is as a whole seek leaves it: playing if asked, no dots from the re-simulation.
+    fn continue_rebuild(&mut self, budget: u64) {
+        let Some(rebuild) = self.rebuild else {
+            return;
+        };
+        let arrived = self.run_recording_bounded(rebuild.to_us, budget);
+        self.clear_dots();
+        if Geometry::of(self.player.sim()) != self.geometry {
+            // Re-creating the SVG on every scrub step would be slow; only a changed topology needs it.
+            self.relayout();
+        }
+        if arrived {
+            self.rebuild = None;
+            self.player.set_playing(rebuild.resume_playing);
+        }
+    }
+
+    fn finish_rebuild(&mut self) {
+        self.continue_rebuild(u64::MAX);
     }
 
     pub fn geometry(&self) -> &Geometry {
@@ -176,6 +279,12 @@ impl Live {
 
     /// One animation frame at wall time `wall_ms`: advance, then turn new trace events into dots.
     pub fn tick(&mut self, wall_ms: f64) -> Advance {
+        if self.rebuild.is_some() {
+            // The clock stands still for the player while the seek finishes: no dots, no play.
+            self.last_wall_ms = Some(wall_ms);
+            self.continue_rebuild(self.rebuild_budget());
+            return Advance::default();
+        }
         let elapsed_ms = self.last_wall_ms.map_or(0.0, |last| wall_ms - last);
         self.last_wall_ms = Some(wall_ms);
         let sim_from_us = self.player.sim().now().as_us();
@@ -255,7 +364,7 @@ impl Live {
             .horizon_us
             .max(self.player.sim().end().as_us());
         let t_us = t_us.min(branch_end_us);
-        let playing = self.player.playing();
+        let playing = self.playing();
         // The nearest state at or before `t_us` is either a snapshot or, seeking forward,
         // the run itself: restoring a snapshot behind the run would only re-simulate more.
         let now_us = self.player.sim().now().as_us();
@@ -264,23 +373,38 @@ impl Live {
             let point = self.timeline.restore_point(t_us);
             self.player.restore(point.sim, point.pending);
         }
-        self.run_recording(t_us);
-        self.player.set_playing(playing);
-        self.clear_dots();
-        // Re-creating the SVG on every scrub step would be slow; only a changed topology needs it.
-        if Geometry::of(self.player.sim()) != self.geometry {
-            self.relayout();
-        }
+        self.rebuild = Some(Rebuild {
+            from_us: self.player.sim().now().as_us(),
+            to_us: t_us,
+            resume_playing: playing,
+        });
+        let budget = if self.sliced_seeks {
+            self.rebuild_budget()
+        } else {
+            u64::MAX
+        };
+        self.continue_rebuild(budget);
     }
 
     /// Runs to `t_us`, snapshotting on the way, so seeking there again is quick.
     fn run_recording(&mut self, t_us: u64) {
+        self.run_recording_bounded(t_us, u64::MAX);
+    }
+
+    /// Like [`Live::run_recording`], stopping after `budget` events; returns whether it got there.
+    fn run_recording_bounded(&mut self, t_us: u64, budget: u64) -> bool {
+        let mut left = budget;
         while self.player.sim().now().as_us() < t_us {
             let now_us = self.player.sim().now().as_us();
             let next_us = (now_us + self.timeline.snapshot_step_us()).min(t_us);
-            self.player.run_to(SimTime::from_us(next_us));
+            let advance = self.player.run_toward(SimTime::from_us(next_us), left);
             self.timeline.record(self.player.sim());
+            if advance.behind {
+                return false;
+            }
+            left = left.saturating_sub(advance.events);
         }
+        true
     }
 
     /// Shows branch `id` at the same simulated time.
@@ -598,6 +722,74 @@ mod time_travel_tests {
             live.player.sim().trace().hash_hex(),
             straight.trace().hash_hex()
         );
+    }
+
+    /// A fresh run whose seeks go in slices, with the budget of a slow device under load.
+    fn slicing() -> (Live, u64) {
+        let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
+        live.slice_seeks();
+        // Frames far over their time shrink the budget to its floor.
+        for _ in 0..20 {
+            live.frame_took(1_000.0);
+        }
+        let budget = live.player.events_per_frame() * REBUILD_FRAMES;
+        assert_eq!(budget, player::EVENTS_PER_FRAME_MIN * REBUILD_FRAMES);
+        (live, budget)
+    }
+
+    #[test]
+    fn a_far_seek_in_slices_answers_at_once_and_arrives_where_a_whole_seek_does() {
+        let mut whole = Live::new(preset("happy-path").unwrap()).unwrap();
+        whole.seek(90_000_000);
+        let (mut live, budget) = slicing();
+        live.apply(Intent::Play(true)).unwrap();
+        live.apply(Intent::Seek { t_us: 90_000_000 }).unwrap();
+        assert!(live.player.sim().events_simulated() <= budget);
+        let rebuild = live.rebuild().expect("a far seek is still on its way");
+        assert_eq!((rebuild.from_us, rebuild.to_us), (0, 90_000_000));
+        assert!(
+            live.playing() && !live.player.playing(),
+            "it plays once there, not before"
+        );
+        let mut percents = vec![rebuild.percent(live.player.sim().now().as_us())];
+        let mut wall_ms = 0.0;
+        while live.rebuild().is_some() {
+            assert!(percents.len() < 1_000, "the seek never arrived");
+            let before = live.player.sim().events_simulated();
+            wall_ms += 1_000.0 / 60.0;
+            assert_eq!(live.tick(wall_ms), Advance::default());
+            assert!(live.player.sim().events_simulated() - before <= budget);
+            assert!(live.particles.is_empty(), "no dots from the re-simulation");
+            percents.push(rebuild.percent(live.player.sim().now().as_us()));
+        }
+        assert!(percents.len() >= 3, "it took several frames: {percents:?}");
+        assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+        assert_eq!(percents.last(), Some(&100));
+        assert_eq!(live.player.sim().now(), whole.player.sim().now());
+        assert_eq!(
+            live.player.sim().trace().hash_hex(),
+            whole.player.sim().trace().hash_hex()
+        );
+        assert!(live.player.playing(), "play goes on once there");
+    }
+
+    #[test]
+    fn acting_during_a_sliced_seek_acts_at_the_time_asked_and_a_new_seek_replaces_it() {
+        let (mut live, _) = slicing();
+        live.apply(Intent::Seek { t_us: 90_000_000 }).unwrap();
+        assert!(live.rebuild().is_some());
+        live.apply(Intent::Act(Action::Kill(Target::named("analytics"))))
+            .unwrap();
+        assert_eq!(live.rebuild(), None);
+        assert_eq!(live.player.sim().now(), SimTime::from_ms(90_000));
+        assert_eq!(live.timeline.current().actions[0].at_ms, 90_000.0);
+        live.apply(Intent::Seek { t_us: 150_000_000 }).unwrap();
+        live.apply(Intent::Seek { t_us: 30_000_000 }).unwrap();
+        while live.rebuild().is_some() {
+            live.tick(0.0);
+        }
+        assert_eq!(live.player.sim().now(), SimTime::from_ms(30_000));
+        assert!(!live.playing());
     }
 
     #[test]

@@ -228,9 +228,16 @@ impl Player {
 
     /// Runs straight to `until`, paused, replaying pending actions on the way (seeks and links).
     pub fn run_to(&mut self, until: SimTime) {
+        self.run_toward(until, u64::MAX);
+    }
+
+    /// Like [`Player::run_to`], stopping after `budget` events (`behind` says it stopped short);
+    /// called again, it goes on exactly where it stopped.
+    pub fn run_toward(&mut self, until: SimTime, budget: u64) -> Advance {
         self.playing = false;
-        self.run_events(until, u64::MAX);
+        let advance = self.run_events(until, budget);
         self.target_us = self.sim.now().as_us() as f64;
+        advance
     }
 
     /// Starts `scenario` from t=0, keeping the speed; paused.

@@ -86,9 +86,7 @@ pub fn start(explainer: Explainer, canvases: Canvases, locale: ReadSignal<Locale
         );
         let work_ms = now_ms() - started_ms;
         // The next frame runs as many events as fit the frame's time, on this device.
-        explainer
-            .live
-            .update_value(|live| live.player.adapt_budget(work_ms));
+        explainer.live.update_value(|live| live.frame_took(work_ms));
         // Published for `make bench`, which reads the loop's own work per frame.
         if let Some(canvas) = canvases.sync.get_untracked() {
             let work = format!("{work_ms:.3}");

@@ -3,9 +3,9 @@
 use super::UiLocale;
 use super::state::{Explainer, Notice, Target};
 use super::{focus_element, focus_target, now_ms};
-use crate::i18n::{Key, format_duration_ms, format_number};
-use crate::live::Intent;
+use crate::i18n::{Key, Locale, format_duration_ms, format_number};
 use crate::live::player::{SPEED_STEPS, position_of, speed_at};
+use crate::live::{Intent, Rebuild};
 use crate::sim::Action;
 use crate::sim::Problem;
 use crate::sim::scenario::{self, BrokerId, Compatibility, Setting, SettingsPatch};
@@ -107,17 +107,32 @@ pub fn Controls() -> impl IntoView {
                 {move || {
                     let l = locale.get();
                     let p = play.get();
-                    if p.finished && !p.playing {
-                        l.text(Key::StatusFinished)
+                    if let Some((rebuild, percent)) = p.rebuilding {
+                        rebuild_text(l, &rebuild, percent)
+                    } else if p.finished && !p.playing {
+                        l.text(Key::StatusFinished).to_string()
                     } else if p.behind && p.playing {
-                        l.text(Key::StatusBehind)
+                        l.text(Key::StatusBehind).to_string()
                     } else {
-                        ""
+                        String::new()
                     }
                 }}
             </span>
         </section>
     }
+}
+
+/// "Going to 4:12: re-simulating from the snapshot at 3:40 (62 %)."
+fn rebuild_text(locale: Locale, rebuild: &Rebuild, percent: u8) -> String {
+    let ms = |us: u64| format_duration_ms(locale, us as f64 / 1_000.0);
+    locale.fill(
+        Key::StatusRebuilding,
+        &[
+            ("to", &ms(rebuild.to_us)),
+            ("from", &ms(rebuild.from_us)),
+            ("percent", &percent.to_string()),
+        ],
+    )
 }
 
 /// The speed slider (0.1× to 50×, log scale) and its value.

@@ -14,7 +14,7 @@ use crate::live::layout::Rect;
 use crate::live::narration::{Change, Narration, Step};
 use crate::live::particles::Geometry;
 use crate::live::workshop::Attempt;
-use crate::live::{Intent, Live};
+use crate::live::{Intent, Live, Rebuild};
 use crate::sim::exercise::Exercise;
 use crate::sim::presets::{PRESETS, preset};
 use crate::sim::scenario::{ActionKind, EventSettings, Fault, SyncSettings};
@@ -106,6 +106,8 @@ pub struct PlayState {
     pub speed: f64,
     pub behind: bool,
     pub finished: bool,
+    /// A seek on its way, and how far along it is in percent.
+    pub rebuilding: Option<(Rebuild, u8)>,
     /// One dot per this many requests.
     pub stride: u64,
     /// Dots alive at the last refresh.
@@ -239,7 +241,9 @@ pub use crate::live::DEFAULT_PRESET;
 impl Explainer {
     pub fn new() -> Explainer {
         let scenario = preset(DEFAULT_PRESET).expect("the default preset exists");
-        let live = Live::new(scenario.clone()).expect("presets are valid");
+        let mut live = Live::new(scenario.clone()).expect("presets are valid");
+        // A far seek under heavy load finishes over several frames instead of freezing the page.
+        live.slice_seeks();
         let settings = LiveSettings::of(live.player.sim().scenario());
         let branches = BranchesView::of(&live);
         let explainer = Explainer {
@@ -250,6 +254,7 @@ impl Explainer {
                 speed: live.player.speed(),
                 behind: false,
                 finished: false,
+                rebuilding: None,
                 stride: 1,
                 dots: 0,
             }),
@@ -304,7 +309,9 @@ impl Explainer {
         self.follow_story();
         self.live.with_value(|live| {
             self.play.update(|p| {
-                p.playing = live.player.playing();
+                p.playing = live.playing();
+                let now_us = live.player.sim().now().as_us();
+                p.rebuilding = live.rebuild().map(|r| (r, r.percent(now_us)));
                 p.speed = live.player.speed();
             });
             let caps = crate::live::caps::reached(live);
