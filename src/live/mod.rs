@@ -152,15 +152,17 @@ impl Live {
     /// Carries out one intent. A refused one names its field and leaves everything as it was.
     pub fn apply(&mut self, intent: Intent) -> Result<(), ScenarioError> {
         match intent {
-            // A new scenario replaces the run, so a seek on its way is simply dropped.
-            Intent::Reset(_) | Intent::Open { .. } => self.rebuild = None,
-            // Everything else but play, speed and another seek acts on the time asked for.
+            // Everything but play, speed, another seek or a new run acts on the time asked for.
             Intent::Act(_)
             | Intent::AddConsumer(_)
             | Intent::Step { .. }
             | Intent::SwitchBranch(_)
             | Intent::Rebase(_) => self.finish_rebuild(),
-            Intent::Play(_) | Intent::Speed(_) | Intent::Seek { .. } => {}
+            Intent::Play(_)
+            | Intent::Speed(_)
+            | Intent::Seek { .. }
+            | Intent::Reset(_)
+            | Intent::Open { .. } => {}
         }
         match intent {
             Intent::Act(action) => self.act(action)?,
@@ -221,7 +223,8 @@ impl Live {
             .map_or(self.player.playing(), |r| r.resume_playing)
     }
 
-    fn set_playing(&mut self, playing: bool) {
+    /// Plays or pauses; during a seek on its way, it decides what happens on arrival.
+    pub fn set_playing(&mut self, playing: bool) {
         match &mut self.rebuild {
             Some(rebuild) => rebuild.resume_playing = playing,
             None => self.player.set_playing(playing),
@@ -386,12 +389,8 @@ impl Live {
         self.continue_rebuild(budget);
     }
 
-    /// Runs to `t_us`, snapshotting on the way, so seeking there again is quick.
-    fn run_recording(&mut self, t_us: u64) {
-        self.run_recording_bounded(t_us, u64::MAX);
-    }
-
-    /// Like [`Live::run_recording`], stopping after `budget` events; returns whether it got there.
+    /// Runs to `t_us`, snapshotting on the way so seeking there again is quick, stopping
+    /// after `budget` events; returns whether it got there.
     fn run_recording_bounded(&mut self, t_us: u64, budget: u64) -> bool {
         let mut left = budget;
         while self.player.sim().now().as_us() < t_us {
@@ -431,13 +430,15 @@ impl Live {
         let now_us = self.player.sim().now().as_us();
         let playing = self.player.playing();
         self.open_at(base, actions, now_us)?;
-        self.player.set_playing(playing);
+        self.set_playing(playing);
         Ok(())
     }
 
     /// Starts `scenario` from t=0, paused.
     fn reset(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         self.player.reset(scenario)?;
+        // The new run replaces the one a seek was on its way through.
+        self.rebuild = None;
         self.timeline = Timeline::new(self.player.sim());
         self.restart_views();
         Ok(())
@@ -455,10 +456,12 @@ impl Live {
         check.faults.extend(actions.iter().cloned());
         check.validate()?;
         let start = Simulation::new(base)?;
+        self.rebuild = None;
         self.timeline = Timeline::with_actions(&start, actions.clone());
         self.player.restore(start, actions);
-        self.run_recording(until_us.min(self.player.sim().end().as_us()));
         self.restart_views();
+        // A link far into a heavy run is a far seek from t = 0: it finishes over frames too.
+        self.seek(until_us.min(self.player.sim().end().as_us()));
         Ok(())
     }
 
@@ -790,6 +793,32 @@ mod time_travel_tests {
         }
         assert_eq!(live.player.sim().now(), SimTime::from_ms(30_000));
         assert!(!live.playing());
+    }
+
+    #[test]
+    fn a_link_far_into_a_run_opens_over_frames_and_a_refused_one_keeps_the_seek_going() {
+        let open = |base: Scenario| Intent::Open {
+            base: Box::new(base),
+            actions: vec![Fault {
+                at_ms: 5_000.0,
+                action: Action::Kill(Target::named("analytics")),
+            }],
+            until_us: 60_000_000,
+        };
+        let mut whole = Live::new(preset("happy-path").unwrap()).unwrap();
+        whole.apply(open(preset("happy-path").unwrap())).unwrap();
+        let (mut live, _) = slicing();
+        live.apply(open(preset("happy-path").unwrap())).unwrap();
+        assert_eq!(live.rebuild().map(|r| r.to_us), Some(60_000_000));
+        let mut broken = preset("happy-path").unwrap();
+        broken.services.clear();
+        assert!(live.apply(open(broken)).is_err());
+        assert_eq!(live.rebuild().map(|r| r.to_us), Some(60_000_000));
+        while live.rebuild().is_some() {
+            live.tick(0.0);
+        }
+        assert_eq!(fingerprint(&live), fingerprint(&whole));
+        assert_eq!(live.timeline.current().actions.len(), 1);
     }
 
     #[test]

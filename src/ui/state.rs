@@ -412,13 +412,12 @@ impl Explainer {
             Change::Nothing => {}
             Change::Showed { pause, .. } => {
                 if pause {
-                    self.live
-                        .update_value(|live| live.player.set_playing(false));
+                    self.live.update_value(|live| live.set_playing(false));
                 }
                 self.publish_guide();
             }
             Change::Resume => {
-                self.live.update_value(|live| live.player.set_playing(true));
+                self.live.update_value(|live| live.set_playing(true));
                 self.publish_guide();
             }
         }
