@@ -8,8 +8,9 @@
 //! This module knows nothing of the browser: it returns text.
 
 use super::layout::{
-    EventLayout, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH, PRODUCER_HEIGHT,
-    PRODUCER_WIDTH, Point, Rect, SyncLayout, elbow_path, service_box, short_name, svg_path,
+    EventLayout, NODE_HEIGHT, NODE_WIDTH, PANEL_WIDTH, PARTITION_HEIGHT, PARTITION_WIDTH,
+    PRODUCER_HEIGHT, PRODUCER_WIDTH, Point, Rect, SyncLayout, elbow_path, service_box, short_name,
+    svg_path,
 };
 use crate::sim::{Scenario, Topology};
 use std::fmt::Write;
@@ -201,7 +202,7 @@ fn edge(svg: &mut String, d: &str, colour: &str) {
 
 /// A service's box with its name; the caption row under it stays empty, as numbers are live.
 fn service_rect(svg: &mut String, area: Rect, name: &str, colour: &str) {
-    let box_height = area.height.min(area.width / NODE_WIDTH * 52.0);
+    let box_height = area.height.min(area.width / NODE_WIDTH * NODE_HEIGHT);
     let _ = writeln!(
         svg,
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{box_height}\" rx=\"8\" fill=\"{CARD}\" \

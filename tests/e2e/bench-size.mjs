@@ -1,28 +1,18 @@
 // Benchmark: what a visitor downloads, brotli and gzip, for the first load and for the whole app.
 // The first load is what index.html asks for plus one language's text file (English here, the
 // largest after Japanese); the sweep worker and the other languages load only when used.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotli, files, gzip } from '../../.ci/compression.mjs';
 
 const dist = path.resolve(process.argv[2] ?? 'dist-release');
-const compressible = new Set(['.wasm', '.js', '.css', '.json', '.svg', '.html']);
-
-async function* files(folder) {
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) yield* files(full);
-    else if (compressible.has(path.extname(entry.name))) yield full;
-  }
-}
 
 /** The sizes a host serves: the build's own .br/.gz when `make dist` wrote them, else computed alike. */
 async function sizes(file) {
   const body = await readFile(file);
-  const brotli = await readFile(file + '.br').catch(() =>
-    brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }));
-  const gzip = await readFile(file + '.gz').catch(() => gzipSync(body, { level: 9 }));
-  return { raw: body.length, br: brotli.length, gz: gzip.length };
+  const br = await readFile(file + '.br').catch(() => brotli(body));
+  const gz = await readFile(file + '.gz').catch(() => gzip(body));
+  return { raw: body.length, br: br.length, gz: gz.length };
 }
 
 const firstLoad = (relative) =>
