@@ -37,9 +37,11 @@ use player::{Advance, Player};
 use timeline::Timeline;
 use traffic::Traffic;
 
-/// A rebuilding frame works this many frames' event budget (about 50 ms): a far seek under
-/// heavy load then takes most of the CPU, yet a click still answers within a few frames.
-pub const REBUILD_FRAMES: u64 = 6;
+/// Wall time a frame may spend re-simulating for a seek on its way: a far seek under heavy
+/// load then takes most of the CPU, yet a click still answers within a frame or two.
+pub const REBUILD_WORK_TARGET_MS: f64 = 48.0;
+/// The most events one frame may re-simulate for a seek, however fast the device.
+pub const REBUILD_EVENTS_MAX: u64 = 1_000_000;
 
 /// A seek still on its way (see [`Live::slice_seeks`]): the run is re-simulated from a
 /// snapshot towards the time asked, a slice per frame.
@@ -78,8 +80,8 @@ pub struct Live {
     pub timeline: Timeline,
     /// A seek on its way, finished by the next frames.
     rebuild: Option<Rebuild>,
-    /// Whether a seek may stop after a frame's budget and finish in later frames.
-    sliced_seeks: bool,
+    /// Events a seek may re-simulate in one go; `None`: a seek is whole at once.
+    rebuild_events: Option<u64>,
 }
 
 /// A user request to add a consumer: the service `name` under the entry.
@@ -201,15 +203,28 @@ impl Live {
             layout_version: 0,
             timeline,
             rebuild: None,
-            sliced_seeks: false,
+            rebuild_events: None,
         })
     }
 
-    /// Lets a seek stop after [`REBUILD_FRAMES`] frames' budget of events and finish over the
-    /// next frames ([`Live::tick`]), so a far seek under heavy load never freezes the page.
+    /// Lets a seek stop after `first_events` events and finish over the next frames
+    /// ([`Live::tick`]), each re-simulating what fits [`REBUILD_WORK_TARGET_MS`] on this
+    /// device ([`Live::rebuild_took`]), so a far seek under heavy load never freezes the page.
     /// Without it (the CLI, tests) a seek is whole before [`Live::apply`] returns.
-    pub fn slice_seeks(&mut self) {
-        self.sliced_seeks = true;
+    pub fn slice_seeks(&mut self, first_events: u64) {
+        self.rebuild_events = Some(first_events.clamp(1, REBUILD_EVENTS_MAX));
+    }
+
+    /// Tunes the events a frame re-simulates for a seek on its way from the wall time the
+    /// last frame's re-simulation took (measured by the caller around [`Live::tick`]).
+    pub fn rebuild_took(&mut self, work_ms: f64) {
+        if let (Some(budget), Some(_)) = (self.rebuild_events.as_mut(), self.rebuild)
+            && work_ms.is_finite()
+            && work_ms >= 0.0
+        {
+            *budget =
+                player::tuned_budget(*budget, work_ms, REBUILD_WORK_TARGET_MS, REBUILD_EVENTS_MAX);
+        }
     }
 
     /// The seek on its way, if one is.
@@ -232,17 +247,23 @@ impl Live {
     }
 
     /// Tunes the frame's event budget from the wall time the last frame's work took; a
-    /// rebuilding frame works several frames' budget on purpose, so it does not count.
+    /// rebuilding frame works longer on purpose and has its own budget, so it does not count.
+    /// A played frame also sets the next seek's slice: what fits [`REBUILD_WORK_TARGET_MS`]
+    /// at the rate this frame ran (drawing included, so on the safe side).
     pub fn frame_took(&mut self, work_ms: f64) {
-        if self.rebuild.is_none() {
-            self.player.adapt_budget(work_ms);
+        if self.rebuild.is_some() {
+            return;
+        }
+        self.player.adapt_budget(work_ms);
+        if let Some(budget) = self.rebuild_events.as_mut() {
+            let frames = REBUILD_WORK_TARGET_MS / player::FRAME_WORK_TARGET_MS;
+            let events = self.player.events_per_frame() as f64 * frames;
+            *budget = (events as u64).min(REBUILD_EVENTS_MAX);
         }
     }
 
     fn rebuild_budget(&self) -> u64 {
-        self.player
-            .events_per_frame()
-            .saturating_mul(REBUILD_FRAMES)
+        self.rebuild_events.unwrap_or(u64::MAX)
     }
 
     /// Goes on with the seek on its way for at most `budget` events; once there, the run
@@ -381,12 +402,7 @@ impl Live {
             to_us: t_us,
             resume_playing: playing,
         });
-        let budget = if self.sliced_seeks {
-            self.rebuild_budget()
-        } else {
-            u64::MAX
-        };
-        self.continue_rebuild(budget);
+        self.continue_rebuild(self.rebuild_budget());
     }
 
     /// Runs to `t_us`, snapshotting on the way so seeking there again is quick, stopping
@@ -730,13 +746,8 @@ mod time_travel_tests {
     /// A fresh run whose seeks go in slices, with the budget of a slow device under load.
     fn slicing() -> (Live, u64) {
         let mut live = Live::new(preset("happy-path").unwrap()).unwrap();
-        live.slice_seeks();
-        // Frames far over their time shrink the budget to its floor.
-        for _ in 0..20 {
-            live.frame_took(1_000.0);
-        }
-        let budget = live.player.events_per_frame() * REBUILD_FRAMES;
-        assert_eq!(budget, player::EVENTS_PER_FRAME_MIN * REBUILD_FRAMES);
+        let budget = 12_000;
+        live.slice_seeks(budget);
         (live, budget)
     }
 
@@ -774,6 +785,46 @@ mod time_travel_tests {
             whole.player.sim().trace().hash_hex()
         );
         assert!(live.player.playing(), "play goes on once there");
+    }
+
+    #[test]
+    fn a_seeks_slices_fit_the_time_the_device_took_for_the_last_one() {
+        let (mut live, budget) = slicing();
+        live.rebuild_took(500.0);
+        assert_eq!(
+            live.rebuild_events,
+            Some(budget),
+            "no seek on its way: nothing to tune"
+        );
+        live.apply(Intent::Seek { t_us: 90_000_000 }).unwrap();
+        live.rebuild_took(4.0 * REBUILD_WORK_TARGET_MS);
+        assert_eq!(
+            live.rebuild_events,
+            Some(budget / 2),
+            "too slow: at most halved"
+        );
+        live.rebuild_took(REBUILD_WORK_TARGET_MS / 2.0);
+        assert_eq!(
+            live.rebuild_events,
+            Some(budget / 2 * 11 / 10),
+            "quick: a tenth more"
+        );
+        live.rebuild_took(f64::NAN);
+        assert_eq!(live.rebuild_events, Some(budget / 2 * 11 / 10));
+        while live.rebuild().is_some() {
+            live.tick(0.0);
+        }
+        // Played frames far over their time take the play budget, and the next slice, down.
+        for _ in 0..20 {
+            live.frame_took(1_000.0);
+        }
+        let floor = player::EVENTS_PER_FRAME_MIN;
+        assert_eq!(live.player.events_per_frame(), floor);
+        assert_eq!(
+            live.rebuild_events,
+            Some(floor * 6),
+            "48 ms is six 8 ms frames"
+        );
     }
 
     #[test]

@@ -159,16 +159,12 @@ impl Player {
         if !frame_work_ms.is_finite() || frame_work_ms < 0.0 {
             return;
         }
-        let budget = self.events_per_frame as f64;
-        let tuned = if frame_work_ms > FRAME_WORK_TARGET_MS {
-            budget * (FRAME_WORK_TARGET_MS / frame_work_ms).max(0.5)
-        } else if frame_work_ms < FRAME_WORK_TARGET_MS * 0.75 {
-            budget * 1.1
-        } else {
-            budget
-        };
-        let (min, max) = (EVENTS_PER_FRAME_MIN as f64, EVENTS_PER_FRAME_MAX as f64);
-        self.events_per_frame = tuned.clamp(min, max) as u64;
+        self.events_per_frame = tuned_budget(
+            self.events_per_frame,
+            frame_work_ms,
+            FRAME_WORK_TARGET_MS,
+            EVENTS_PER_FRAME_MAX,
+        );
     }
 
     /// Events one frame may run now (see [`Player::adapt_budget`]).
@@ -248,6 +244,20 @@ impl Player {
         self.pending.clear();
         Ok(())
     }
+}
+
+/// An event budget tuned from the wall time its last use took: over `target_ms` it shrinks (at
+/// most by half), well under it grows by a tenth, within [`EVENTS_PER_FRAME_MIN`]..=`max`.
+pub fn tuned_budget(budget: u64, work_ms: f64, target_ms: f64, max: u64) -> u64 {
+    let budget = budget as f64;
+    let tuned = if work_ms > target_ms {
+        budget * (target_ms / work_ms).max(0.5)
+    } else if work_ms < target_ms * 0.75 {
+        budget * 1.1
+    } else {
+        budget
+    };
+    tuned.clamp(EVENTS_PER_FRAME_MIN as f64, max as f64) as u64
 }
 
 /// The speed at a slider position (0..=[`SPEED_STEPS`]), on a logarithmic scale.

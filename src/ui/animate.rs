@@ -114,10 +114,16 @@ fn frame(
     state: &mut LoopState,
     wall_ms: f64,
 ) {
+    let started_ms = now_ms();
     let advance = explainer
         .live
         .try_update_value(|live| live.tick(wall_ms))
         .unwrap_or_default();
+    // A seek on its way re-simulates what fits the device in its share of the frame.
+    let tick_ms = now_ms() - started_ms;
+    explainer
+        .live
+        .update_value(|live| live.rebuild_took(tick_ms));
     if views.still.get_untracked() {
         // Nothing travels in the still view: the canvases are cleared once and left alone.
         if !state.dots_cleared {
@@ -147,7 +153,10 @@ fn frame(
         let sim_ms = explainer
             .live
             .with_value(|live| live.player.sim().now().as_ms_f64());
-        if sim_ms != explainer.frame.with_untracked(|f| f.now_ms) || advance.finished {
+        // A seek on its way is followed until the refresh after it arrives.
+        let rebuilding = explainer.play.with_untracked(|p| p.rebuilding.is_some());
+        if sim_ms != explainer.frame.with_untracked(|f| f.now_ms) || advance.finished || rebuilding
+        {
             explainer.refresh();
         } else {
             explainer.refresh_dots();

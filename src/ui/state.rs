@@ -243,7 +243,8 @@ impl Explainer {
         let scenario = preset(DEFAULT_PRESET).expect("the default preset exists");
         let mut live = Live::new(scenario.clone()).expect("presets are valid");
         // A far seek under heavy load finishes over several frames instead of freezing the page.
-        live.slice_seeks();
+        // The first slice is a play frame's most; later ones fit the device (`rebuild_took`).
+        live.slice_seeks(crate::live::player::EVENTS_PER_FRAME_MAX);
         let settings = LiveSettings::of(live.player.sim().scenario());
         let branches = BranchesView::of(&live);
         let explainer = Explainer {
@@ -294,7 +295,31 @@ impl Explainer {
     }
 
     /// Re-reads the snapshot, the play state and (if it changed) the layout from the run.
+    ///
+    /// While a seek is on its way only the play state is re-read: the screen keeps the moment
+    /// it showed, whole, until the one asked for arrives (and a heavy run's scoreboards, read
+    /// from every open request, would cost each slice as much as the re-simulation).
     pub fn refresh(&self) {
+        let rebuilding = self.live.with_value(|live| live.rebuild().is_some());
+        if !rebuilding {
+            self.refresh_moment();
+        }
+        self.live.with_value(|live| {
+            self.play.update(|p| {
+                p.playing = live.playing();
+                let now_us = live.player.sim().now().as_us();
+                p.rebuilding = live.rebuild().map(|r| (r, r.percent(now_us)));
+                p.speed = live.player.speed();
+            });
+        });
+        if !rebuilding {
+            self.refresh_dots();
+            self.refresh_timeline();
+        }
+    }
+
+    /// The moment on show: the snapshot, the layout, the story and the caps.
+    fn refresh_moment(&self) {
         self.live.with_value(|live| {
             let frame = Frame::of(live.player.sim());
             let moved = self.frame.with_untracked(|before| {
@@ -308,19 +333,11 @@ impl Explainer {
         });
         self.follow_story();
         self.live.with_value(|live| {
-            self.play.update(|p| {
-                p.playing = live.playing();
-                let now_us = live.player.sim().now().as_us();
-                p.rebuilding = live.rebuild().map(|r| (r, r.percent(now_us)));
-                p.speed = live.player.speed();
-            });
             let caps = crate::live::caps::reached(live);
             if self.caps.with_untracked(|c| *c != caps) {
                 self.caps.set(caps);
             }
         });
-        self.refresh_dots();
-        self.refresh_timeline();
     }
 
     /// Re-reads settings, branches, horizon and the compared branch, setting only what changed.

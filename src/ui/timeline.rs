@@ -65,7 +65,13 @@ pub fn Timeline() -> impl IntoView {
 pub fn Scrubber() -> impl IntoView {
     let explainer = expect_context::<Explainer>();
     let UiLocale(locale) = expect_context::<UiLocale>();
-    let now_ms = move || explainer.frame.with(|f| f.now_ms);
+    // A seek on its way shows where it goes: the thumb stays under the reader's pointer.
+    let now_ms = move || {
+        let going_ms = explainer
+            .play
+            .with(|p| p.rebuilding.map(|(r, _)| r.to_us as f64 / 1_000.0));
+        going_ms.unwrap_or_else(|| explainer.frame.with(|f| f.now_ms))
+    };
     // The track covers the scenario and anything played beyond its end.
     let span_ms = move || {
         explainer

@@ -184,8 +184,9 @@ test('at 5,000 requests/s a seek never freezes the page: it says where it goes, 
     input.dispatchEvent(new Event('input', { bubbles: true }));
     return performance.now() - start;
   }, targetMs);
-  const going = await status.textContent();
+  const [going, thumb] = await Promise.all([status.textContent(), page.getByTestId('timeline-scrub').inputValue()]);
   assert.match(going, /^Going to \d+\.9 s: re-simulating from the snapshot at [\d.]+ s \(\d{1,2} %\)\.$/);
+  assert.equal(thumb, String(targetMs), 'the thumb stays where the reader put it');
   // Play pressed while it re-simulates is answered at once, and the run plays on once there.
   const answeredMs = await clickAnsweredMs(page);
   console.log(`a seek at 5,000 requests/s answered after ${seekMs.toFixed(0)} ms; a click during it after ${answeredMs.toFixed(0)} ms`);

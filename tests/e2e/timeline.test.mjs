@@ -32,8 +32,11 @@ async function seek(page, ms) {
     input.value = String(value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, ms);
+  // The thumb shows where a seek goes at once; the status says "Going to" until it is there.
   await page.waitForFunction(
-    (want) => document.querySelector('[data-testid="timeline-scrub"]').value === String(want),
+    (want) =>
+      document.querySelector('[data-testid="timeline-scrub"]').value === String(want) &&
+      !document.querySelector('[data-testid="status"]').textContent.startsWith('Going to'),
     ms,
   );
 }
